@@ -1,0 +1,11 @@
+/**
+ * Backend discovery and selection.
+ *
+ * <p>Backends register a {@link org.bilevel4j.api.backend.BackendProvider} with {@link java.util.ServiceLoader};
+ * {@link org.bilevel4j.api.backend.Backends} is the one class that discovers them and resolves which to use:
+ * an explicit choice in code, else the system property {@code bilevel4j.backend}, else the environment
+ * variable {@code BILEVEL4J_BACKEND}, else the available provider of highest priority (ties by name). A requested
+ * backend that is unknown or unavailable fails at once with the list of what is available and why each other
+ * provider is not; there is no silent fallback.
+ */
+package org.bilevel4j.api.backend;

@@ -1,0 +1,39 @@
+package org.bilevel4j.api.map;
+
+import java.util.Objects;
+import java.util.function.BinaryOperator;
+import org.bilevel4j.api.tensor.Tensor;
+
+/**
+ * A differentiable map of two arguments, &Phi;(w, &lambda;), where w is the inner (state) variable and &lambda;
+ * the outer (hyper)parameter: the fixed-point maps of seed 004, or the gradient &nabla;_w g(w, &lambda;) of an inner
+ * objective. Its derivatives are reached through {@link #linearize}.
+ *
+ * <p>Build one from a tensor lambda with {@link #of} or implement it by hand (matrix-free), providing a
+ * {@link Linearization}. Implementations must not modify their arguments.
+ */
+public interface BivariateMap {
+
+    /**
+     * @param inner  w; not modified
+     * @param outer  &lambda;; not modified
+     * @return &Phi;(w, &lambda;)
+     */
+    Tensor apply(Tensor inner, Tensor outer);
+
+    /**
+     * @param inner  w; not modified
+     * @param outer  &lambda;; not modified
+     * @return the value and partial Jacobians of &Phi; at (w, &lambda;)
+     */
+    Linearization linearize(Tensor inner, Tensor outer);
+
+    /**
+     * @param phi a function written with tensor operations
+     * @return the map, differentiated by autodiff (both partial VJPs from one backward pass; JVPs by
+     *         differentiating the VJP)
+     */
+    static BivariateMap of(BinaryOperator<Tensor> phi) {
+        return new AutodiffMap(Objects.requireNonNull(phi, "phi"));
+    }
+}

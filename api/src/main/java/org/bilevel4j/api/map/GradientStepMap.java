@@ -1,0 +1,127 @@
+package org.bilevel4j.api.map;
+
+import java.util.Objects;
+import java.util.function.Function;
+import org.bilevel4j.api.autodiff.PartialGradients;
+import org.bilevel4j.api.tensor.Tensor;
+
+/**
+ * The gradient-descent map of an inner objective, &Phi;(w, &lambda;) = w - &alpha;(&lambda;) &nabla;_w g(w, &lambda;), which turns
+ * the optimization form w(&lambda;) = argmin_w g(w, &lambda;) into the fixed-point form w = &Phi;(w, &lambda;) (seed 004,
+ * problem (2)). Its Jacobians are &part;&#8321;&Phi; = I - &alpha;&nabla;&sup2;_ww g (symmetric) and
+ * &part;&#8322;&Phi; = -&alpha;&nabla;&sup2;_&lambda;w g.
+ *
+ * <p>The step &alpha;(&lambda;) is treated as a constant when differentiating in &lambda; (the "practical replacement"
+ * &part;&#770;&#8322;&Phi; = -&alpha;&nabla;&sup2;_&lambda;w g of seed 004, Appendix B, used in all its experiments); at the fixed point the
+ * dropped term vanishes, so the exact hypergradient is unchanged. With {@link CurvatureBounds} the step is the
+ * optimal 2/(&mu; + L) unless given, and the contraction constant is known.
+ */
+public final class GradientStepMap implements FixedPointOperator {
+    private final ScalarObjective objective;
+    private final double fixedStep;
+    private final Function<Tensor, CurvatureBounds> curvature;
+
+    private GradientStepMap(ScalarObjective objective, double fixedStep, Function<Tensor, CurvatureBounds> curvature) {
+        this.objective = Objects.requireNonNull(objective, "objective");
+        this.fixedStep = fixedStep;
+        this.curvature = curvature;
+    }
+
+    /**
+     * @param objective g(w, &lambda;)
+     * @param step      &alpha; &gt; 0, the same for every &lambda;
+     * @return the map, without contraction information
+     */
+    public static GradientStepMap withStep(ScalarObjective objective, double step) {
+        requireStep(step);
+        return new GradientStepMap(objective, step, null);
+    }
+
+    /**
+     * @param objective g(w, &lambda;)
+     * @param step      &alpha; &gt; 0, the same for every &lambda;
+     * @param curvature bounds on &nabla;&sup2;_ww g for each &lambda;, giving q = max(|1 - &alpha;&mu;|, |1 - &alpha;L|)
+     * @return the map
+     */
+    public static GradientStepMap withStep(ScalarObjective objective, double step,
+            Function<Tensor, CurvatureBounds> curvature) {
+        requireStep(step);
+        return new GradientStepMap(objective, step, Objects.requireNonNull(curvature, "curvature"));
+    }
+
+    /**
+     * @param objective g(w, &lambda;)
+     * @param curvature bounds on &nabla;&sup2;_ww g for each &lambda;
+     * @return the map with the optimal step &alpha;(&lambda;) = 2/(&mu; + L) and q = (&kappa; - 1)/(&kappa; + 1)
+     */
+    public static GradientStepMap optimal(ScalarObjective objective, Function<Tensor, CurvatureBounds> curvature) {
+        return new GradientStepMap(objective, Double.NaN, Objects.requireNonNull(curvature, "curvature"));
+    }
+
+    private static void requireStep(double step) {
+        if (!(step > 0) || !Double.isFinite(step)) {
+            throw new IllegalArgumentException("step: expected a finite value > 0, got " + step);
+        }
+    }
+
+    /** @return g */
+    public ScalarObjective objective() {
+        return objective;
+    }
+
+    /**
+     * @param outer &lambda;
+     * @return &alpha;(&lambda;)
+     */
+    public double step(Tensor outer) {
+        return Double.isNaN(fixedStep) ? curvature.apply(outer).optimalStep() : fixedStep;
+    }
+
+    @Override
+    public Tensor apply(Tensor inner, Tensor outer) {
+        return inner.sub(objective.gradient(inner, outer).inner().mul(step(outer)));
+    }
+
+    @Override
+    public Linearization linearize(Tensor inner, Tensor outer) {
+        double alpha = step(outer);
+        Linearization gradient = objective.innerGradientMap().linearize(inner, outer);
+        Tensor value = inner.sub(gradient.value().mul(alpha));
+        return new Linearization() {
+            @Override
+            public Tensor value() {
+                return value;
+            }
+
+            @Override
+            public PartialGradients vjp(Tensor cotangent) {
+                PartialGradients h = gradient.vjp(cotangent);
+                return new PartialGradients(cotangent.sub(h.inner().mul(alpha)), h.outer().mul(-alpha));
+            }
+
+            @Override
+            public Tensor vjpInner(Tensor cotangent) {
+                return cotangent.sub(gradient.vjpInner(cotangent).mul(alpha));
+            }
+
+            @Override
+            public Tensor jvp(Tensor tangentInner, Tensor tangentOuter) {
+                Tensor d = gradient.jvp(tangentInner, tangentOuter).mul(-alpha);
+                return tangentInner == null ? d : d.add(tangentInner);
+            }
+        };
+    }
+
+    @Override
+    public ContractionInfo contraction(Tensor outer) {
+        if (curvature == null) {
+            return ContractionInfo.unknown();
+        }
+        return ContractionInfo.known(curvature.apply(outer).contraction(step(outer)));
+    }
+
+    @Override
+    public boolean hasSymmetricJacobian() {
+        return true;
+    }
+}

@@ -1,0 +1,55 @@
+package org.bilevel4j.api.map;
+
+import org.bilevel4j.api.autodiff.PartialGradients;
+import org.bilevel4j.api.error.UnsupportedCapabilityException;
+import org.bilevel4j.api.tensor.Tensor;
+
+/**
+ * A two-argument map &Phi;(w, &lambda;) linearized at one point: its value and its matrix-free partial Jacobians
+ * &part;&#8321;&Phi; = &part;&Phi;/&part;w and &part;&#8322;&Phi; = &part;&Phi;/&part;&lambda; there.
+ *
+ * <p>Iterative linear solvers apply the same Jacobian many times; a linearization pays for the forward pass
+ * once. Implementations are immutable and thread-safe; no method modifies its arguments.
+ */
+public interface Linearization {
+
+    /** @return &Phi;(w, &lambda;) at the linearization point */
+    Tensor value();
+
+    /**
+     * Both partial vector-Jacobian products from one backward pass.
+     *
+     * @param cotangent c, of the shape of the value
+     * @return (&part;&#8321;&Phi;&#7488;c, &part;&#8322;&Phi;&#7488;c), of the shapes of w and &lambda;
+     */
+    PartialGradients vjp(Tensor cotangent);
+
+    /**
+     * @param cotangent c, of the shape of the value
+     * @return &part;&#8321;&Phi;&#7488;c only (implementations skip the &lambda; part)
+     */
+    default Tensor vjpInner(Tensor cotangent) {
+        return vjp(cotangent).inner();
+    }
+
+    /**
+     * Jacobian-vector product in both arguments.
+     *
+     * @param tangentInner u, of the shape of w, or null for zero
+     * @param tangentOuter s, of the shape of &lambda;, or null for zero
+     * @return &part;&#8321;&Phi; u + &part;&#8322;&Phi; s
+     * @throws UnsupportedCapabilityException if the map provides reverse mode only
+     */
+    default Tensor jvp(Tensor tangentInner, Tensor tangentOuter) {
+        throw new UnsupportedCapabilityException("jvp: this hand-written linearization provides VJPs only; "
+                + "override Linearization.jvp, or build the map from a tensor lambda to get JVPs by autodiff");
+    }
+
+    /**
+     * @param tangentInner u, of the shape of w
+     * @return &part;&#8321;&Phi; u
+     */
+    default Tensor jvpInner(Tensor tangentInner) {
+        return jvp(tangentInner, null);
+    }
+}

@@ -1,0 +1,83 @@
+package org.bilevel4j.api.map;
+
+import java.util.Objects;
+import java.util.function.BinaryOperator;
+import org.bilevel4j.api.autodiff.PartialGradients;
+import org.bilevel4j.api.autodiff.SecondOrderProducts;
+import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.Trace;
+
+/**
+ * A scalar objective of the inner variable w and the outer variable &lambda;: the outer objective E(w, &lambda;) of a
+ * bilevel problem, or the inner objective g(w, &lambda;) whose minimizer defines w(&lambda;).
+ *
+ * <p>Build one from a tensor lambda with {@link #of} (autodiff supplies every derivative) or implement
+ * {@link #value} and {@link #gradient} by hand. The second-order methods have defaults that differentiate
+ * {@link #gradient} with autodiff, which works whenever the hand-written gradient is written with tensor
+ * operations; override {@link #innerGradientMap} to supply Hessian-vector products in closed form. No method
+ * modifies its arguments.
+ */
+public interface ScalarObjective {
+
+    /**
+     * @param inner w; not modified
+     * @param outer &lambda;; not modified
+     * @return the value, a scalar tensor
+     */
+    Tensor value(Tensor inner, Tensor outer);
+
+    /**
+     * @param inner w; not modified
+     * @param outer &lambda;; not modified
+     * @return (&nabla;_w f, &nabla;_&lambda; f), from one backward pass
+     */
+    PartialGradients gradient(Tensor inner, Tensor outer);
+
+    /**
+     * The map (w, &lambda;) &#8614; &nabla;_w f(w, &lambda;). The VJP of its linearization at (w, &lambda;) with cotangent v
+     * gives the Hessian-vector product &nabla;&sup2;_ww f v and the cross product &nabla;&sup2;_&lambda;w f v in one pass.
+     *
+     * @return the inner-gradient map
+     */
+    default BivariateMap innerGradientMap() {
+        return BivariateMap.of((w, l) -> gradient(w, l).inner());
+    }
+
+    /**
+     * The fused call of the stochastic methods (SOBA, SABA, AmIGO...): value, &nabla;_w f, &nabla;&sup2;_ww f v and
+     * &nabla;&sup2;_&lambda;w f v at one point.
+     *
+     * @param inner w; not modified
+     * @param outer &lambda;; not modified
+     * @param v     a tensor of the shape of w; not modified
+     * @return the four quantities
+     */
+    default SecondOrderProducts secondOrder(Tensor inner, Tensor outer, Tensor v) {
+        Linearization lin = innerGradientMap().linearize(inner, outer);
+        PartialGradients hv = lin.vjp(v);
+        return new SecondOrderProducts(value(inner, outer), lin.value(), hv.inner(), hv.outer());
+    }
+
+    /**
+     * @param f a scalar function of (w, &lambda;) written with tensor operations
+     * @return the objective, differentiated by autodiff
+     */
+    static ScalarObjective of(BinaryOperator<Tensor> f) {
+        Objects.requireNonNull(f, "f");
+        return new AutodiffObjective(f);
+    }
+
+    /**
+     * The gradient of f in w, as a differentiable tensor function (used to build inner-gradient maps).
+     *
+     * @param f     a scalar function of (w, &lambda;)
+     * @param inner w
+     * @param outer &lambda;
+     * @return &nabla;_w f(w, &lambda;), recorded on any trace that w or &lambda; belong to
+     */
+    static Tensor innerGradient(BinaryOperator<Tensor> f, Tensor inner, Tensor outer) {
+        Trace trace = new Trace();
+        Tensor w = trace.variable(inner);
+        return trace.gradient(f.apply(w, outer), w);
+    }
+}

@@ -1,0 +1,54 @@
+package org.bilevel4j.backend.ejml;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.bilevel4j.api.backend.Availability;
+import org.bilevel4j.api.backend.BackendProvider;
+import org.bilevel4j.api.tensor.Capability;
+import org.bilevel4j.api.tensor.Kernels;
+
+/**
+ * The EJML backend: pure Java, always available where its jars are on the class path, float64 and float32,
+ * multi-threaded matrix products for large sizes. Priority 10, below GPU-capable native backends.
+ */
+public final class EjmlBackendProvider implements BackendProvider {
+    /** The name used to select this backend. */
+    public static final String NAME = "ejml";
+
+    /** Creates the provider; loads nothing. */
+    public EjmlBackendProvider() {
+        // discovery must be cheap
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.FLOAT64, Capability.FLOAT32, Capability.MULTI_THREADED, Capability.DENSE_SOLVE);
+    }
+
+    @Override
+    public Availability availability() {
+        try {
+            Class.forName("org.ejml.dense.row.CommonOps_DDRM", false, EjmlBackendProvider.class.getClassLoader());
+            Class.forName("org.ejml.dense.row.CommonOps_FDRM", false, EjmlBackendProvider.class.getClassLoader());
+            return Availability.ofAvailable();
+        } catch (ClassNotFoundException | LinkageError e) {
+            return Availability.unavailable("EJML classes not found (" + e.getMessage()
+                    + "); add org.ejml:ejml-ddense and org.ejml:ejml-fdense 0.46.1 to the class path");
+        }
+    }
+
+    @Override
+    public Kernels create() {
+        return new EjmlKernels();
+    }
+}
