@@ -56,6 +56,16 @@ public final class Autodiff {
      * @return both partial gradients from one backward pass
      */
     public static PartialGradients grad(BinaryOperator<Tensor> f, Tensor w, Tensor lambda) {
+        return valueAndGrad(f, w, lambda).gradient();
+    }
+
+    /**
+     * @param f a scalar-valued function of two arguments
+     * @param w first argument (the inner variable); not modified
+     * @param lambda second argument (the outer variable); not modified
+     * @return the value and both partial gradients from one forward and one backward pass
+     */
+    public static ValueAndPartials valueAndGrad(BinaryOperator<Tensor> f, Tensor w, Tensor lambda) {
         Objects.requireNonNull(f, "f");
         w.requireFinite("w");
         lambda.requireFinite("lambda");
@@ -64,7 +74,7 @@ public final class Autodiff {
         Tensor lv = trace.variable(lambda);
         Tensor y = requireScalar(f.apply(wv, lv), "f");
         Tensor[] g = trace.gradients(y, ones(y), wv, lv);
-        return new PartialGradients(g[0], g[1]);
+        return new ValueAndPartials(trace.value(y), g[0], g[1]);
     }
 
     /**

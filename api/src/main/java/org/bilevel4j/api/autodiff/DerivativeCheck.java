@@ -15,6 +15,7 @@ import java.util.Locale;
  * @param analytic        the claimed directional derivative (or its norm, for vector-valued checks)
  * @param finiteDifference the central finite-difference estimate (or its norm)
  * @param relativeError   &#8214;claimed - finite difference&#8214; / max(&#8214;claimed&#8214;, &#8214;finite difference&#8214;)
+ * @param roundingError   the estimated rounding error of the finite difference, allowed on top of the tolerance
  * @param step            the finite-difference step h along the unit-norm direction
  * @param tolerance       the largest relative error accepted
  * @param steps           the Taylor-test steps
@@ -22,8 +23,8 @@ import java.util.Locale;
  * @param orders          log&#8322;(r(h) / r(h/2)) for consecutive steps above the rounding floor (NaN below it)
  * @param passed          relative error within tolerance and Taylor order about 2 (or remainders at rounding level)
  */
-public record DerivativeCheck(String what, double analytic, double finiteDifference, double relativeError, double step,
-        double tolerance, double[] steps, double[] remainders, double[] orders, boolean passed) {
+public record DerivativeCheck(String what, double analytic, double finiteDifference, double relativeError,
+        double roundingError, double step, double tolerance, double[] steps, double[] remainders, double[] orders, boolean passed) {
 
     /** @return the median of the observed Taylor orders, NaN if every remainder was at rounding level */
     public double taylorOrder() {

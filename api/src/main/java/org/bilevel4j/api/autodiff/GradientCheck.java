@@ -12,7 +12,9 @@ import org.bilevel4j.api.tensor.Tensor;
  * <ol>
  *   <li><b>central finite differences</b> along a random unit direction u, with step
  *       h = &epsilon;^(1/3) max(1, &#8214;x&#8214;) (the step that balances truncation and rounding error), accepted when
- *       the relative error is below the tolerance (default 1e-6 in float64, 1e-2 in float32);</li>
+ *       the error is below the relative tolerance (default 1e-6 in float64, 1e-2 in float32) plus the rounding
+ *       error of the difference quotient, 16&epsilon;(|F(x + hu)| + |F(x - hu)|)/(2h), which matters only when the
+ *       derivative itself is close to zero;</li>
  *   <li>a <b>Taylor-remainder test</b>: r(h) = &#8214;F(x + hu) - F(x) - h D(u)&#8214; must shrink as h&sup2;, i.e. with
  *       observed order about 2 over a sequence of halving steps (see {@link DerivativeCheck}).</li>
  * </ol>
@@ -108,8 +110,10 @@ public final class GradientCheck {
     private DerivativeCheck scalar(String what, ScalarFunction f, double claimed, Tensor x, Tensor u) {
         double eps = x.dtype().epsilon();
         double h = Math.cbrt(eps) * Math.max(1.0, x.normValue());
-        double fd = (f.apply(x.add(u.mul(h))) - f.apply(x.sub(u.mul(h)))) / (2 * h);
-        double rel = Math.abs(fd - claimed) / Math.max(Math.max(Math.abs(fd), Math.abs(claimed)), Double.MIN_NORMAL);
+        double fPlus = f.apply(x.add(u.mul(h)));
+        double fMinus = f.apply(x.sub(u.mul(h)));
+        double fd = (fPlus - fMinus) / (2 * h);
+        double rounding = 16 * eps * (Math.abs(fPlus) + Math.abs(fMinus)) / (2 * h);
         double f0 = f.apply(x);
         double[] steps = taylorSteps(x);
         double[] r = new double[steps.length];
@@ -119,15 +123,16 @@ public final class GradientCheck {
             r[i] = Math.abs(fh - f0 - steps[i] * claimed);
             floor[i] = 64 * eps * (Math.abs(f0) + Math.abs(fh) + Math.abs(steps[i] * claimed));
         }
-        return verdict(what, x.dtype(), claimed, fd, rel, h, steps, r, floor);
+        return verdict(what, x.dtype(), claimed, fd, Math.abs(fd - claimed), rounding, h, steps, r, floor);
     }
 
     private DerivativeCheck vector(String what, UnaryOperator<Tensor> f, Tensor claimed, Tensor x, Tensor u) {
         double eps = x.dtype().epsilon();
         double h = Math.cbrt(eps) * Math.max(1.0, x.normValue());
-        Tensor fd = f.apply(x.add(u.mul(h))).sub(f.apply(x.sub(u.mul(h)))).div(2 * h);
-        double rel = fd.sub(claimed).normValue()
-                / Math.max(Math.max(fd.normValue(), claimed.normValue()), Double.MIN_NORMAL);
+        Tensor fPlus = f.apply(x.add(u.mul(h)));
+        Tensor fMinus = f.apply(x.sub(u.mul(h)));
+        Tensor fd = fPlus.sub(fMinus).div(2 * h);
+        double rounding = 16 * eps * (fPlus.normValue() + fMinus.normValue()) / (2 * h);
         Tensor f0 = f.apply(x);
         double f0Norm = f0.normValue();
         double[] steps = taylorSteps(x);
@@ -139,11 +144,12 @@ public final class GradientCheck {
             r[i] = fh.sub(f0).sub(linear).normValue();
             floor[i] = 64 * eps * (f0Norm + fh.normValue() + linear.normValue());
         }
-        return verdict(what, x.dtype(), claimed.normValue(), fd.normValue(), rel, h, steps, r, floor);
+        return verdict(what, x.dtype(), claimed.normValue(), fd.normValue(), fd.sub(claimed).normValue(), rounding, h,
+                steps, r, floor);
     }
 
-    private DerivativeCheck verdict(String what, DType dtype, double claimed, double fd, double rel, double h,
-            double[] steps, double[] r, double[] floor) {
+    private DerivativeCheck verdict(String what, DType dtype, double claimed, double fd, double error,
+            double rounding, double h, double[] steps, double[] r, double[] floor) {
         double tol = Double.isNaN(tolerance) ? (dtype == DType.FLOAT32 ? 1e-2 : 1e-6) : tolerance;
         double[] orders = new double[steps.length - 1];
         int valid = 0;
@@ -160,8 +166,10 @@ public final class GradientCheck {
         }
         // every remainder at rounding level means the linear model is exact to rounding; otherwise most orders ~2
         boolean taylorOk = valid == 0 || good * 2 > valid;
-        boolean fdOk = rel <= tol || (Math.abs(claimed) < 1e-300 && Math.abs(fd) < 1e-300);
-        return new DerivativeCheck(what, claimed, fd, rel, h, tol, steps, r, orders,
+        double scale = Math.max(Math.abs(fd), Math.abs(claimed));
+        boolean fdOk = error <= tol * scale + rounding;
+        double rel = scale == 0 ? 0 : error / scale;
+        return new DerivativeCheck(what, claimed, fd, rel, rounding, h, tol, steps, r, orders,
                 fdOk && taylorOk && Double.isFinite(claimed));
     }
 

@@ -48,7 +48,8 @@ public final class Backends {
     private final List<Discovered> providers;
     private final UnaryOperator<String> properties;
     private final UnaryOperator<String> environment;
-    private final Map<String, Backend> created = new ConcurrentHashMap<>();
+    /** Per provider name, the created backend or the exception its creation failed with (never retried). */
+    private final Map<String, Object> created = new ConcurrentHashMap<>();
 
     /** A provider found by the service loader, or the error that prevented loading it. */
     record Discovered(String name, BackendProvider provider, ProviderStatus status) {
@@ -131,18 +132,22 @@ public final class Backends {
             throw new BackendUnavailableException("backend '" + name + "' requested by " + source + " is unavailable: "
                     + d.status().availability().reason() + "; available: " + availableNames() + unavailableSuffix(name));
         }
-        return created.computeIfAbsent(name, n -> {
-            Backend b;
+        Object result = created.computeIfAbsent(name, n -> {
             try {
-                b = Backend.of(n, d.status().capabilities(), d.provider().create());
+                Backend b = Backend.of(n, d.status().capabilities(), d.provider().create());
+                LOG.log(Level.INFO, "bilevel4j backend ''{0}'' selected by {1}; capabilities {2}", n, source,
+                        b.capabilities());
+                return b;
             } catch (RuntimeException | LinkageError e) {
-                throw new BackendUnavailableException("backend '" + n + "' requested by " + source
-                        + " failed to initialise: " + e + "; available: " + availableNames(), e);
+                return e; // natives that failed to load once fail again less clearly: remember the first error
             }
-            LOG.log(Level.INFO, "bilevel4j backend ''{0}'' selected by {1}; capabilities {2}", n, source,
-                    b.capabilities());
-            return b;
         });
+        if (result instanceof Backend b) {
+            return b;
+        }
+        Throwable e = (Throwable) result;
+        throw new BackendUnavailableException("backend '" + name + "' requested by " + source
+                + " failed to initialise: " + e + "; available: " + availableNames(), e);
     }
 
     private List<String> availableNames() {
@@ -178,19 +183,21 @@ public final class Backends {
     }
 
     static Discovered describe(BackendProvider provider) {
-        String name = provider.name().trim().toLowerCase(Locale.ROOT);
+        String name = provider.getClass().getName();
+        int priority = Integer.MIN_VALUE;
         Availability availability;
-        Set<Capability> capabilities;
+        Set<Capability> capabilities = Set.of();
         try {
-            availability = provider.availability();
+            name = provider.name().trim().toLowerCase(Locale.ROOT);
+            priority = provider.priority();
             capabilities = provider.capabilities();
-            if (!capabilities.contains(Capability.FLOAT64)) {
+            availability = provider.availability();
+            if (availability.available() && !capabilities.contains(Capability.FLOAT64)) {
                 availability = Availability.unavailable("provider does not declare the required FLOAT64 capability");
             }
         } catch (RuntimeException | LinkageError e) {
             availability = Availability.unavailable("availability check failed: " + e);
-            capabilities = Set.of();
         }
-        return new Discovered(name, provider, new ProviderStatus(name, provider.priority(), capabilities, availability));
+        return new Discovered(name, provider, new ProviderStatus(name, priority, capabilities, availability));
     }
 }

@@ -4,6 +4,7 @@ import java.util.function.BinaryOperator;
 import org.bilevel4j.api.autodiff.Autodiff;
 import org.bilevel4j.api.autodiff.PartialGradients;
 import org.bilevel4j.api.autodiff.SecondOrderProducts;
+import org.bilevel4j.api.autodiff.ValueAndPartials;
 import org.bilevel4j.api.error.ShapeMismatchException;
 import org.bilevel4j.api.tensor.Tensor;
 
@@ -29,6 +30,11 @@ final class AutodiffObjective implements ScalarObjective {
     @Override
     public PartialGradients gradient(Tensor inner, Tensor outer) {
         return Autodiff.grad(f, inner, outer);
+    }
+
+    @Override
+    public ValueAndPartials valueAndGradient(Tensor inner, Tensor outer) {
+        return Autodiff.valueAndGrad(f, inner, outer);
     }
 
     @Override

@@ -25,6 +25,7 @@ public record ContractionInfo(double constant, Source source) {
 
     /** Validates the components. */
     public ContractionInfo {
+        java.util.Objects.requireNonNull(source, "source");
         if (source == Source.UNKNOWN ? !Double.isNaN(constant) : !(constant >= 0 && Double.isFinite(constant))) {
             throw new IllegalArgumentException("constant: expected " + (source == Source.UNKNOWN ? "NaN"
                     : "a finite non-negative value") + " for source " + source + ", got " + constant);

@@ -37,6 +37,9 @@ public record CurvatureBounds(double strongConvexity, double smoothness) {
      * @return q = max(|1 - &alpha;&mu;|, |1 - &alpha;L|), the Lipschitz constant of w &#8614; w - &alpha;&nabla;_w g(w, &lambda;)
      */
     public double contraction(double step) {
+        if (!(step > 0) || !Double.isFinite(step)) {
+            throw new IllegalArgumentException("step: expected a finite value > 0, got " + step);
+        }
         return Math.max(Math.abs(1 - step * strongConvexity), Math.abs(1 - step * smoothness));
     }
 }

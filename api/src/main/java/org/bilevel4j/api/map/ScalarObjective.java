@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.function.BinaryOperator;
 import org.bilevel4j.api.autodiff.PartialGradients;
 import org.bilevel4j.api.autodiff.SecondOrderProducts;
+import org.bilevel4j.api.autodiff.ValueAndPartials;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.api.tensor.Trace;
 
@@ -32,6 +33,16 @@ public interface ScalarObjective {
      * @return (&nabla;_w f, &nabla;_&lambda; f), from one backward pass
      */
     PartialGradients gradient(Tensor inner, Tensor outer);
+
+    /**
+     * @param inner w; not modified
+     * @param outer &lambda;; not modified
+     * @return the value and both partial gradients (one pass where the implementation allows)
+     */
+    default ValueAndPartials valueAndGradient(Tensor inner, Tensor outer) {
+        PartialGradients g = gradient(inner, outer);
+        return new ValueAndPartials(value(inner, outer), g.inner(), g.outer());
+    }
 
     /**
      * The map (w, &lambda;) &#8614; &nabla;_w f(w, &lambda;). The VJP of its linearization at (w, &lambda;) with cotangent v

@@ -1,6 +1,7 @@
 package org.bilevel4j.api.problem;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.bilevel4j.api.error.ShapeMismatchException;
 import org.bilevel4j.api.map.CurvatureBounds;
@@ -41,6 +42,17 @@ public interface BilevelProblem {
      */
     default Tensor initialInner(Tensor outer) {
         return outer.backend().zeros(innerShape(), outer.dtype());
+    }
+
+    /**
+     * Regularity constants for error bounds. Problems that know them (the test problems of seed 004 with closed
+     * forms) override this; estimators then report a certified bound on the hypergradient error.
+     *
+     * @param outer &lambda;
+     * @return the constants at &lambda;, if known
+     */
+    default Optional<LipschitzConstants> lipschitzConstants(Tensor outer) {
+        return Optional.empty();
     }
 
     /**

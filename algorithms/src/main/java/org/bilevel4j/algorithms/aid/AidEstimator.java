@@ -1,0 +1,265 @@
+package org.bilevel4j.algorithms.aid;
+
+import java.util.Objects;
+import org.bilevel4j.algorithms.diagnostics.IterationBudget;
+import org.bilevel4j.algorithms.diagnostics.OracleCounter;
+import org.bilevel4j.algorithms.diagnostics.Status;
+import org.bilevel4j.algorithms.hypergradient.Certification;
+import org.bilevel4j.algorithms.hypergradient.ErrorBound;
+import org.bilevel4j.algorithms.hypergradient.ErrorBounds;
+import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
+import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
+import org.bilevel4j.algorithms.hypergradient.InnerPhase;
+import org.bilevel4j.algorithms.hypergradient.Instrumentation;
+import org.bilevel4j.algorithms.inner.InnerRun;
+import org.bilevel4j.algorithms.linalg.AutoLinearSolver;
+import org.bilevel4j.algorithms.linalg.ConjugateGradientSolver;
+import org.bilevel4j.algorithms.linalg.DenseDirectSolver;
+import org.bilevel4j.algorithms.linalg.GmresSolver;
+import org.bilevel4j.algorithms.linalg.LinearOperator;
+import org.bilevel4j.algorithms.linalg.LinearSolveResult;
+import org.bilevel4j.algorithms.linalg.LinearSolver;
+import org.bilevel4j.algorithms.linalg.MinresSolver;
+import org.bilevel4j.algorithms.linalg.NeumannSolver;
+import org.bilevel4j.algorithms.linalg.NormalEquationsSolver;
+import org.bilevel4j.algorithms.linalg.RichardsonSolver;
+import org.bilevel4j.api.autodiff.PartialGradients;
+import org.bilevel4j.api.autodiff.ValueAndPartials;
+import org.bilevel4j.api.map.FixedPointOperator;
+import org.bilevel4j.api.map.Linearization;
+import org.bilevel4j.api.map.ScalarObjective;
+import org.bilevel4j.api.problem.BilevelProblem;
+import org.bilevel4j.api.tensor.Tensor;
+
+/**
+ * Approximate implicit differentiation (AID, seed 004 Algorithm 2):
+ * <ol>
+ *   <li>compute w_t by t steps of an inner solver (or fewer, once its tolerance is met);</li>
+ *   <li>solve the adjoint system (I - &part;&#8321;&Phi;(w_t, &lambda;)&#7488;) v = &nabla;&#8321;E(w_t, &lambda;) with k iterations of a
+ *       matrix-free linear solver (optionally damped: + &rho;I);</li>
+ *   <li>return &nabla;&#8322;E(w_t, &lambda;) + &part;&#8322;&Phi;(w_t, &lambda;)&#7488; v.</li>
+ * </ol>
+ * &Phi; is linearized once at w_t, so each solver iteration costs one backward pass (one VJP; CG on the normal
+ * equations adds one JVP). The same joint VJP that gives &part;&#8322;&Phi;&#7488;v also gives the true adjoint residual, so the
+ * certification costs nothing extra. The linear solver decides the variant: AID-FP (Richardson, &omega; = 1),
+ * AID-Neumann, AID-CG, AID-CG on the normal equations, AID-GD, AID-MINRES, AID-GMRES, AID-exact (dense LU), or an
+ * automatic choice from the declared symmetry of &part;&#8321;&Phi;.
+ *
+ * <p>Warm starts ("amortization", seeds 002-003): the inner solve can start from the previous estimate's w_t and
+ * the linear solve from its v. Every estimate reports the inner residual &#8214;w_t - &Phi;(w_t, &lambda;)&#8214;, the adjoint
+ * residual, the oracle counts, a status (CONVERGED only when both solves met their tolerances) and, when q is
+ * known, a-posteriori error bounds ({@link ErrorBounds#aid}). In strict mode a non-converged estimate throws.
+ *
+ * <p>References: Pedregosa (2016) HOAG; Grazzi et al. (2020) Algorithm 2 and Theorems 2.2-2.4; Liao et al. (2018)
+ * for CG on the normal equations and Neumann series.
+ */
+public final class AidEstimator implements HypergradientEstimator {
+    private final InnerPhase inner;
+    private final LinearSolver solver;
+    private final IterationBudget linearBudget;
+    private final double damping;
+    private final boolean warmStartAdjoint;
+    private final boolean strict;
+
+    private AidEstimator(Builder b) {
+        this.inner = b.inner;
+        this.solver = b.solver;
+        this.linearBudget = b.linearBudget;
+        this.damping = b.damping;
+        this.warmStartAdjoint = b.warmStartAdjoint;
+        this.strict = b.strict;
+    }
+
+    /** @return a builder with Picard inner steps, t = k = 10, CG, no warm start, not strict */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @param t inner steps @param k linear iterations @return AID-FP: the fixed-point (Richardson, &omega; = 1) solver */
+    public static AidEstimator fixedPoint(int t, int k) {
+        return builder().innerSteps(t).linearSolver(RichardsonSolver.fixedPoint(), k).build();
+    }
+
+    /** @param t inner steps @param k series terms after the first @return AID-Neumann (equals AID-FP with k + 1) */
+    public static AidEstimator neumann(int t, int k) {
+        return builder().innerSteps(t).linearSolver(new NeumannSolver(), k).build();
+    }
+
+    /** @param t inner steps @param k CG iterations @return AID-CG (needs a symmetric &part;&#8321;&Phi;) */
+    public static AidEstimator conjugateGradient(int t, int k) {
+        return builder().innerSteps(t).linearSolver(new ConjugateGradientSolver(), k).build();
+    }
+
+    /** @param t inner steps @param k iterations @return AID-CG on the normal equations (any invertible system) */
+    public static AidEstimator normalEquations(int t, int k) {
+        return builder().innerSteps(t).linearSolver(new NormalEquationsSolver(), k).build();
+    }
+
+    /**
+     * @param t    inner steps
+     * @param k    iterations
+     * @param step gradient step on the quadratic &frac12;v&#7488;Av - b&#7488;v
+     * @return AID-GD
+     */
+    public static AidEstimator gradientDescent(int t, int k, double step) {
+        return builder().innerSteps(t).linearSolver(RichardsonSolver.gradientDescent(step), k).build();
+    }
+
+    /** @param t inner steps @param k iterations @return AID-MINRES (symmetric, possibly indefinite systems) */
+    public static AidEstimator minres(int t, int k) {
+        return builder().innerSteps(t).linearSolver(new MinresSolver(), k).build();
+    }
+
+    /** @param t inner steps @param k iterations @return AID-GMRES(30) (non-symmetric systems) */
+    public static AidEstimator gmres(int t, int k) {
+        return builder().innerSteps(t).linearSolver(new GmresSolver(), k).build();
+    }
+
+    /** @param t inner steps @param k iterations @return AID with CG, MINRES or GMRES chosen from the map's symmetry */
+    public static AidEstimator auto(int t, int k) {
+        return builder().innerSteps(t).linearSolver(new AutoLinearSolver(), k).build();
+    }
+
+    /**
+     * The reference: the inner problem solved until successive iterates agree to 1e-14 (relative) or
+     * {@code maxInnerSteps}, then the adjoint system solved by dense LU.
+     *
+     * @param maxInnerSteps inner step budget
+     * @return AID-exact
+     */
+    public static AidEstimator exact(int maxInnerSteps) {
+        return builder().inner(InnerPhase.picard(maxInnerSteps).withBudget(
+                new IterationBudget(maxInnerSteps, 1e-14, 0))).linearSolver(new DenseDirectSolver(), 1).build();
+    }
+
+    @Override
+    public HypergradientEstimate estimate(BilevelProblem problem, Tensor outer, HypergradientEstimate previous) {
+        OracleCounter counter = new OracleCounter();
+        FixedPointOperator phi = Instrumentation.counting(problem.innerMap(), counter);
+        ScalarObjective e = Instrumentation.counting(problem.outerObjective(), counter);
+        Tensor w0 = inner.start(problem, outer, previous);
+        problem.checkShapes(w0, outer);
+
+        InnerRun run = inner.solver().run(problem, Instrumentation.counting(inner.solver().stepMap(problem), counter),
+                outer, w0, inner.budget());
+        Tensor w = run.inner();
+        if (run.status() == Status.DIVERGED) {
+            Tensor zero = outer.backend().zeros(outer.shape(), outer.dtype());
+            return Certification.finish(new HypergradientEstimate(name(), zero, w, null, Double.NaN, Double.NaN,
+                    Double.NaN, run.iterations(), null, counter.snapshot(), Status.DIVERGED,
+                    ErrorBound.unavailable("inner iteration diverged"), "inner iteration " + inner.solver().name()
+                            + " diverged after " + run.iterations() + " steps; the hypergradient (zeros) must not be used"),
+                    strict);
+        }
+
+        Linearization lin = phi.linearize(w, outer);
+        double innerResidual = w.sub(lin.value()).normValue();
+        ValueAndPartials grad = e.valueAndGradient(w, outer);
+        Tensor b = grad.inner();
+        LinearOperator a = adjointOperator(lin, phi.hasSymmetricJacobian()).damped(damping);
+        Tensor v0 = warmStartAdjoint && previous != null && previous.hasAdjoint() ? previous.adjoint() : null;
+        LinearSolveResult solve = solver.solve(a, b, v0, linearBudget);
+        Tensor v = solve.solution();
+        PartialGradients pv = lin.vjp(v);
+        Tensor hypergradient = grad.outer().add(pv.outer());
+        double adjointResidual = b.sub(v).add(pv.inner()).normValue();
+
+        Status status = run.status().worst(solve.status());
+        ErrorBound bound = ErrorBounds.aid(problem, outer, innerResidual, adjointResidual);
+        String message = "inner " + inner.solver().name() + ": " + run.status() + " after " + run.iterations()
+                + " steps; adjoint " + solver.name() + ": " + solve.message();
+        return Certification.finish(new HypergradientEstimate(name(), hypergradient, w, v, grad.value().item(),
+                innerResidual, adjointResidual, run.iterations(), solve, counter.snapshot(), status, bound, message),
+                strict);
+    }
+
+    /** A = I - &part;&#8321;&Phi;&#7488; (one VJP), A&#7488; = I - &part;&#8321;&Phi; (one JVP). */
+    static LinearOperator adjointOperator(Linearization lin, boolean symmetric) {
+        if (symmetric) {
+            return LinearOperator.of(v -> v.sub(lin.vjpInner(v)), true);
+        }
+        return LinearOperator.of(v -> v.sub(lin.vjpInner(v)), v -> v.sub(lin.jvpInner(v)));
+    }
+
+    @Override
+    public String name() {
+        return "aid-" + solver.name() + "(t=" + inner.budget().maxIterations() + ",k=" + linearBudget.maxIterations()
+                + (damping > 0 ? ",damping=" + damping : "") + ")";
+    }
+
+    /** Configures an {@link AidEstimator}. */
+    public static final class Builder {
+        private InnerPhase inner = InnerPhase.picard(10);
+        private LinearSolver solver = new ConjugateGradientSolver();
+        private IterationBudget linearBudget = IterationBudget.exactly(10);
+        private double damping;
+        private boolean warmStartAdjoint;
+        private boolean strict;
+
+        private Builder() {
+        }
+
+        /** @param phase how w_t is computed @return this builder */
+        public Builder inner(InnerPhase phase) {
+            this.inner = Objects.requireNonNull(phase, "phase");
+            return this;
+        }
+
+        /** @param t exactly t inner steps (keeps the solver and warm-start setting) @return this builder */
+        public Builder innerSteps(int t) {
+            this.inner = inner.withBudget(IterationBudget.exactly(t));
+            return this;
+        }
+
+        /**
+         * @param linearSolver the adjoint solver
+         * @param k            exactly k iterations
+         * @return this builder
+         */
+        public Builder linearSolver(LinearSolver linearSolver, int k) {
+            return linearSolver(linearSolver, IterationBudget.exactly(k));
+        }
+
+        /**
+         * @param linearSolver the adjoint solver
+         * @param budget       its iterations and tolerances
+         * @return this builder
+         */
+        public Builder linearSolver(LinearSolver linearSolver, IterationBudget budget) {
+            this.solver = Objects.requireNonNull(linearSolver, "linearSolver");
+            this.linearBudget = Objects.requireNonNull(budget, "budget");
+            return this;
+        }
+
+        /** @param rho Tikhonov damping &rho; &ge; 0 of the adjoint system @return this builder */
+        public Builder damping(double rho) {
+            if (!(rho >= 0) || !Double.isFinite(rho)) {
+                throw new IllegalArgumentException("rho: expected a finite value >= 0, got " + rho);
+            }
+            this.damping = rho;
+            return this;
+        }
+
+        /**
+         * @param innerIterate start the inner solve from the previous w_t
+         * @param adjoint      start the linear solve from the previous v
+         * @return this builder
+         */
+        public Builder warmStart(boolean innerIterate, boolean adjoint) {
+            this.inner = inner.withWarmStart(innerIterate);
+            this.warmStartAdjoint = adjoint;
+            return this;
+        }
+
+        /** @param enabled throw {@code UncertifiedHypergradientException} unless the estimate converged @return this */
+        public Builder strict(boolean enabled) {
+            this.strict = enabled;
+            return this;
+        }
+
+        /** @return the estimator */
+        public AidEstimator build() {
+            return new AidEstimator(this);
+        }
+    }
+}

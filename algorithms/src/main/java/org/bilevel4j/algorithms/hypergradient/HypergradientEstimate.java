@@ -1,0 +1,60 @@
+package org.bilevel4j.algorithms.hypergradient;
+
+import org.bilevel4j.algorithms.diagnostics.OracleCounts;
+import org.bilevel4j.algorithms.diagnostics.Status;
+import org.bilevel4j.algorithms.linalg.LinearSolveResult;
+import org.bilevel4j.api.tensor.Tensor;
+
+/**
+ * A hypergradient with everything needed to trust it (or not), and to warm-start the next one.
+ *
+ * @param method          the estimator, e.g. {@code "aid-cg(t=20,k=10)"}
+ * @param hypergradient   the estimate of &nabla;f(&lambda;), of the shape of &lambda;
+ * @param inner           w_t, the inner iterate the estimate was computed at (warm start for the next call)
+ * @param adjoint         v, the solution of (I - &part;&#8321;&Phi;&#7488;)v = &nabla;&#8321;E at w_t (AID; warm start for the next
+ *                        call), or null for ITD, which solves no linear system
+ * @param outerValue      E(w_t, &lambda;), the objective the estimate differentiates (f_t for ITD)
+ * @param innerResidual   &#8214;w_t - &Phi;(w_t, &lambda;)&#8214;
+ * @param adjointResidual &#8214;(I - &part;&#8321;&Phi;(w_t, &lambda;)&#7488;)v - &nabla;&#8321;E(w_t, &lambda;)&#8214;, the true residual (NaN for ITD)
+ * @param innerIterations inner steps taken
+ * @param linearSolve     the adjoint solve (AID), or null
+ * @param counts          oracle calls of this estimate
+ * @param status          CONVERGED only if the inner solve (and the adjoint solve) met their tolerances;
+ *                        BUDGET_EXHAUSTED if a budget ran out first; DIVERGED or BREAKDOWN if the result must not be
+ *                        used
+ * @param bound           a-posteriori error bounds, where q (and the problem's constants) are known
+ * @param message         what happened, in words
+ */
+public record HypergradientEstimate(String method, Tensor hypergradient, Tensor inner, Tensor adjoint,
+        double outerValue, double innerResidual, double adjointResidual, int innerIterations,
+        LinearSolveResult linearSolve, OracleCounts counts, Status status, ErrorBound bound, String message) {
+
+    /** @return true if the estimate has an adjoint vector (AID) */
+    public boolean hasAdjoint() {
+        return adjoint != null;
+    }
+
+    /** @return the linear solver's iterations, 0 for ITD */
+    public int linearIterations() {
+        return linearSolve == null ? 0 : linearSolve.iterations();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
+    @Override
+    public String toString() {
+        return method + ": " + status + ", |g| = " + hypergradient.normValue() + ", E = " + outerValue
+                + ", inner residual " + innerResidual + " after " + innerIterations + " steps"
+                + (adjoint == null ? "" : ", adjoint residual " + adjointResidual + " after " + linearIterations()
+                        + " iterations")
+                + ", bound " + bound.hypergradientError() + ", " + counts + (message.isEmpty() ? "" : " (" + message + ")");
+    }
+}

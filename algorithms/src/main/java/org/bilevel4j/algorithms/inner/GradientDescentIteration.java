@@ -1,0 +1,60 @@
+package org.bilevel4j.algorithms.inner;
+
+import org.bilevel4j.api.map.FixedPointOperator;
+import org.bilevel4j.api.map.GradientStepMap;
+import org.bilevel4j.api.problem.BilevelProblem;
+import org.bilevel4j.api.problem.OptimizationBilevelProblem;
+import org.bilevel4j.api.tensor.Tensor;
+
+/**
+ * Gradient descent w_i = w_{i-1} - &alpha; &nabla;_w g(w_{i-1}, &lambda;) on the inner objective of an optimization-form
+ * problem, with a step of its own: a fixed &alpha;, or the optimal &alpha;(&lambda;) = 2/(&mu; + L) of seed 004 &sect;2 from the
+ * problem's curvature bounds, for which the iteration is a contraction with q = (&kappa; - 1)/(&kappa; + 1).
+ */
+public final class GradientDescentIteration implements InnerSolver {
+    private final double step;
+
+    private GradientDescentIteration(double step) {
+        this.step = step;
+    }
+
+    /** @return gradient descent with the optimal step 2/(&mu;(&lambda;) + L(&lambda;)) (needs curvature bounds) */
+    public static GradientDescentIteration optimalStep() {
+        return new GradientDescentIteration(Double.NaN);
+    }
+
+    /**
+     * @param step &alpha; &gt; 0 (a contraction when &alpha; &lt; 2/L)
+     * @return gradient descent with that step
+     */
+    public static GradientDescentIteration withStep(double step) {
+        if (!(step > 0) || !Double.isFinite(step)) {
+            throw new IllegalArgumentException("step: expected a finite value > 0, got " + step);
+        }
+        return new GradientDescentIteration(step);
+    }
+
+    @Override
+    public FixedPointOperator stepMap(BilevelProblem problem) {
+        OptimizationBilevelProblem p = MomentumState.requireOptimization(problem, name());
+        if (Double.isNaN(step)) {
+            return GradientStepMap.optimal(p.innerObjective(), l -> MomentumState.curvature(p, l, name()));
+        }
+        return GradientStepMap.withStep(p.innerObjective(), step);
+    }
+
+    @Override
+    public Tensor initialState(BilevelProblem problem, Tensor inner0) {
+        return inner0;
+    }
+
+    @Override
+    public Tensor inner(BilevelProblem problem, Tensor state) {
+        return state;
+    }
+
+    @Override
+    public String name() {
+        return Double.isNaN(step) ? "gd(optimal)" : "gd(" + step + ")";
+    }
+}

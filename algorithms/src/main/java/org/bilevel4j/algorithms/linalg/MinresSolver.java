@@ -1,0 +1,103 @@
+package org.bilevel4j.algorithms.linalg;
+
+import org.bilevel4j.algorithms.diagnostics.IterationBudget;
+import org.bilevel4j.algorithms.diagnostics.Status;
+import org.bilevel4j.api.tensor.Tensor;
+
+/**
+ * MINRES (Paige &amp; Saunders, 1975) for A x = b with A symmetric, possibly indefinite: the adjoint system of a
+ * symmetric map that is not a contraction everywhere, and the fallback when conjugate gradients meets
+ * non-positive curvature.
+ *
+ * <p>One iteration: one application of A and a three-term Lanczos step, followed by a Givens rotation of the
+ * tridiagonal least-squares problem; the iterate minimises &#8214;b - Ax&#8214; over the Krylov space, so the residual
+ * never increases. Stopping rule: the residual estimate &phi;&#772;_k (exact in exact arithmetic) &le;
+ * max(rtol&#8214;b&#8214;, atol), or the budget. Non-finite Lanczos coefficients give DIVERGED; an invariant Krylov
+ * space on which A is singular gives BREAKDOWN. MINRES assumes symmetry and does not check it: a non-symmetric
+ * operator gives a wrong answer with a plausible residual estimate, so use {@link GmresSolver} for those.
+ */
+public final class MinresSolver implements LinearSolver {
+
+    @Override
+    public LinearSolveResult solve(LinearOperator a, Tensor b, Tensor x0, IterationBudget budget) {
+        Tensor x = SolveSupport.start(b, x0);
+        SolveSupport.History history = new SolveSupport.History();
+        int applications = 0;
+        Tensor r1 = b;
+        if (x0 != null) {
+            r1 = b.sub(a.apply(x));
+            applications++;
+        }
+        double beta1 = r1.normValue();
+        history.add(beta1);
+        double threshold = budget.threshold(b.normValue());
+        if (beta1 <= threshold || beta1 == 0) {
+            return new LinearSolveResult(x, Status.CONVERGED, 0, applications, 0, history.toArray(),
+                    "initial residual below tolerance");
+        }
+        Tensor zero = b.backend().zeros(b.shape(), b.dtype());
+        Tensor y = r1;
+        Tensor r2 = r1;
+        Tensor w = zero;
+        Tensor w2 = zero;
+        double oldb = 0;
+        double beta = beta1;
+        double dbar = 0;
+        double epsln = 0;
+        double phibar = beta1;
+        double cs = -1;
+        double sn = 0;
+        for (int k = 1; k <= budget.maxIterations(); k++) {
+            Tensor v = y.mul(1.0 / beta);
+            y = a.apply(v);
+            applications++;
+            if (k >= 2) {
+                y = y.sub(r1.mul(beta / oldb));
+            }
+            double alfa = v.dotValue(y);
+            y = y.sub(r2.mul(alfa / beta));
+            r1 = r2;
+            r2 = y;
+            oldb = beta;
+            beta = r2.normValue();
+            double oldeps = epsln;
+            double delta = cs * dbar + sn * alfa;
+            double gbar = sn * dbar - cs * alfa;
+            epsln = sn * beta;
+            dbar = -cs * beta;
+            double gamma = Math.max(Math.hypot(gbar, beta), Double.MIN_NORMAL);
+            cs = gbar / gamma;
+            sn = beta / gamma;
+            double phi = cs * phibar;
+            phibar = sn * phibar;
+            Tensor w1 = w2;
+            w2 = w;
+            w = v.sub(w1.mul(oldeps)).sub(w2.mul(delta)).mul(1.0 / gamma);
+            x = x.add(w.mul(phi));
+            double residual = Math.abs(phibar);
+            history.add(residual);
+            if (SolveSupport.diverged(residual, beta1) || !Double.isFinite(alfa)) {
+                return new LinearSolveResult(x, Status.DIVERGED, k, applications, 0, history.toArray(),
+                        "non-finite Lanczos coefficients at iteration " + k);
+            }
+            if (residual <= threshold) {
+                return new LinearSolveResult(x, Status.CONVERGED, k, applications, 0, history.toArray(),
+                        "residual estimate " + residual + " <= " + threshold);
+            }
+            if (beta == 0) {
+                // the Krylov space is invariant: x solves the system exactly unless A is singular on it
+                Status s = residual <= threshold ? Status.CONVERGED : Status.BREAKDOWN;
+                return new LinearSolveResult(x, s, k, applications, 0, history.toArray(),
+                        "Lanczos breakdown (invariant Krylov space) at iteration " + k + " with residual " + residual
+                                + (s == Status.BREAKDOWN ? ": the operator is singular on it" : ""));
+            }
+        }
+        return new LinearSolveResult(x, Status.BUDGET_EXHAUSTED, budget.maxIterations(), applications, 0,
+                history.toArray(), "budget of " + budget.maxIterations() + " iterations used");
+    }
+
+    @Override
+    public String name() {
+        return "minres";
+    }
+}

@@ -1,0 +1,100 @@
+package org.bilevel4j.algorithms.linalg;
+
+import org.bilevel4j.algorithms.diagnostics.IterationBudget;
+import org.bilevel4j.algorithms.diagnostics.Status;
+import org.bilevel4j.api.tensor.Tensor;
+
+/**
+ * Richardson iteration x &larr; x + &omega;(b - Ax), a fixed-point iteration for A x = b.
+ *
+ * <ul>
+ *   <li>With &omega; = 1 and A = I - &part;&#8321;&Phi;&#7488; it is the fixed-point method of AID-FP (seed 004, eq. (19)),
+ *       v &larr; &part;&#8321;&Phi;&#7488;v + &nabla;&#8321;E, also called recurrent backpropagation; from v&#8320; = 0 it converges as
+ *       &#8214;v_k - v&#8214; &le; q^k &#8214;v&#8214; when &Phi; is a q-contraction (Theorem 2.3).</li>
+ *   <li>With A symmetric positive definite it is gradient descent on the quadratic &frac12;x&#7488;Ax - b&#7488;x with step
+ *       &omega; (the linear-system solver of AmIGO-GD, seed 003); it converges for 0 &lt; &omega; &lt; 2/&lambda;_max(A).</li>
+ * </ul>
+ *
+ * <p>One iteration: one application of A. Stopping rule: &#8214;b - Ax_k&#8214; &le; max(rtol&#8214;b&#8214;, atol), or the
+ * budget. A residual that grows by 10&sup1;&sup2; or becomes NaN gives DIVERGED (&omega; too large, or &Phi; not a
+ * contraction).
+ */
+public final class RichardsonSolver implements LinearSolver {
+    private final double relaxation;
+    private final String name;
+
+    /**
+     * @param relaxation &omega; &gt; 0
+     */
+    public RichardsonSolver(double relaxation) {
+        this(relaxation, relaxation == 1.0 ? "fixed-point" : "richardson(" + relaxation + ")");
+    }
+
+    private RichardsonSolver(double relaxation, String name) {
+        if (!(relaxation > 0) || !Double.isFinite(relaxation)) {
+            throw new IllegalArgumentException("relaxation: expected a finite value > 0, got " + relaxation);
+        }
+        this.relaxation = relaxation;
+        this.name = name;
+    }
+
+    /** @return the fixed-point iteration of AID-FP (&omega; = 1) */
+    public static RichardsonSolver fixedPoint() {
+        return new RichardsonSolver(1.0);
+    }
+
+    /**
+     * @param step the step &gamma; of gradient descent on &frac12;x&#7488;Ax - b&#7488;x
+     * @return gradient descent on the quadratic (AmIGO-GD's linear solver)
+     */
+    public static RichardsonSolver gradientDescent(double step) {
+        return new RichardsonSolver(step, "gd(" + step + ")");
+    }
+
+    /** @return &omega; */
+    public double relaxation() {
+        return relaxation;
+    }
+
+    @Override
+    public LinearSolveResult solve(LinearOperator a, Tensor b, Tensor x0, IterationBudget budget) {
+        Tensor x = SolveSupport.start(b, x0);
+        SolveSupport.History history = new SolveSupport.History();
+        int applications = 0;
+        Tensor r = b;
+        if (x0 != null) {
+            r = b.sub(a.apply(x));
+            applications++;
+        }
+        double r0 = r.normValue();
+        history.add(r0);
+        double threshold = budget.threshold(b.normValue());
+        if (r0 <= threshold || r0 == 0) {
+            return new LinearSolveResult(x, Status.CONVERGED, 0, applications, 0, history.toArray(),
+                    "initial residual below tolerance");
+        }
+        for (int k = 1; k <= budget.maxIterations(); k++) {
+            x = x.add(r.mul(relaxation));
+            r = b.sub(a.apply(x));
+            applications++;
+            double norm = r.normValue();
+            history.add(norm);
+            if (SolveSupport.diverged(norm, r0)) {
+                return new LinearSolveResult(x, Status.DIVERGED, k, applications, 0, history.toArray(),
+                        "residual grew to " + norm + " at iteration " + k + " (from " + r0
+                                + "): the iteration is not a contraction");
+            }
+            if (norm <= threshold) {
+                return new LinearSolveResult(x, Status.CONVERGED, k, applications, 0, history.toArray(),
+                        "residual " + norm + " <= " + threshold);
+            }
+        }
+        return new LinearSolveResult(x, Status.BUDGET_EXHAUSTED, budget.maxIterations(), applications, 0,
+                history.toArray(), "budget of " + budget.maxIterations() + " iterations used");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+}
