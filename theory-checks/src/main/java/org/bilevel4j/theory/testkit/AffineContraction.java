@@ -1,0 +1,128 @@
+package org.bilevel4j.theory.testkit;
+
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.bilevel4j.api.map.BivariateMap;
+import org.bilevel4j.api.map.ContractionInfo;
+import org.bilevel4j.api.map.FixedPointOperator;
+import org.bilevel4j.api.map.ScalarObjective;
+import org.bilevel4j.api.problem.LipschitzConstants;
+import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Tensor;
+
+/**
+ * TP1, the affine contraction: &Phi;(w, &lambda;) = A w + B &lambda; + c with &#8214;A&#8214; = q exactly (A = U diag(&sigma;) V&#7488;,
+ * &sigma;_max = q; symmetric when U = V with eigenvalues of both signs), E(w, &lambda;) = &frac12;&#8214;w - w*&#8214;&sup2; + (&theta;/2)&#8214;&lambda;&#8214;&sup2;.
+ * Constants: q exact, &nu;&#8321; = &nu;&#8322; = 0, &eta;&#8321; = 1, &eta;&#8322; = 0, L_&Phi; = &#8214;B&#8214;, L_E = 2D + &#8214;w*&#8214;. Closed forms:
+ * w = (I - A)&#8315;&sup1;(B&lambda; + c), w' = (I - A)&#8315;&sup1;B. Since &part;&Phi; does not depend on w, ITD(t) = AID-FP(t, k = t) exactly.
+ */
+public final class AffineContraction extends TestProblem {
+    static final double THETA = 0.1;
+
+    private final int d;
+    private final int n;
+    private final double q;
+    private final boolean symmetric;
+    private final Tensor a;
+    private final Tensor b;
+    private final Tensor c;
+    private final Tensor target;
+    private final double normB;
+    private final FixedPointOperator map;
+    private final ScalarObjective outer;
+
+    /**
+     * @param backend   backend
+     * @param d         inner dimension
+     * @param n         outer dimension
+     * @param q         contraction constant in [0, 1)
+     * @param symmetric symmetric A
+     * @param seed      seed
+     */
+    public AffineContraction(Backend backend, int d, int n, double q, boolean symmetric, long seed) {
+        super("affine(d=" + d + ",n=" + n + ",q=" + q + (symmetric ? ",sym" : "") + ")", backend);
+        this.d = d;
+        this.n = n;
+        this.q = q;
+        this.symmetric = symmetric;
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[][] u = DenseMatrices.orthogonal(d, rng);
+        double[][] v = symmetric ? u : DenseMatrices.orthogonal(d, rng);
+        double[] s = new double[d];
+        for (int i = 0; i < d; i++) {
+            s[i] = i == 0 ? q : q * rng.nextDouble();
+            if (symmetric && rng.nextBoolean() && i > 0) {
+                s[i] = -s[i];
+            }
+        }
+        this.a = matrix(backend, DenseMatrices.compose(u, s, v));
+        this.b = DenseMatrices.gaussian(backend, d, n, rng);
+        this.c = DenseMatrices.gaussian(backend, d, rng);
+        this.target = DenseMatrices.gaussian(backend, d, rng);
+        this.normB = DenseMatrices.spectralNorm(b);
+        Tensor aa = a;
+        Tensor bb = b;
+        Tensor cc = c;
+        this.map = FixedPointOperator.of(BivariateMap.of((w, l) -> aa.matmul(w).add(bb.matmul(l)).add(cc)),
+                l -> ContractionInfo.known(q), symmetric);
+        Tensor t = target;
+        this.outer = ScalarObjective.of((w, l) -> w.sub(t).square().sum().mul(0.5).add(l.square().sum().mul(THETA / 2)));
+    }
+
+    /** @return A */
+    public Tensor matrixA() {
+        return a;
+    }
+
+    @Override
+    public ScalarObjective outerObjective() {
+        return outer;
+    }
+
+    @Override
+    public FixedPointOperator innerMap() {
+        return map;
+    }
+
+    @Override
+    public Shape innerShape() {
+        return Shape.of(d);
+    }
+
+    @Override
+    public Shape outerShape() {
+        return Shape.of(n);
+    }
+
+    @Override
+    public Tensor exactInner(Tensor outerValue) {
+        return backend.identity(d).sub(a).solve(b.matmul(outerValue).add(c));
+    }
+
+    @Override
+    public Tensor exactInnerJacobian(Tensor outerValue) {
+        return backend.identity(d).sub(a).solve(b);
+    }
+
+    @Override
+    public double contraction(Tensor outerValue) {
+        return q;
+    }
+
+    @Override
+    public Optional<LipschitzConstants> lipschitzConstants(Tensor outerValue) {
+        double radius = radius(outerValue);
+        return Optional.of(new LipschitzConstants(1, 0, 0, 0, 2 * radius + target.normValue(), normB));
+    }
+
+    @Override
+    public Tensor sampleOuter(SplittableRandom rng) {
+        return DenseMatrices.gaussian(backend, n, rng);
+    }
+
+    /** @return whether A is symmetric */
+    public boolean symmetric() {
+        return symmetric;
+    }
+}

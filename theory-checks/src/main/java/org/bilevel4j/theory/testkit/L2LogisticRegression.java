@@ -1,0 +1,155 @@
+package org.bilevel4j.theory.testkit;
+
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.bilevel4j.api.map.CurvatureBounds;
+import org.bilevel4j.api.map.GradientStepMap;
+import org.bilevel4j.api.map.ScalarObjective;
+import org.bilevel4j.api.problem.LipschitzConstants;
+import org.bilevel4j.api.problem.OptimizationBilevelProblem;
+import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Tensor;
+
+/**
+ * TP5, &#8467;&#8322;-regularised logistic regression with one penalty per feature (non-quadratic, &nu;&#8321; &ne; 0):
+ * g(w, &lambda;) = &Sigma;_e &psi;(y_e x_e&middot;w) + &frac12;w&#7488;diag(&lambda;)w, E = &Sigma;_val &psi;(y'_e x'_e&middot;w), &psi;(z) = log(1 + e^-z),
+ * &lambda; &isin; [&lambda;_lo, &lambda;_hi]^p. Fixed &alpha; = 2/(&mu;_box + L_box) with &mu;_box = &lambda;_lo and
+ * L_box = &#8214;X&#8214;&sup2;/4 + &lambda;_hi, so q = 1 - &alpha;&mu;_box bounds &#8214;&part;&#8321;&Phi;(w)&#8214; everywhere. With &psi;'' &le; 1/4 and
+ * |&psi;'''| &le; 1/(6&radic;3): &nu;&#8321; = &alpha;/(6&radic;3) &Sigma;_e &#8214;x_e&#8214;&sup3;, &nu;&#8322; = &alpha;, L_&Phi; = 2&alpha;D, &eta;&#8321; = &#8214;X'&#8214;&sup2;/4,
+ * &eta;&#8322; = 0, L_E = &Sigma;_e &#8214;x'_e&#8214;. The exact w is found by Newton's method.
+ */
+public final class L2LogisticRegression extends TestProblem implements OptimizationBilevelProblem {
+    private final int p;
+    private final double low;
+    private final double high;
+    private final Tensor xy;
+    private final Tensor xyv;
+    private final CurvatureBounds box;
+    private final double alpha;
+    private final double q;
+    private final double nu1;
+    private final double eta1;
+    private final double boundE;
+    private final ScalarObjective inner;
+    private final ScalarObjective outer;
+    private final GradientStepMap map;
+
+    /**
+     * @param backend backend
+     * @param samples rows of X and X'
+     * @param p       features
+     * @param low     &lambda;_lo &gt; 0
+     * @param high    &lambda;_hi
+     * @param seed    seed
+     */
+    public L2LogisticRegression(Backend backend, int samples, int p, double low, double high, long seed) {
+        super("logistic(n=" + samples + ",p=" + p + ",lambda in [" + low + "," + high + "])", backend);
+        this.p = p;
+        this.low = low;
+        this.high = high;
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor wStar = DenseMatrices.gaussian(backend, p, rng);
+        Tensor x = DenseMatrices.gaussian(backend, samples, p, rng);
+        Tensor y = x.matmul(wStar).add(DenseMatrices.gaussian(backend, samples, rng).mul(0.1)).sign();
+        Tensor xv = DenseMatrices.gaussian(backend, samples, p, rng);
+        Tensor yv = xv.matmul(wStar).add(DenseMatrices.gaussian(backend, samples, rng).mul(0.1)).sign();
+        this.xy = x.mul(y.reshape(samples, 1)); // rows y_e x_e
+        this.xyv = xv.mul(yv.reshape(samples, 1));
+        double normX = DenseMatrices.spectralNorm(x);
+        this.box = new CurvatureBounds(low, normX * normX / 4 + high);
+        this.alpha = box.optimalStep();
+        this.q = 1 - alpha * low;
+        double[] rowNorms = x.square().sum(1).sqrt().toDoubleArray();
+        double cubes = 0;
+        for (double r : rowNorms) {
+            cubes += r * r * r;
+        }
+        this.nu1 = alpha / (6 * Math.sqrt(3)) * cubes;
+        double normXv = DenseMatrices.spectralNorm(xv);
+        this.eta1 = normXv * normXv / 4;
+        this.boundE = xv.square().sum(1).sqrt().sum().item();
+        Tensor a = xy;
+        Tensor av = xyv;
+        this.inner = ScalarObjective.of((w, l) -> a.matmul(w).neg().softplus().sum().add(l.mul(w.square()).sum().mul(0.5)));
+        this.outer = ScalarObjective.of((w, l) -> av.matmul(w).neg().softplus().sum());
+        this.map = GradientStepMap.withStep(inner, alpha, l -> box);
+    }
+
+    @Override
+    public ScalarObjective outerObjective() {
+        return outer;
+    }
+
+    @Override
+    public ScalarObjective innerObjective() {
+        return inner;
+    }
+
+    @Override
+    public GradientStepMap innerMap() {
+        return map;
+    }
+
+    @Override
+    public Optional<CurvatureBounds> curvature(Tensor outerValue) {
+        return Optional.of(box);
+    }
+
+    @Override
+    public Shape innerShape() {
+        return Shape.of(p);
+    }
+
+    @Override
+    public Shape outerShape() {
+        return Shape.of(p);
+    }
+
+    /** @return the Hessian of g at w: A&#7488; diag(&sigma;(1 - &sigma;)) A + diag(&lambda;), with A the rows y_e x_e */
+    private Tensor hessian(Tensor w, Tensor lambda) {
+        Tensor s = xy.matmul(w).sigmoid();
+        Tensor weights = s.mul(s.neg().add(1)).reshape(xy.dim(0), 1);
+        return xy.mul(weights).matmul(xy, true, false).add(backend.identity(p).mul(lambda.reshape(1, p)));
+    }
+
+    @Override
+    public Tensor exactInner(Tensor lambda) {
+        Tensor w = backend.zeros(p);
+        for (int i = 0; i < 100; i++) {
+            Tensor g = inner.gradient(w, lambda).inner();
+            Tensor step = hessian(w, lambda).solve(g);
+            w = w.sub(step);
+            if (step.normValue() <= 1e-15 * Math.max(1, w.normValue())) {
+                break;
+            }
+        }
+        return w;
+    }
+
+    @Override
+    public Tensor exactInnerJacobian(Tensor lambda) {
+        Tensor w = exactInner(lambda);
+        return hessian(w, lambda).solve(backend.identity(p).mul(w.reshape(1, p))).neg();
+    }
+
+    @Override
+    public double contraction(Tensor lambda) {
+        return q;
+    }
+
+    @Override
+    public Optional<LipschitzConstants> lipschitzConstants(Tensor lambda) {
+        double radius = radius(lambda);
+        return Optional.of(new LipschitzConstants(eta1, 0, nu1, alpha, boundE, 2 * alpha * radius));
+    }
+
+    @Override
+    public Tensor sampleOuter(SplittableRandom rng) {
+        double[] l = new double[p];
+        for (int i = 0; i < p; i++) {
+            l[i] = rng.nextDouble(low, high);
+        }
+        return vector(backend, l);
+    }
+}

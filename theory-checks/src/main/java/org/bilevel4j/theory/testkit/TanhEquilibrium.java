@@ -1,0 +1,125 @@
+package org.bilevel4j.theory.testkit;
+
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.bilevel4j.api.map.BivariateMap;
+import org.bilevel4j.api.map.ContractionInfo;
+import org.bilevel4j.api.map.FixedPointOperator;
+import org.bilevel4j.api.map.ScalarObjective;
+import org.bilevel4j.api.problem.LipschitzConstants;
+import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Tensor;
+
+/**
+ * TP3, a tanh equilibrium map (non-symmetric, nonlinear; like seed 004's eq. (23)): &Phi;(w, &lambda;) =
+ * tanh(Aw + B&lambda; + c) with &#8214;A&#8214; = q, B Gaussian/&radic;n, E = &frac12;&#8214;w - w*&#8214;&sup2; + (&theta;/2)&#8214;&lambda;&#8214;&sup2;. With
+ * c_s = max|tanh''| = 4/(3&radic;3): &nu;&#8321; = c_s q&sup2;, &nu;&#8322; = c_s q&#8214;B&#8214;, L_&Phi; = &#8214;B&#8214;, &eta;&#8321; = 1, &eta;&#8322; = 0,
+ * L_E = 2D + &#8214;w*&#8214;. The fixed point is computed by Picard iteration to rounding; at it
+ * &part;&#8321;&Phi; = diag(1 - w&sup2;)A and &part;&#8322;&Phi; = diag(1 - w&sup2;)B.
+ */
+public final class TanhEquilibrium extends TestProblem {
+    static final double CURVATURE = 4 / (3 * Math.sqrt(3));
+
+    private final int d;
+    private final int n;
+    private final double q;
+    private final Tensor a;
+    private final Tensor b;
+    private final Tensor target;
+    private final double normB;
+    private final FixedPointOperator map;
+    private final ScalarObjective outer;
+
+    /**
+     * @param backend backend
+     * @param d       inner dimension
+     * @param n       outer dimension
+     * @param q       &#8214;A&#8214; in [0, 1)
+     * @param seed    seed
+     */
+    public TanhEquilibrium(Backend backend, int d, int n, double q, long seed) {
+        super("tanh(d=" + d + ",n=" + n + ",q=" + q + ")", backend);
+        this.d = d;
+        this.n = n;
+        this.q = q;
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] s = new double[d];
+        for (int i = 0; i < d; i++) {
+            s[i] = i == 0 ? q : q * rng.nextDouble();
+        }
+        this.a = matrix(backend, DenseMatrices.compose(DenseMatrices.orthogonal(d, rng), s,
+                DenseMatrices.orthogonal(d, rng)));
+        this.b = DenseMatrices.gaussian(backend, d, n, rng).div(Math.sqrt(n));
+        Tensor c = DenseMatrices.gaussian(backend, d, rng).mul(0.5);
+        this.target = DenseMatrices.gaussian(backend, d, rng).mul(0.5);
+        this.normB = DenseMatrices.spectralNorm(b);
+        Tensor aa = a;
+        Tensor bb = b;
+        this.map = FixedPointOperator.of(BivariateMap.of((w, l) -> aa.matmul(w).add(bb.matmul(l)).add(c).tanh()),
+                l -> ContractionInfo.known(q), false);
+        Tensor t = target;
+        this.outer = ScalarObjective.of((w, l) -> w.sub(t).square().sum().mul(0.5)
+                .add(l.square().sum().mul(AffineContraction.THETA / 2)));
+    }
+
+    @Override
+    public ScalarObjective outerObjective() {
+        return outer;
+    }
+
+    @Override
+    public FixedPointOperator innerMap() {
+        return map;
+    }
+
+    @Override
+    public Shape innerShape() {
+        return Shape.of(d);
+    }
+
+    @Override
+    public Shape outerShape() {
+        return Shape.of(n);
+    }
+
+    @Override
+    public Tensor exactInner(Tensor lambda) {
+        Tensor w = backend.zeros(d);
+        for (int i = 0; i < 100_000; i++) {
+            Tensor next = map.apply(w, lambda);
+            double step = next.sub(w).normValue();
+            w = next;
+            if (step <= 1e-16 * Math.max(1, w.normValue())) {
+                break;
+            }
+        }
+        return w;
+    }
+
+    @Override
+    public Tensor exactInnerJacobian(Tensor lambda) {
+        Tensor w = exactInner(lambda);
+        Tensor slope = w.square().neg().add(1).reshape(d, 1);
+        Tensor j1 = a.mul(slope);
+        Tensor j2 = b.mul(slope);
+        return backend.identity(d).sub(j1).solve(j2);
+    }
+
+    @Override
+    public double contraction(Tensor lambda) {
+        return q;
+    }
+
+    @Override
+    public Optional<LipschitzConstants> lipschitzConstants(Tensor lambda) {
+        double radius = radius(lambda);
+        return Optional.of(new LipschitzConstants(1, 0, CURVATURE * q * q, CURVATURE * q * normB,
+                2 * radius + target.normValue(), normB));
+    }
+
+    @Override
+    public Tensor sampleOuter(SplittableRandom rng) {
+        return DenseMatrices.gaussian(backend, n, rng);
+    }
+}

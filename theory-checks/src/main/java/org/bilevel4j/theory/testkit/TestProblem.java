@@ -1,0 +1,89 @@
+package org.bilevel4j.theory.testkit;
+
+import java.util.SplittableRandom;
+import org.bilevel4j.api.autodiff.PartialGradients;
+import org.bilevel4j.api.problem.BilevelProblem;
+import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Tensor;
+
+/**
+ * A bilevel problem with everything known in closed form or to rounding: the inner solution w(&lambda;), its
+ * Jacobian w'(&lambda;), the exact hypergradient, the contraction constant q_&lambda; and the regularity constants of
+ * seed 004 (catalogue of &sect;3.1 of the digest). The ground truth for the theory checks.
+ */
+public abstract class TestProblem implements BilevelProblem {
+    private final String name;
+    protected final Backend backend;
+
+    protected TestProblem(String name, Backend backend) {
+        this.name = name;
+        this.backend = backend;
+    }
+
+    /** @return a short description with the parameters */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * @param outer &lambda;
+     * @return w(&lambda;), to rounding
+     */
+    public abstract Tensor exactInner(Tensor outer);
+
+    /**
+     * @param outer &lambda;
+     * @return w'(&lambda;) as a matrix [size of w, size of &lambda;]
+     */
+    public abstract Tensor exactInnerJacobian(Tensor outer);
+
+    /**
+     * @param outer &lambda;
+     * @return q_&lambda;, the Lipschitz constant of &Phi;(&middot;, &lambda;) (also declared by the inner map)
+     */
+    public abstract double contraction(Tensor outer);
+
+    /**
+     * @param rng generator
+     * @return a random &lambda; from the problem's sampling distribution
+     */
+    public abstract Tensor sampleOuter(SplittableRandom rng);
+
+    /**
+     * @param outer &lambda;
+     * @return &nabla;f(&lambda;) = &nabla;&#8322;E(w, &lambda;) + w'(&lambda;)&#7488; &nabla;&#8321;E(w, &lambda;) at w = w(&lambda;) (eq. (5))
+     */
+    public Tensor exactHypergradient(Tensor outer) {
+        Tensor w = exactInner(outer);
+        PartialGradients g = outerObjective().gradient(w, outer);
+        Tensor jt = exactInnerJacobian(outer).transpose();
+        return g.outer().add(jt.matmul(g.inner().flatten()).reshape(outerShape()));
+    }
+
+    /**
+     * @param outer &lambda;
+     * @return D_&lambda; = &#8214;w(&lambda;)&#8214; (&#8214;w(&lambda;) - w&#8320;&#8214; with w&#8320; = 0)
+     */
+    public double radius(Tensor outer) {
+        return exactInner(outer).normValue();
+    }
+
+    /** @return the backend the problem's tensors live on */
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    static Tensor vector(Backend b, double[] v) {
+        return b.fromArray(v, Shape.of(v.length));
+    }
+
+    static Tensor matrix(Backend b, double[][] a) {
+        return b.matrix(a);
+    }
+}
