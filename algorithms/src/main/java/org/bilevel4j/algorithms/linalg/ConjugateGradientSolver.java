@@ -13,7 +13,7 @@ import org.bilevel4j.api.tensor.Tensor;
  * A-norm error over growing Krylov spaces; in exact arithmetic
  * &#8214;x_k - x&#8214; &le; 2&radic;&kappa; ((&radic;&kappa; - 1)/(&radic;&kappa; + 1))^k &#8214;x&#8320; - x&#8214; (eq. (17)).
  *
- * <p>Stopping rule: the recurrence residual &#8214;r_k&#8214; &le; max(rtol&#8214;b&#8214;, atol), or the budget. The iterate
+ * <p>Stopping rule: the recurrence residual &#8214;r_k&#8214; &le; max(rtol&#8214;b&#8214;, atol, &epsilon;&#8214;b&#8214;), or the budget. The iterate
  * returned is the one whose residual was checked. If p&#183;Ap &le; 0 the operator is not positive definite: the
  * solve stops with status BREAKDOWN and says so (use {@link MinresSolver} for symmetric indefinite systems).
  * NaN or a residual 10&sup1;&sup2; times the initial one gives DIVERGED.
@@ -33,7 +33,8 @@ public final class ConjugateGradientSolver implements LinearSolver {
         double rr = r.dotValue(r);
         double r0 = Math.sqrt(rr);
         history.add(r0);
-        double threshold = budget.threshold(b.normValue());
+        double bNorm = b.normValue();
+        double threshold = Math.max(budget.threshold(bNorm), SolveSupport.roundingFloor(b, bNorm));
         if (r0 <= threshold || r0 == 0) {
             return new LinearSolveResult(x, Status.CONVERGED, 0, applications, 0, history.toArray(),
                     "initial residual below tolerance");

@@ -11,7 +11,7 @@ import org.bilevel4j.api.tensor.Tensor;
  * <p>One iteration: one application of A and one modified Gram&ndash;Schmidt step of the Arnoldi process, then a
  * Givens rotation that updates the least-squares residual; every {@code restart} iterations the correction is
  * formed and the Krylov basis is discarded (memory: restart + 1 vectors). Within a cycle the residual never
- * increases. Stopping rule: the least-squares residual &le; max(rtol&#8214;b&#8214;, atol), or the budget. An Arnoldi
+ * increases. Stopping rule: the least-squares residual &le; max(rtol&#8214;b&#8214;, atol, &epsilon;&#8214;b&#8214;), or the budget. An Arnoldi
  * breakdown (a zero new basis vector) means the solution is exact in the current space; if the residual is not
  * small then, A is singular there and the status is BREAKDOWN.
  */
@@ -38,7 +38,8 @@ public final class GmresSolver implements LinearSolver {
         Tensor x = SolveSupport.start(b, x0);
         SolveSupport.History history = new SolveSupport.History();
         int applications = 0;
-        double threshold = budget.threshold(b.normValue());
+        double bNorm = b.normValue();
+        double threshold = Math.max(budget.threshold(bNorm), SolveSupport.roundingFloor(b, bNorm));
         int done = 0;
         double initial = Double.NaN;
         while (true) {

@@ -12,7 +12,7 @@ import org.bilevel4j.api.tensor.Tensor;
  * <p>One iteration: one application of A and a three-term Lanczos step, followed by a Givens rotation of the
  * tridiagonal least-squares problem; the iterate minimises &#8214;b - Ax&#8214; over the Krylov space, so the residual
  * never increases. Stopping rule: the residual estimate &phi;&#772;_k (exact in exact arithmetic) &le;
- * max(rtol&#8214;b&#8214;, atol), or the budget. Non-finite Lanczos coefficients give DIVERGED; an invariant Krylov
+ * max(rtol&#8214;b&#8214;, atol, &epsilon;&#8214;b&#8214;), or the budget. Non-finite Lanczos coefficients give DIVERGED; an invariant Krylov
  * space on which A is singular gives BREAKDOWN. MINRES assumes symmetry and does not check it: a non-symmetric
  * operator gives a wrong answer with a plausible residual estimate, so use {@link GmresSolver} for those.
  */
@@ -30,7 +30,8 @@ public final class MinresSolver implements LinearSolver {
         }
         double beta1 = r1.normValue();
         history.add(beta1);
-        double threshold = budget.threshold(b.normValue());
+        double bNorm = b.normValue();
+        double threshold = Math.max(budget.threshold(bNorm), SolveSupport.roundingFloor(b, bNorm));
         if (beta1 <= threshold || beta1 == 0) {
             return new LinearSolveResult(x, Status.CONVERGED, 0, applications, 0, history.toArray(),
                     "initial residual below tolerance");

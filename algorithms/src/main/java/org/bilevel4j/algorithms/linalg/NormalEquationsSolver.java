@@ -10,7 +10,7 @@ import org.bilevel4j.api.tensor.Tensor;
  * problem (15)"). Converges for any invertible A, at the rate of CG with condition number &kappa;(A)&sup2;.
  *
  * <p>One iteration: one application of A and one of A&#7488; (for AID: one VJP and one JVP). Stopping rule: the
- * recurrence residual &#8214;b - Ax_k&#8214; &le; max(rtol&#8214;b&#8214;, atol), or the budget. Needs an operator with a
+ * recurrence residual &#8214;b - Ax_k&#8214; &le; max(rtol&#8214;b&#8214;, atol, &epsilon;&#8214;b&#8214;), or the budget. Needs an operator with a
  * transpose.
  */
 public final class NormalEquationsSolver implements LinearSolver {
@@ -32,7 +32,8 @@ public final class NormalEquationsSolver implements LinearSolver {
         }
         double r0 = r.normValue();
         history.add(r0);
-        double threshold = budget.threshold(b.normValue());
+        double bNorm = b.normValue();
+        double threshold = Math.max(budget.threshold(bNorm), SolveSupport.roundingFloor(b, bNorm));
         if (r0 <= threshold || r0 == 0) {
             return new LinearSolveResult(x, Status.CONVERGED, 0, applications, 0, history.toArray(),
                     "initial residual below tolerance");

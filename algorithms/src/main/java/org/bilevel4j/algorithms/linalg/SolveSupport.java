@@ -24,6 +24,15 @@ final class SolveSupport {
         return x0.requireFinite("x0");
     }
 
+    /**
+     * The residual below which a Krylov recurrence cannot improve the iterate any more: machine epsilon of b's
+     * element type times &#8214;b&#8214;. Iterating further only drives the recurrence towards underflow (where CG would
+     * report a spurious zero curvature), so solvers stop there with CONVERGED even when the tolerance is 0.
+     */
+    static double roundingFloor(Tensor b, double bNorm) {
+        return b.dtype().epsilon() * bNorm;
+    }
+
     static boolean diverged(double residual, double initial) {
         return !Double.isFinite(residual) || residual > DIVERGENCE_FACTOR * Math.max(initial, Double.MIN_NORMAL);
     }

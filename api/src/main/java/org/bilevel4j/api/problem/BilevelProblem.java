@@ -93,13 +93,15 @@ public interface BilevelProblem {
      * @param innerObjective g(w, &lambda;), strongly convex in w
      * @param innerShape     shape of w
      * @param outerShape     shape of &lambda;
-     * @param curvature      &mu; and L of &nabla;&sup2;_ww g for each &lambda;
+     * @param curvature      &mu; and L of &nabla;&sup2;_ww g for each &lambda; (remembered for the last &lambda;, so it may be
+     *                       expensive)
      * @return the problem
      */
     static OptimizationBilevelProblem optimization(ScalarObjective outerObjective, ScalarObjective innerObjective,
             Shape innerShape, Shape outerShape, Function<Tensor, CurvatureBounds> curvature) {
+        Function<Tensor, CurvatureBounds> memo = new LastValueMemo<>(Objects.requireNonNull(curvature, "curvature"));
         return new OptimizationProblem(Objects.requireNonNull(outerObjective, "outerObjective"), innerObjective,
-                GradientStepMap.optimal(innerObjective, curvature), curvature,
+                GradientStepMap.optimal(innerObjective, memo), memo,
                 Objects.requireNonNull(innerShape, "innerShape"), Objects.requireNonNull(outerShape, "outerShape"));
     }
 

@@ -1,14 +1,14 @@
 package org.bilevel4j.theory.testkit;
 
 import java.util.SplittableRandom;
+import org.bilevel4j.algorithms.linalg.SymmetricEigenvalues;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * Small dense linear algebra on the JVM for building test problems with exactly known constants: random
- * orthogonal matrices, matrices with a prescribed spectrum or prescribed singular values, symmetric eigenvalues
- * (cyclic Jacobi) and spectral norms.
+ * orthogonal matrices, matrices with prescribed singular values, and spectral norms.
  */
 public final class DenseMatrices {
     private DenseMatrices() {
@@ -73,54 +73,10 @@ public final class DenseMatrices {
 
     /**
      * @param a a symmetric matrix (not modified)
-     * @return its eigenvalues in increasing order (cyclic Jacobi, converged to rounding)
+     * @return its eigenvalues in increasing order
      */
     public static double[] symmetricEigenvalues(double[][] a) {
-        int n = a.length;
-        double[][] m = new double[n][];
-        for (int i = 0; i < n; i++) {
-            m[i] = a[i].clone();
-        }
-        for (int sweep = 0; sweep < 100; sweep++) {
-            double off = 0;
-            for (int p = 0; p < n; p++) {
-                for (int q = p + 1; q < n; q++) {
-                    off += m[p][q] * m[p][q];
-                }
-            }
-            if (off < 1e-30) {
-                break;
-            }
-            for (int p = 0; p < n - 1; p++) {
-                for (int q = p + 1; q < n; q++) {
-                    if (Math.abs(m[p][q]) < 1e-300) {
-                        continue;
-                    }
-                    double theta = (m[q][q] - m[p][p]) / (2 * m[p][q]);
-                    double t = Math.signum(theta == 0 ? 1 : theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-                    double c = 1 / Math.sqrt(t * t + 1);
-                    double s = t * c;
-                    for (int k = 0; k < n; k++) {
-                        double mkp = m[k][p];
-                        double mkq = m[k][q];
-                        m[k][p] = c * mkp - s * mkq;
-                        m[k][q] = s * mkp + c * mkq;
-                    }
-                    for (int k = 0; k < n; k++) {
-                        double mpk = m[p][k];
-                        double mqk = m[q][k];
-                        m[p][k] = c * mpk - s * mqk;
-                        m[q][k] = s * mpk + c * mqk;
-                    }
-                }
-            }
-        }
-        double[] e = new double[n];
-        for (int i = 0; i < n; i++) {
-            e[i] = m[i][i];
-        }
-        java.util.Arrays.sort(e);
-        return e;
+        return SymmetricEigenvalues.of(a);
     }
 
     /**

@@ -1,0 +1,43 @@
+package org.bilevel4j.apps;
+
+import org.bilevel4j.apps.demo.HypergradientCommand;
+import org.bilevel4j.apps.figure1.Figure1Command;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code bilevel4j} command-line tool. Exit codes: 0 success, 1 failure (one-line cause on stderr),
+ * 2 bad arguments (with usage).
+ */
+@Command(name = "bilevel4j", mixinStandardHelpOptions = true, version = "bilevel4j 0.1.0",
+        description = "Bilevel optimization and hypergradients on the JVM.",
+        subcommands = {HypergradientCommand.class, Figure1Command.class})
+public final class Main implements Runnable {
+
+    /** Runs the default experiment when no subcommand is given. */
+    @Override
+    public void run() {
+        // handled in main: the default subcommand
+    }
+
+    /**
+     * @param args command-line arguments
+     */
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /**
+     * @param args command-line arguments
+     * @return the exit code
+     */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("bilevel4j: " + e.getMessage());
+            return 1;
+        });
+        String[] effective = args.length == 0 ? new String[] {"hypergradient"} : args;
+        return cli.execute(effective);
+    }
+}

@@ -1,0 +1,135 @@
+package org.bilevel4j.theory.bounds;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
+import org.bilevel4j.algorithms.aid.AidEstimator;
+import org.bilevel4j.algorithms.diagnostics.IterationBudget;
+import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
+import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
+import org.bilevel4j.algorithms.hypergradient.InnerPhase;
+import org.bilevel4j.algorithms.inner.HeavyBallIteration;
+import org.bilevel4j.algorithms.linalg.ConjugateGradientSolver;
+import org.bilevel4j.algorithms.linalg.RichardsonSolver;
+import org.bilevel4j.api.map.Linearization;
+import org.bilevel4j.api.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Theorem 2.2 of Grazzi et al. (2020), the general AID bound, with the rates measured on each instance:
+ * &rho;(t) = &#8214;w_t - w&#8214;/&#8214;w&#8214; (instances with &rho;(t) &gt; 1 violate Assumption C(ii) and are skipped) and
+ * &sigma;(k) = &#8214;v_{t,k} - v_t&#8214;/&#8214;v_t&#8214;, v_t the exact adjoint at w_t (dense solve of
+ * (I - &part;&#8321;&Phi;(w_t)&#7488;) v = &nabla;&#8321;E(w_t)). Asserted: bound (13) with &mu; = 1 - q and bound (14)
+ * (algebraically equal), the intermediate inequalities of the proof (&#8214;&nabla;&#8321;E(w_t)&#8214; &le; L_E,
+ * &#8214;&part;&#8322;&Phi;(w_t)&#8214; &le; L_&Phi;, &#8214;(I - &part;&#8321;&Phi;(w_t))&#8315;&sup1;&#8214; &le; 1/&mu;, &#8214;v_t - v&#8214; &le; (&eta;&#8321;/&mu; + L_E&nu;&#8321;/&mu;&sup2;)&rho;D), and that the
+ * estimate's own a-posteriori bound is never below the actual error. Solvers: AID-CG on symmetric problems (TP1-sym,
+ * TP2, TP5), CG on the normal equations on non-symmetric ones (TP1, TP3), and on TP4 the heavy-ball inner solver
+ * (not a Euclidean contraction, so &rho; is measured) with CG and with the fixed-point method.
+ */
+class AidGeneralBoundProperties {
+    private static final RatioReport REPORT = new RatioReport("AidGeneralBoundProperties");
+    private static final int[] STEPS = {1, 2, 5, 10, 20, 50, 100, 200};
+    private static final int[] ITERATIONS = {0, 1, 2, 5, 10, 20, 40};
+
+    /** A family with the AID variant checked on it. */
+    record Setup(String label, Instance.Family family, BiFunction<Integer, Integer, HypergradientEstimator> method) {
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    static HypergradientEstimator heavyBall(int t, int k, boolean cg) {
+        return AidEstimator.builder()
+                .inner(new InnerPhase(HeavyBallIteration.optimal(), IterationBudget.exactly(t), false))
+                .linearSolver(cg ? new ConjugateGradientSolver() : RichardsonSolver.fixedPoint(), k).build();
+    }
+
+    static Stream<Arguments> setups() {
+        return Stream.of(
+                new Setup("TP1-sym AID-CG", Instance.affine(0.8, true), AidEstimator::conjugateGradient),
+                new Setup("TP1 AID-CG-normal", Instance.affine(0.8, false), AidEstimator::normalEquations),
+                new Setup("TP2 AID-CG", Instance.ridge(), AidEstimator::conjugateGradient),
+                new Setup("TP3 AID-CG-normal", Instance.tanh(0.8), AidEstimator::normalEquations),
+                new Setup("TP5 AID-CG", Instance.logistic(), AidEstimator::conjugateGradient),
+                new Setup("TP4 heavy-ball + AID-CG", Instance.biased(), (t, k) -> heavyBall(t, k, true)),
+                new Setup("TP4 heavy-ball + AID-FP", Instance.biased(), (t, k) -> heavyBall(t, k, false)))
+                .map(Arguments::of);
+    }
+
+    @AfterAll
+    static void report() {
+        REPORT.write();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("setups")
+    void theorem22(Setup setup) {
+        String name = setup.label();
+        int skipped = 0;
+        int checked = 0;
+        for (Instance in : setup.family().instances(2, 2, 22)) {
+            double mu = 1 - in.q;
+            double eta1 = in.k.outerGradientInner();
+            double eta2 = in.k.outerGradientOuter();
+            double nu1 = in.k.jacobianInner();
+            double nu2 = in.k.jacobianOuter();
+            double le = in.k.outerGradientBound();
+            double lphi = in.k.jacobianOuterBound();
+            double factor = eta2 + eta1 * lphi / mu + nu2 * le / mu + nu1 * lphi * le / (mu * mu);
+            double[] vExact = in.exactAdjoint(in.w);
+            double atol = in.atol();
+            for (int t : STEPS) {
+                HypergradientEstimate first = setup.method().apply(t, 0).estimate(in.problem, in.lambda);
+                Tensor wt = first.inner();
+                double rho = in.rho(wt);
+                if (rho > 1) {
+                    skipped++;
+                    continue;
+                }
+                String where = in + ", " + name + ", t = " + t + ", rho = " + rho;
+                Linearization lin = in.linearize(wt);
+                double[][] j1 = Dense.jacobianInner(lin, in.d);
+                double[][] j2 = Dense.jacobianOuter(lin, in.d);
+                double[][] a = Dense.identityMinus(Dense.transpose(j1));
+                double[] bt = in.outerGradientInner(wt);
+                double[] vt = Dense.solve(a, bt);
+                double vtNorm = Dense.norm(vt);
+                REPORT.check("T2.2 proof |grad1 E(w_t)| <= L_E", Dense.norm(bt), le, 1e-12 * le, () -> where);
+                REPORT.check("T2.2 proof |d2Phi(w_t)| <= L_Phi", Dense.spectralNorm(j2), lphi, 1e-12 * lphi,
+                        () -> where);
+                REPORT.check("T2.2 proof |(I - d1Phi(w_t))^-1| <= 1/mu", 1 / Dense.minSingularValue(a), 1 / mu,
+                        1e-12 / mu, () -> where);
+                REPORT.check("T2.2 proof |v_t - v| <= (eta1/mu + L_E nu1/mu^2) rho D",
+                        Dense.norm(Dense.sub(vt, vExact)), (eta1 / mu + le * nu1 / (mu * mu)) * rho * in.radius,
+                        1e-9 * Math.max(1, Dense.norm(vExact)), () -> where);
+                for (int k : ITERATIONS) {
+                    HypergradientEstimate est = k == 0 ? first
+                            : setup.method().apply(t, k).estimate(in.problem, in.lambda);
+                    assertEquals(0, Dense.norm(Dense.sub(est.inner().toDoubleArray(), wt.toDoubleArray())),
+                            () -> "w_t is not reproducible: " + where);
+                    double sigma = Dense.norm(Dense.sub(est.adjoint().toDoubleArray(), vt)) / vtNorm;
+                    double error = in.hypergradientError(est.hypergradient());
+                    double bound13 = factor * in.radius * rho + lphi * le / mu * sigma;
+                    double bound14 = (in.c1 + in.c2 / (1 - in.q)) * rho + in.c3 * sigma;
+                    String at = where + ", k = " + k + ", sigma = " + sigma;
+                    REPORT.check("T2.2 (13) mu = 1-q, " + name, error, bound13, atol, () -> at);
+                    REPORT.check("T2.2 (14), " + name, error, bound14, atol, () -> at);
+                    double aPosteriori = est.bound().hypergradientError();
+                    assertTrue(Double.isFinite(aPosteriori), () -> "no a-posteriori bound: " + est);
+                    REPORT.check("T2.2 AID a-posteriori bound >= error, " + name, error, aPosteriori, atol,
+                            () -> at + ": " + est);
+                    checked++;
+                }
+            }
+        }
+        int s = skipped;
+        assertTrue(checked > 0, () -> name + ": every t had rho(t) > 1 (" + s + " skipped)");
+        REPORT.record("T2.2 t skipped (rho(t) > 1), " + name, skipped, 1, 0, () -> "count");
+    }
+}

@@ -1,0 +1,86 @@
+package org.bilevel4j.theory.bounds;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.bilevel4j.api.map.Linearization;
+import org.bilevel4j.api.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Lemma 2.2 of Grazzi et al. (2020): if &Phi;(&middot;, &lambda;) is a q-contraction then &#8214;&part;&#8321;&Phi;(w, &lambda;)&#8214; &le; q and
+ * &#8214;(I - &part;&#8321;&Phi;(w, &lambda;))&#8315;&sup1;&#8214; &le; 1/(1 - q) at every w (eq. (26) and the Neumann-series proof), with the
+ * truncated Neumann series &Sigma;_{i&lt;K} J^i within q^K/(1 - q) of the inverse. Checked at random w with &#8214;w&#8214; &le; 10
+ * (not only near the fixed point) on TP1 (both), TP2 and TP3, with the dense Jacobian assembled from JVPs on unit
+ * vectors (and cross-checked against the one assembled from VJPs).
+ */
+class ContractionLemmaProperties {
+    private static final RatioReport REPORT = new RatioReport("ContractionLemmaProperties");
+    private static final int[] TERMS = {1, 2, 5, 10, 20, 40};
+
+    static Stream<Instance.Family> families() {
+        return Stream.of(Instance.affine(0.5, false), Instance.affine(0.9, false), Instance.affine(0.5, true),
+                Instance.affine(0.9, true), Instance.ridge(), Instance.tanh(0.5), Instance.tanh(0.9));
+    }
+
+    @AfterAll
+    static void report() {
+        REPORT.write();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void lemma22AtRandomPoints(Instance.Family family) {
+        List<Instance> instances = family.instances(2, 2, 22);
+        for (Instance in : instances) {
+            SplittableRandom rng = new SplittableRandom(in.label.hashCode());
+            for (int sample = 0; sample < 3; sample++) {
+                Tensor w = randomPoint(in, rng, 10);
+                String where = in + " at |w| = " + w.normValue();
+                Linearization lin = in.linearize(w);
+                double[][] j = Dense.jacobianInner(lin, in.d);
+                double[][] jv = Dense.jacobianInnerByVjp(lin, in.d);
+                double mismatch = Dense.frobenius(Dense.sub(j, jv));
+                assertTrue(mismatch <= 1e-12 * Math.max(1, Dense.frobenius(j)),
+                        () -> "Jacobian from JVPs and from VJPs differ by " + mismatch + " on " + where);
+                double q = in.q;
+                REPORT.check("L2.2 |d1Phi(w)| <= q", Dense.spectralNorm(j), q, 1e-12, () -> where);
+                double[][] a = Dense.identityMinus(j);
+                double inverseNorm = 1 / Dense.minSingularValue(a);
+                REPORT.check("L2.2 |(I - d1Phi(w))^-1| <= 1/(1-q)", inverseNorm, 1 / (1 - q), 1e-12, () -> where);
+                double[][] inverse = Dense.inverse(a);
+                double[][] sum = Dense.identity(in.d);
+                double[][] power = Dense.identity(in.d);
+                int k = 1;
+                for (int terms : TERMS) {
+                    while (k < terms) {
+                        power = Dense.mul(power, j);
+                        sum = Dense.add(sum, power);
+                        k++;
+                    }
+                    double remainder = Dense.spectralNorm(Dense.sub(inverse, sum));
+                    int kk = terms;
+                    REPORT.check("L2.2 Neumann |sum_{i<K} J^i - (I-J)^-1| <= q^K/(1-q)", remainder,
+                            Math.pow(q, terms) / (1 - q), 1e-11, () -> where + ", K = " + kk);
+                }
+            }
+        }
+    }
+
+    /** @return a point with a uniformly random direction and norm uniform in [0, radius] */
+    static Tensor randomPoint(Instance in, SplittableRandom rng, double radius) {
+        double[] v = new double[in.d];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rng.nextGaussian();
+        }
+        double scale = radius * rng.nextDouble() / Dense.norm(v);
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= scale;
+        }
+        return in.vector(v);
+    }
+}

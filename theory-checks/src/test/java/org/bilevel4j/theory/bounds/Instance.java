@@ -1,0 +1,158 @@
+package org.bilevel4j.theory.bounds;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.LongFunction;
+import org.bilevel4j.api.backend.Backends;
+import org.bilevel4j.api.map.Linearization;
+import org.bilevel4j.api.problem.LipschitzConstants;
+import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.theory.testkit.AffineContraction;
+import org.bilevel4j.theory.testkit.BiasedRegularization;
+import org.bilevel4j.theory.testkit.L2LogisticRegression;
+import org.bilevel4j.theory.testkit.PerCoordinateRidge;
+import org.bilevel4j.theory.testkit.TanhEquilibrium;
+import org.bilevel4j.theory.testkit.TestProblem;
+
+/**
+ * One generated instance (problem, &lambda;) with its ground truth: w(&lambda;), w'(&lambda;), &nabla;f(&lambda;), q_&lambda;, the
+ * regularity constants of the test kit and the constants c&#8321;, c&#8322;, c&#8323; of Theorem 2.1 (digest &sect;1.5) with
+ * D = &#8214;w(&lambda;)&#8214; (w&#8320; = 0).
+ */
+final class Instance {
+    static final Backend B = Backends.get("ejml");
+
+    /** A problem family: a label and a factory from a seed. */
+    record Family(String label, LongFunction<TestProblem> factory) {
+        @Override
+        public String toString() {
+            return label;
+        }
+
+        /**
+         * @param problems problem seeds (1..problems, offset by {@code seed})
+         * @param lambdas  &lambda; samples per problem
+         * @param seed     base seed
+         * @return the instances
+         */
+        List<Instance> instances(int problems, int lambdas, long seed) {
+            List<Instance> list = new ArrayList<>();
+            for (int s = 1; s <= problems; s++) {
+                long ps = seed * 1000 + s;
+                TestProblem p = factory.apply(ps);
+                SplittableRandom rng = new SplittableRandom(ps ^ 0x5DEECE66DL);
+                for (int i = 0; i < lambdas; i++) {
+                    list.add(new Instance(label + "[seed " + ps + ", lambda " + i + "]", p, p.sampleOuter(rng)));
+                }
+            }
+            return list;
+        }
+    }
+
+    static Family affine(double q, boolean symmetric) {
+        return new Family("TP1" + (symmetric ? "-sym" : "") + "(d=16,n=4,q=" + q + ")",
+                s -> new AffineContraction(B, 16, 4, q, symmetric, s));
+    }
+
+    static Family ridge() {
+        return new Family("TP2(30x8)", s -> new PerCoordinateRidge(B, 30, 8, 0.5, 5, s));
+    }
+
+    static Family tanh(double q) {
+        return new Family("TP3(d=16,n=4,q=" + q + ")", s -> new TanhEquilibrium(B, 16, 4, q, s));
+    }
+
+    static Family biased() {
+        return new Family("TP4(20x10)", s -> new BiasedRegularization(B, 20, 10, 1.0, s));
+    }
+
+    static Family logistic() {
+        return new Family("TP5(30x6)", s -> new L2LogisticRegression(B, 30, 6, 2, 6, s));
+    }
+
+    final String label;
+    final TestProblem problem;
+    final Tensor lambda;
+    final int d;
+    final int n;
+    final Tensor w;
+    final double[] wArray;
+    final double radius;
+    final double[][] wPrime;
+    final Tensor gradient;
+    final double[] gradientArray;
+    final double q;
+    final LipschitzConstants k;
+    final double c1;
+    final double c2;
+    final double c3;
+
+    Instance(String label, TestProblem problem, Tensor lambda) {
+        this.label = label;
+        this.problem = problem;
+        this.lambda = lambda;
+        this.d = problem.innerShape().size();
+        this.n = problem.outerShape().size();
+        this.w = problem.exactInner(lambda);
+        this.wArray = w.toDoubleArray();
+        this.radius = w.normValue();
+        this.wPrime = Dense.array(problem.exactInnerJacobian(lambda));
+        this.gradient = problem.exactHypergradient(lambda);
+        this.gradientArray = gradient.toDoubleArray();
+        this.q = problem.contraction(lambda);
+        this.k = problem.lipschitzConstants(lambda).orElseThrow();
+        double mu = 1 - q;
+        this.c1 = (k.outerGradientOuter() + k.outerGradientInner() * k.jacobianOuterBound() / mu) * radius;
+        this.c2 = (k.jacobianOuter() + k.jacobianInner() * k.jacobianOuterBound() / mu) * k.outerGradientBound()
+                * radius;
+        this.c3 = k.outerGradientBound() * k.jacobianOuterBound() / mu;
+    }
+
+    /** @return the digest's &sect;3.0 absolute tolerance for hypergradient errors, 1e-9 max(1, &#8214;&nabla;f&#8214;) */
+    double atol() {
+        return 1e-9 * Math.max(1, Dense.norm(gradientArray));
+    }
+
+    /** @return &#8214;g - &nabla;f(&lambda;)&#8214; */
+    double hypergradientError(Tensor g) {
+        return Dense.norm(Dense.sub(g.toDoubleArray(), gradientArray));
+    }
+
+    /** @return &#8214;w_t - w(&lambda;)&#8214; / &#8214;w(&lambda;)&#8214;, the measured &rho;(t) */
+    double rho(Tensor wt) {
+        return Dense.norm(Dense.sub(wt.toDoubleArray(), wArray)) / radius;
+    }
+
+    /** @return the linearization of &Phi; at (w, &lambda;) */
+    Linearization linearize(Tensor at) {
+        return problem.innerMap().linearize(at, lambda);
+    }
+
+    /** @return &nabla;&#8321;E(w, &lambda;) */
+    double[] outerGradientInner(Tensor at) {
+        return problem.outerObjective().gradient(at, lambda).inner().toDoubleArray();
+    }
+
+    /** @return &nabla;&#8322;E(w, &lambda;) */
+    double[] outerGradientOuter(Tensor at) {
+        return problem.outerObjective().gradient(at, lambda).outer().toDoubleArray();
+    }
+
+    /** @return v_t, the exact solution of (I - &part;&#8321;&Phi;(w_t)&#7488;) v = &nabla;&#8321;E(w_t) by a dense solve */
+    double[] exactAdjoint(Tensor at) {
+        double[][] j = Dense.jacobianInner(linearize(at), d);
+        return Dense.solve(Dense.identityMinus(Dense.transpose(j)), outerGradientInner(at));
+    }
+
+    /** @return a tensor of &lambda;'s backend */
+    Tensor vector(double[] v) {
+        return B.vector(v);
+    }
+
+    @Override
+    public String toString() {
+        return label + " (q=" + q + ", D=" + radius + ", c1=" + c1 + ", c2=" + c2 + ", c3=" + c3 + ")";
+    }
+}

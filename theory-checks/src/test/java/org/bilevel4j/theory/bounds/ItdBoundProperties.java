@@ -1,0 +1,96 @@
+package org.bilevel4j.theory.bounds;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
+import org.bilevel4j.algorithms.itd.ForwardItdEstimator;
+import org.bilevel4j.algorithms.itd.ItdEstimator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Iterative differentiation with t Picard steps from w&#8320; = 0 (Algorithm 1 of Grazzi et al., 2020):
+ * <ul>
+ *   <li>Proposition 2.1: &#8214;w_t'(&lambda;) - w'(&lambda;)&#8214; &le; (&nu;&#8322; + &nu;&#8321;L_&Phi;/(1 - q)) D t q^(t-1) + L_&Phi;/(1 - q) q^t
+ *       (spectral norm; w_t' from forward-mode ITD), t &isin; {1, 2, 3, 5, 10, 20, 50, 100}, on TP1 (both), TP2, TP3;</li>
+ *   <li>Theorem 2.1: &#8214;&nabla;f_t(&lambda;) - &nabla;f(&lambda;)&#8214; &le; (c&#8321; + c&#8322;t/q + c&#8323;) q^t for t on a grid of [1, 200], on TP1
+ *       (both), TP2, TP3, TP5, with reverse-mode ITD; forward-mode ITD returns the same vector (1e-9 relative); and the
+ *       estimate's own a-posteriori bound (Theorem 2.1 with D = &#8214;w&#8320; - w_t&#8214; + r_in/(1 - q)) is never below the
+ *       actual error.</li>
+ * </ul>
+ * Tolerance: digest &sect;3.0, atol = 1e-9 max(1, &#8214;&nabla;f&#8214;) (1e-9 max(1, &#8214;w'&#8214;) for Jacobians).
+ */
+class ItdBoundProperties {
+    private static final RatioReport REPORT = new RatioReport("ItdBoundProperties");
+    private static final int[] JACOBIAN_STEPS = {1, 2, 3, 5, 10, 20, 50, 100};
+    private static final int[] STEPS = {1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 30, 40, 50, 65, 80, 100, 130, 160, 200};
+    private static final int[] FORWARD_STEPS = {1, 5, 20, 100};
+
+    @AfterAll
+    static void report() {
+        REPORT.write();
+    }
+
+    static Stream<Instance.Family> jacobianFamilies() {
+        return Stream.of(Instance.affine(0.5, false), Instance.affine(0.9, false), Instance.affine(0.8, true),
+                Instance.ridge(), Instance.tanh(0.5), Instance.tanh(0.9));
+    }
+
+    static Stream<Instance.Family> families() {
+        return Stream.of(Instance.affine(0.5, false), Instance.affine(0.9, false), Instance.affine(0.8, true),
+                Instance.ridge(), Instance.tanh(0.5), Instance.tanh(0.9), Instance.logistic());
+    }
+
+    private static String tag(Instance.Family f) {
+        return f.label().substring(0, f.label().indexOf('('));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jacobianFamilies")
+    void proposition21(Instance.Family family) {
+        for (Instance in : family.instances(2, 2, 21)) {
+            double mu = 1 - in.q;
+            double p = in.k.jacobianOuter() + in.k.jacobianInner() * in.k.jacobianOuterBound() / mu;
+            double atol = 1e-9 * Math.max(1, Dense.spectralNorm(in.wPrime));
+            for (int t : JACOBIAN_STEPS) {
+                double[][] wt = Dense.array(ForwardItdEstimator.of(t).innerJacobian(in.problem, in.lambda));
+                double error = Dense.spectralNorm(Dense.sub(wt, in.wPrime));
+                double bound = p * in.radius * t * Math.pow(in.q, t - 1)
+                        + in.k.jacobianOuterBound() / mu * Math.pow(in.q, t);
+                REPORT.check("P2.1 |w_t' - w'| (7), " + tag(family), error, bound, atol, () -> in + ", t = " + t);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void theorem21(Instance.Family family) {
+        for (Instance in : family.instances(2, 2, 211)) {
+            double atol = in.atol();
+            for (int t : STEPS) {
+                HypergradientEstimate itd = ItdEstimator.reverse(t).estimate(in.problem, in.lambda);
+                double error = in.hypergradientError(itd.hypergradient());
+                double bound = (in.c1 + in.c2 * t / in.q + in.c3) * Math.pow(in.q, t);
+                REPORT.check("T2.1 ITD (8), " + tag(family), error, bound, atol, () -> in + ", t = " + t);
+                double aPosteriori = itd.bound().hypergradientError();
+                assertTrue(Double.isFinite(aPosteriori), () -> "no a-posteriori bound: " + itd);
+                REPORT.check("T2.1 ITD a-posteriori bound >= error, " + tag(family), error, aPosteriori, atol,
+                        () -> in + ", t = " + t + ": " + itd);
+            }
+            for (int t : FORWARD_STEPS) {
+                double[] reverse = ItdEstimator.reverse(t).estimate(in.problem, in.lambda).hypergradient()
+                        .toDoubleArray();
+                double[] forward = ForwardItdEstimator.of(t).estimate(in.problem, in.lambda).hypergradient()
+                        .toDoubleArray();
+                double difference = Dense.norm(Dense.sub(reverse, forward));
+                double scale = Math.max(Dense.norm(reverse), 1e-300);
+                assertTrue(difference <= 1e-9 * scale, () -> "RMAD and FMAD differ by " + difference / scale
+                        + " (relative) on " + in + ", t = " + t);
+                REPORT.record("T2.1 RMAD == FMAD, relative difference (vs 1e-9)", difference / scale, 1e-9, 0,
+                        () -> in + ", t = " + t);
+            }
+        }
+    }
+}

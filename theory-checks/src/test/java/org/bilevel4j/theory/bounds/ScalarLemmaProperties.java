@@ -1,0 +1,180 @@
+package org.bilevel4j.theory.bounds;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The purely scalar results of Grazzi et al. (2020), as seeded properties over random constants:
+ * <ul>
+ *   <li>Lemma A.1 (digest &sect;3.4): u_k &le; q u_{k-1} + &tau;_{k-1} implies (i) u_k &le; q^k u&#8320; + &tau;(1 - q^k)/(1 - q)
+ *       for constant &tau;, (ii) u_k &le; q^k u&#8320; + k q^(k-1) &tau;&#8320; when &tau;_k &le; q &tau;_{k-1};</li>
+ *   <li>chain (18): &kappa;_A &le; &kappa; implies (&radic;&kappa;_A - 1)/(&radic;&kappa;_A + 1) &le; (&radic;&kappa; - 1)/(&radic;&kappa; + 1) &le; (&kappa; - 1)/(&kappa; + 1);</li>
+ *   <li>CG-sym-q (digest &sect;3.8): for a symmetric q-contraction &kappa;(I - J) &le; (1 + q)/(1 - q), so the CG factor is
+ *       at most (1 - &radic;(1 - q&sup2;))/q &le; q;</li>
+ *   <li>Disc-1 (&sect;2.3 / digest &sect;3.11): with &rho;(t) = q^t and k = t, bound (21) of AID-FP is below bound (8) of
+ *       ITD, strictly when c&#8322; &gt; 0, because &Sigma;_{i=1}^t q^i &lt; t;</li>
+ *   <li>Disc-2: 2&radic;&kappa; r^k &lt; q^k (r the CG factor) for every k &ge; K&#8320;(&kappa;), the ratio tends to 0, and the
+ *       prefactor makes the CG bound the worse one for k &lt; K&#8320;.</li>
+ * </ul>
+ */
+class ScalarLemmaProperties {
+    private static final RatioReport REPORT = new RatioReport("ScalarLemmaProperties");
+    private static final long SEED = 20200713L;
+    private static final int EXAMPLES = 200;
+    private static final int STEPS = 300;
+    private static final double TIGHT = 1e-12;
+    private static final double TINY = 1e-300;
+
+    @AfterAll
+    static void report() {
+        REPORT.write();
+    }
+
+    private static void property(PropertyBody body) {
+        qt().withFixedSeed(SEED).withExamples(EXAMPLES).forAll(longs().between(0, 1_000_000_000_000L))
+                .checkAssert(seed -> body.check(new SplittableRandom(seed), seed));
+    }
+
+    private interface PropertyBody {
+        void check(SplittableRandom rng, long seed);
+    }
+
+    /** q in [0, 0.999], with q = 0 and q close to 1 drawn often. */
+    private static double contraction(SplittableRandom rng) {
+        double u = rng.nextDouble();
+        return u < 0.1 ? 0 : u < 0.2 ? 0.999 : 0.999 * rng.nextDouble();
+    }
+
+    /** A slack factor in [0, 1], equal to 1 (the recursion with equality) a third of the time. */
+    private static double slack(SplittableRandom rng) {
+        return rng.nextInt(3) == 0 ? 1 : rng.nextDouble();
+    }
+
+    @Test
+    void lemmaA1ConstantPerturbation() {
+        property((rng, seed) -> {
+            double q = contraction(rng);
+            double u0 = 10 * rng.nextDouble();
+            double tau = 10 * rng.nextDouble();
+            double u = u0;
+            for (int k = 1; k <= STEPS; k++) {
+                u = slack(rng) * (q * u + tau);
+                double qk = Math.pow(q, k);
+                double bound = qk * u0 + tau * (1 - qk) / (1 - q);
+                int kk = k;
+                REPORT.check("LA.1(i) u_k <= q^k u0 + tau (1-q^k)/(1-q)", u, bound, TINY, TIGHT,
+                        () -> "seed " + seed + ", q = " + q + ", k = " + kk);
+            }
+        });
+    }
+
+    @Test
+    void lemmaA1GeometricPerturbation() {
+        property((rng, seed) -> {
+            double q = contraction(rng);
+            double u0 = 10 * rng.nextDouble();
+            double tau0 = 10 * rng.nextDouble();
+            double u = u0;
+            double tau = tau0;
+            for (int k = 1; k <= STEPS; k++) {
+                u = slack(rng) * (q * u + tau);
+                tau = slack(rng) * q * tau;
+                double bound = Math.pow(q, k) * u0 + k * Math.pow(q, k - 1) * tau0;
+                int kk = k;
+                REPORT.check("LA.1(ii) u_k <= q^k u0 + k q^(k-1) tau0", u, bound, TINY, TIGHT,
+                        () -> "seed " + seed + ", q = " + q + ", k = " + kk);
+            }
+        });
+    }
+
+    static double cgFactor(double kappa) {
+        double s = Math.sqrt(kappa);
+        return (s - 1) / (s + 1);
+    }
+
+    @Test
+    void chain18() {
+        property((rng, seed) -> {
+            double kappa = rng.nextInt(10) == 0 ? 1 : Math.pow(10, 6 * rng.nextDouble());
+            double kappaA = rng.nextInt(5) == 0 ? kappa : 1 + (kappa - 1) * rng.nextDouble();
+            double q = (kappa - 1) / (kappa + 1);
+            REPORT.check("(18) (sqrt(kA)-1)/(sqrt(kA)+1) <= (sqrt(k)-1)/(sqrt(k)+1)", cgFactor(kappaA),
+                    cgFactor(kappa), TINY, TIGHT, () -> "seed " + seed + ", kappa = " + kappa + ", kappaA = " + kappaA);
+            REPORT.check("(18) (sqrt(k)-1)/(sqrt(k)+1) <= (k-1)/(k+1) = q", cgFactor(kappa), q, TINY, TIGHT,
+                    () -> "seed " + seed + ", kappa = " + kappa);
+        });
+    }
+
+    @Test
+    void symmetricContractionCgFactor() {
+        property((rng, seed) -> {
+            double q = rng.nextInt(10) == 0 ? 0.999 : 0.999 * rng.nextDouble();
+            double kappaMax = (1 + q) / (1 - q);
+            double kappaA = rng.nextInt(5) == 0 ? kappaMax : 1 + (kappaMax - 1) * rng.nextDouble();
+            double middle = q / (1 + Math.sqrt(1 - q * q)); // = (1 - sqrt(1 - q^2))/q without cancellation
+            REPORT.check("CG-sym-q (sqrt(kA)-1)/(sqrt(kA)+1) <= (1-sqrt(1-q^2))/q", cgFactor(kappaA), middle, TINY,
+                    TIGHT, () -> "seed " + seed + ", q = " + q + ", kappaA = " + kappaA);
+            REPORT.check("CG-sym-q (1-sqrt(1-q^2))/q <= q", middle, q, TINY, TIGHT, () -> "seed " + seed + ", q = " + q);
+        });
+    }
+
+    @Test
+    void aidFixedPointBoundBeatsItdBound() {
+        property((rng, seed) -> {
+            double c1 = Math.pow(10, 4 * rng.nextDouble() - 2);
+            double c2 = rng.nextInt(5) == 0 ? 0 : Math.pow(10, 4 * rng.nextDouble() - 2);
+            double c3 = Math.pow(10, 4 * rng.nextDouble() - 2);
+            double q = 0.001 + 0.998 * rng.nextDouble();
+            int t = 1 + rng.nextInt(rng.nextBoolean() ? 20 : 2000);
+            double qt = Math.pow(q, t);
+            // both bounds carry the factor q^t (rho(t) = q^t and k = t); compare the cofactors (no underflow)
+            double cof21 = c1 + c2 * (1 - qt) / (1 - q) + c3;
+            double cof8 = c1 + c2 * t / q + c3;
+            String where = "seed " + seed + ", c = (" + c1 + ", " + c2 + ", " + c3 + "), q = " + q + ", t = " + t;
+            if (c2 > 0) {
+                REPORT.check("Disc-1 bound (21)(k=t, rho=q^t) < bound (8), c2 > 0", cof21, cof8, 0, TIGHT,
+                        () -> where);
+                assertTrue(cof21 < cof8, () -> "Disc-1: not strict although c2 > 0: " + cof21 + " vs " + cof8 + " at "
+                        + where);
+            } else {
+                assertEquals(cof8, cof21, () -> "Disc-1: with c2 = 0 the bounds coincide, at " + where);
+            }
+            assertTrue((cof21 * qt) <= (cof8 * qt), () -> "Disc-1 (unfactored) at " + where);
+        });
+    }
+
+    @Test
+    void cgBoundEventuallyBeatsFixedPointBound() {
+        property((rng, seed) -> {
+            double kappa = 1.01 * Math.pow(10, 6 * rng.nextDouble());
+            double r = cgFactor(kappa);
+            double q = (kappa - 1) / (kappa + 1);
+            double logStep = Math.log(r / q); // < 0
+            double logPrefactor = Math.log(2 * Math.sqrt(kappa));
+            int k0 = (int) Math.floor(logPrefactor / -logStep) + 1;
+            String where = "seed " + seed + ", kappa = " + kappa + ", K0 = " + k0;
+            assertTrue(k0 >= 1 && logPrefactor + (k0 - 1) * logStep >= -1e-12,
+                    () -> "Disc-2: the CG bound should be the worse one below K0: " + where);
+            double previous = Double.POSITIVE_INFINITY;
+            for (int k = k0; k <= k0 + 200; k++) {
+                double ratio = Math.exp(logPrefactor + k * logStep);
+                int kk = k;
+                REPORT.check("Disc-2 2 sqrt(k) r^k / q^k < 1 for k >= K0", ratio, 1, 0, 0,
+                        () -> where + ", k = " + kk);
+                assertTrue(ratio < 1 && ratio < previous, () -> "Disc-2: ratio not < 1 and decreasing at k = " + kk
+                        + ", " + where);
+                previous = ratio;
+            }
+            int far = k0 + (int) Math.ceil(Math.log(1e-6) / logStep);
+            double farRatio = Math.exp(logPrefactor + far * logStep);
+            assertTrue(farRatio <= 1e-6 * (1 + TIGHT), () -> "Disc-2: ratio " + farRatio + " at k = " + far
+                    + " does not go to 0, " + where);
+        });
+    }
+}
