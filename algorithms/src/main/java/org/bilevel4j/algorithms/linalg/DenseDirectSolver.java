@@ -6,7 +6,8 @@ import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * Reference solver for small systems: assembles A column by column (n applications, n = number of unknowns)
- * and solves it by LU with partial pivoting on the backend. The budget is ignored. Cost O(n) applications plus
+ * and solves it by LU with partial pivoting on the backend. The budget and the starting point are ignored
+ * ({@code residualNorms[0]} is &#8214;b&#8214;). Cost O(n) applications plus
  * O(n&sup3;); used by AID-exact and by tests as the ground truth. A singular matrix gives BREAKDOWN.
  */
 public final class DenseDirectSolver implements LinearSolver {

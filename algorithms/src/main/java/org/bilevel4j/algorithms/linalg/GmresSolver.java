@@ -12,8 +12,8 @@ import org.bilevel4j.api.tensor.Tensor;
  * Givens rotation that updates the least-squares residual; every {@code restart} iterations the correction is
  * formed and the Krylov basis is discarded (memory: restart + 1 vectors). Within a cycle the residual never
  * increases. Stopping rule: the least-squares residual &le; max(rtol&#8214;b&#8214;, atol, &epsilon;&#8214;b&#8214;), or the budget. An Arnoldi
- * breakdown (a zero new basis vector) means the solution is exact in the current space; if the residual is not
- * small then, A is singular there and the status is BREAKDOWN.
+ * breakdown (a numerically zero new basis vector) means the solution is exact in the current space: CONVERGED if
+ * the residual is at most &radic;&epsilon;&#8214;b&#8214;, otherwise A is singular there and the status is BREAKDOWN.
  */
 public final class GmresSolver implements LinearSolver {
     private final int restart;
@@ -128,10 +128,14 @@ public final class GmresSolver implements LinearSolver {
                 x = x.add(basis[i].mul(y[i]));
             }
             done += j;
-            if (breakdown && residual > threshold || singular) {
-                return new LinearSolveResult(x, Status.BREAKDOWN, done, applications, 0, history.toArray(),
-                        "Arnoldi breakdown at iteration " + done + " with residual " + residual
-                                + ": the operator is singular on the Krylov space");
+            if (breakdown || singular) {
+                // the Krylov space is invariant: x is the exact least-squares solution in it, so a residual above
+                // rounding level means A is singular there
+                boolean exact = !singular && residual <= Math.max(threshold, Math.sqrt(b.dtype().epsilon()) * bNorm);
+                return new LinearSolveResult(x, exact ? Status.CONVERGED : Status.BREAKDOWN, done, applications, 0,
+                        history.toArray(), "Arnoldi breakdown (invariant Krylov space) at iteration " + done
+                                + " with residual " + residual + (exact ? ": solved to rounding"
+                                        : ": the operator is singular on the Krylov space"));
             }
         }
     }

@@ -12,8 +12,9 @@ import org.bilevel4j.api.tensor.Tensor;
  * <p>One iteration: one application of A and a three-term Lanczos step, followed by a Givens rotation of the
  * tridiagonal least-squares problem; the iterate minimises &#8214;b - Ax&#8214; over the Krylov space, so the residual
  * never increases. Stopping rule: the residual estimate &phi;&#772;_k (exact in exact arithmetic) &le;
- * max(rtol&#8214;b&#8214;, atol, &epsilon;&#8214;b&#8214;), or the budget. Non-finite Lanczos coefficients give DIVERGED; an invariant Krylov
- * space on which A is singular gives BREAKDOWN. MINRES assumes symmetry and does not check it: a non-symmetric
+ * max(rtol&#8214;b&#8214;, atol, &epsilon;&#8214;b&#8214;), or the budget; convergence is then confirmed by one application for the true
+ * residual. Non-finite Lanczos coefficients give DIVERGED; an invariant Krylov space on which A is singular (the
+ * true residual stays above &radic;&epsilon;&#8214;b&#8214;) gives BREAKDOWN. MINRES assumes symmetry and does not check it: a non-symmetric
  * operator gives a wrong answer with a plausible residual estimate, so use {@link GmresSolver} for those.
  */
 public final class MinresSolver implements LinearSolver {
@@ -81,16 +82,17 @@ public final class MinresSolver implements LinearSolver {
                 return new LinearSolveResult(x, Status.DIVERGED, k, applications, 0, history.toArray(),
                         "non-finite Lanczos coefficients at iteration " + k);
             }
-            if (residual <= threshold) {
-                return new LinearSolveResult(x, Status.CONVERGED, k, applications, 0, history.toArray(),
-                        "residual estimate " + residual + " <= " + threshold);
-            }
-            if (beta == 0) {
-                // the Krylov space is invariant: x solves the system exactly unless A is singular on it
-                Status s = residual <= threshold ? Status.CONVERGED : Status.BREAKDOWN;
-                return new LinearSolveResult(x, s, k, applications, 0, history.toArray(),
-                        "Lanczos breakdown (invariant Krylov space) at iteration " + k + " with residual " + residual
-                                + (s == Status.BREAKDOWN ? ": the operator is singular on it" : ""));
+            boolean invariant = beta <= b.dtype().epsilon() * (Math.abs(alfa) + oldb);
+            if (residual <= threshold || invariant) {
+                // the estimate is exact only in exact arithmetic, and meaningless once Lanczos stalls on an
+                // invariant space: confirm with the true residual before claiming convergence
+                double trueResidual = b.sub(a.apply(x)).normValue();
+                applications++;
+                boolean solved = trueResidual <= Math.max(threshold, Math.sqrt(b.dtype().epsilon()) * bNorm);
+                return new LinearSolveResult(x, solved ? Status.CONVERGED : Status.BREAKDOWN, k, applications, 0,
+                        history.toArray(), (invariant ? "Lanczos breakdown (invariant Krylov space), " : "")
+                                + "residual estimate " + residual + ", true residual " + trueResidual
+                                + (solved ? "" : ": the operator is singular (or not symmetric) on the Krylov space"));
             }
         }
         return new LinearSolveResult(x, Status.BUDGET_EXHAUSTED, budget.maxIterations(), applications, 0,

@@ -64,6 +64,9 @@ public final class NormalEquationsSolver implements LinearSolver {
                 return new LinearSolveResult(x, Status.CONVERGED, k, applications, transposes, history.toArray(),
                         "residual " + norm + " <= " + threshold);
             }
+            if (k == budget.maxIterations()) {
+                break;
+            }
             s = a.applyTranspose(r);
             transposes++;
             double gammaNext = s.dotValue(s);

@@ -65,7 +65,8 @@ final class Instance {
     }
 
     static Family biased() {
-        return new Family("TP4(20x10)", s -> new BiasedRegularization(B, 20, 10, 1.0, s));
+        // fewer samples than features: X'X is singular, so mu = beta and kappa is large (as in the paper's BR setting)
+        return new Family("TP4(8x10,beta=0.1)", s -> new BiasedRegularization(B, 8, 10, 0.1, s));
     }
 
     static Family logistic() {
@@ -99,8 +100,10 @@ final class Instance {
         this.wArray = w.toDoubleArray();
         this.radius = w.normValue();
         this.wPrime = Dense.array(problem.exactInnerJacobian(lambda));
-        this.gradient = problem.exactHypergradient(lambda);
-        this.gradientArray = gradient.toDoubleArray();
+        // eq. (5), as TestProblem.exactHypergradient, without solving for w(lambda) again: the test kit's
+        // TanhEquilibrium.exactInner can run its 100 000-step cap when Picard iteration cycles at rounding level
+        this.gradientArray = Dense.add(outerGradientOuter(w), Dense.mulTransposed(wPrime, outerGradientInner(w)));
+        this.gradient = vector(gradientArray).reshape(problem.outerShape());
         this.q = problem.contraction(lambda);
         this.k = problem.lipschitzConstants(lambda).orElseThrow();
         double mu = 1 - q;

@@ -47,6 +47,7 @@ final class RatioReport {
         double worst = Double.NaN;
         String worstContext = "";
         double worstIncludingFloor = Double.NaN;
+        boolean countOnly;
     }
 
     /** @param suite the property class, for the log */
@@ -114,11 +115,29 @@ final class RatioReport {
         }
     }
 
+    /**
+     * Records a count that is reported, not a ratio (e.g. instances skipped because an assumption failed).
+     *
+     * @param check the row's name
+     * @param count the count
+     */
+    synchronized void count(String check, long count) {
+        Entry e = entries.computeIfAbsent(check, k -> new Entry());
+        e.instances += count;
+        e.countOnly = true;
+    }
+
     /** Logs one line per check and appends the rows to {@code target/theory-checks/ratios.md}. */
     synchronized void write() {
         StringBuilder rows = new StringBuilder();
         for (Map.Entry<String, Entry> me : entries.entrySet()) {
             Entry e = me.getValue();
+            if (e.countOnly) {
+                LOG.info(String.format(Locale.ROOT, "[%s] %s: %d", suite, me.getKey(), e.instances));
+                rows.append("| ").append(me.getKey().replace("|", "\\|")).append(" | ").append(e.instances)
+                        .append(" | (count) |\n");
+                continue;
+            }
             String worst = Double.isNaN(e.worst) ? "n/a (floor only)" : String.format(Locale.ROOT, "%.3e", e.worst);
             LOG.info(String.format(Locale.ROOT, "[%s] %s: %d instances, worst error/bound %s (%d floor-limited; "
                     + "worst error/(bound+atol) %.3e)%s", suite, me.getKey(), e.instances, worst, e.floorLimited,

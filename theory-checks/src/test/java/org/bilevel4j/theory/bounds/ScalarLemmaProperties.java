@@ -120,7 +120,8 @@ class ScalarLemmaProperties {
             double middle = q / (1 + Math.sqrt(1 - q * q)); // = (1 - sqrt(1 - q^2))/q without cancellation
             REPORT.check("CG-sym-q (sqrt(kA)-1)/(sqrt(kA)+1) <= (1-sqrt(1-q^2))/q", cgFactor(kappaA), middle, TINY,
                     TIGHT, () -> "seed " + seed + ", q = " + q + ", kappaA = " + kappaA);
-            REPORT.check("CG-sym-q (1-sqrt(1-q^2))/q <= q", middle, q, TINY, TIGHT, () -> "seed " + seed + ", q = " + q);
+            REPORT.check("CG-sym-q (1-sqrt(1-q^2))/q <= q", middle, q, TINY, TIGHT,
+                    () -> "seed " + seed + ", q = " + q);
         });
     }
 

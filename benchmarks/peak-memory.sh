@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Peak heap of one hypergradient: bisects the smallest -Xmx (in MiB) with which PeakMemory finishes, per method.
+# Usage: benchmarks/peak-memory.sh [t] [d] [n]   (after: mvn -q -pl benchmarks -am package -DskipTests)
+set -euo pipefail
+t=${1:-1000}; d=${2:-2000}; n=${3:-1000}
+jar="$(dirname "$0")/target/benchmarks.jar"
+smallest() {
+  local method=$1 lo=8 hi=2048
+  while (( hi - lo > 1 )); do
+    local mid=$(( (lo + hi) / 2 ))
+    if java -Xmx${mid}m -XX:+UseSerialGC -cp "$jar" org.bilevel4j.benchmarks.PeakMemory "$method" "$t" "$d" "$n" \
+        >/dev/null 2>&1; then hi=$mid; else lo=$mid; fi
+  done
+  echo "$hi"
+}
+echo "t=$t d=$d n=$n (smallest -Xmx in MiB that completes; SerialGC)"
+base=$(smallest aid-fp); echo "aid-fp (no trajectory)   $base"
+full=$(smallest itd);    echo "itd (full trajectory)    $full"
+ckpt=$(smallest itd-checkpoint); echo "itd-checkpoint           $ckpt"
+echo "extra over aid-fp: itd $(( full - base )) MiB, itd-checkpoint $(( ckpt - base )) MiB"

@@ -1,0 +1,58 @@
+package org.bilevel4j.theory.bounds;
+
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.bilevel4j.algorithms.aid.AidEstimator;
+import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Theorem 2.4 of Grazzi et al. (2020), AID with the fixed-point solver (19) after t Picard steps from w&#8320; = 0:
+ * &#8214;&nabla;&#770;f - &nabla;f&#8214; &le; (c&#8321; + c&#8322;(1 - q^k)/(1 - q)) &rho;(t) + c&#8323; q^k (21), with &rho;(t) = q^t and with the measured
+ * &rho;(t) = &#8214;w_t - w&#8214;/&#8214;w&#8214;, on the grid t &isin; {1, 2, 5, 10, 20, 50, 100, 200} &times; k &isin; {0, 1, 5, 10, t, 2t}, on TP1
+ * (both), TP2 and TP3. Tolerance: atol = 1e-9 max(1, &#8214;&nabla;f&#8214;).
+ */
+class AidFixedPointBoundProperties {
+    private static final RatioReport REPORT = new RatioReport("AidFixedPointBoundProperties");
+    private static final int[] STEPS = {1, 2, 5, 10, 20, 50, 100, 200};
+
+    static Stream<Instance.Family> families() {
+        return Stream.of(Instance.affine(0.5, false), Instance.affine(0.9, false), Instance.affine(0.8, true),
+                Instance.ridge(), Instance.tanh(0.5), Instance.tanh(0.9));
+    }
+
+    @AfterAll
+    static void report() {
+        REPORT.write();
+    }
+
+    private static String tag(Instance.Family f) {
+        return f.label().substring(0, f.label().indexOf('('));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("families")
+    void theorem24(Instance.Family family) {
+        for (Instance in : family.instances(2, 2, 24)) {
+            double q = in.q;
+            double atol = in.atol();
+            for (int t : STEPS) {
+                TreeSet<Integer> ks = new TreeSet<>(java.util.List.of(0, 1, 5, 10, t, 2 * t));
+                for (int k : ks) {
+                    HypergradientEstimate est = AidEstimator.fixedPoint(t, k).estimate(in.problem, in.lambda);
+                    double error = in.hypergradientError(est.hypergradient());
+                    double qk = Math.pow(q, k);
+                    double head = in.c1 + in.c2 * (1 - qk) / (1 - q);
+                    double rho = in.rho(est.inner());
+                    String where = in + ", t = " + t + ", k = " + k + ", measured rho = " + rho;
+                    REPORT.check("T2.4 AID-FP (21) rho = q^t, " + tag(family), error,
+                            head * Math.pow(q, t) + in.c3 * qk, atol, () -> where);
+                    REPORT.check("T2.4 AID-FP (21) measured rho, " + tag(family), error, head * rho + in.c3 * qk,
+                            atol, () -> where);
+                }
+            }
+        }
+    }
+}

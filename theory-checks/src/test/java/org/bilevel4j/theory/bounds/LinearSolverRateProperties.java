@@ -1,0 +1,157 @@
+package org.bilevel4j.theory.bounds;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.bilevel4j.algorithms.diagnostics.IterationBudget;
+import org.bilevel4j.algorithms.itd.ItdEstimator;
+import org.bilevel4j.algorithms.linalg.ConjugateGradientSolver;
+import org.bilevel4j.algorithms.linalg.LinearOperator;
+import org.bilevel4j.algorithms.linalg.NeumannSolver;
+import org.bilevel4j.algorithms.linalg.RichardsonSolver;
+import org.bilevel4j.api.map.Linearization;
+import org.bilevel4j.api.problem.OptimizationBilevelProblem;
+import org.bilevel4j.api.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The rates &sigma;(k) of the linear solvers of AID (Grazzi et al., 2020), on the adjoint system
+ * (I - &part;&#8321;&Phi;(w_t)&#7488;) v = &nabla;&#8321;E(w_t) at Picard iterates w_t, against the exact v_t (dense solve), from v&#8320; = 0:
+ * <ul>
+ *   <li>CG rate (17) on symmetric problems (TP1-sym, TP2, TP4, TP5), k = 0..40:
+ *       &#8214;v_{t,k} - v_t&#8214; &le; 2&radic;&kappa; ((&radic;&kappa; - 1)/(&radic;&kappa; + 1))^k &#8214;v_t&#8214; (+1e-12&#8214;v_t&#8214;), &kappa; = cond(I - &part;&#8321;&Phi;(w_t)&#7488;)
+ *       from its eigenvalues; with it the instance versions of (18) (&kappa;(A) &le; &kappa;(&lambda;) for the gradient map of
+ *       TP2/TP4/TP5, and CG factor &le; q) and of CG-sym-q (&kappa;(A) &le; (1 + q)/(1 - q) on TP1-sym);</li>
+ *   <li>Theorem 2.3 (FP rate): &#8214;v_{t,k} - v_t&#8214; &le; q^k &#8214;v_t&#8214; (+1e-12&#8214;v_t&#8214;), k = 0..100, on TP1 (both), TP2, TP3;</li>
+ *   <li>the Neumann tail: K applications (K + 1 terms) leave an error &le; q^(K+1)/(1 - q) &#8214;b&#8214;, and equal the
+ *       fixed-point method with K + 1 iterations (1e-12 relative).</li>
+ * </ul>
+ */
+class LinearSolverRateProperties {
+    private static final RatioReport REPORT = new RatioReport("LinearSolverRateProperties");
+    private static final int[] INNER_STEPS = {3, 20};
+
+    @AfterAll
+    static void report() {
+        REPORT.write();
+    }
+
+    static Stream<Instance.Family> symmetricFamilies() {
+        return Stream.of(Instance.affine(0.5, true), Instance.affine(0.9, true), Instance.ridge(), Instance.biased(),
+                Instance.logistic());
+    }
+
+    static Stream<Instance.Family> contractionFamilies() {
+        return Stream.of(Instance.affine(0.5, false), Instance.affine(0.9, false), Instance.affine(0.8, true),
+                Instance.ridge(), Instance.tanh(0.5), Instance.tanh(0.9));
+    }
+
+    private static String tag(Instance.Family f) {
+        return f.label().substring(0, f.label().indexOf('('));
+    }
+
+    /** The adjoint system at one w_t. */
+    private record System(Instance in, int t, Tensor wt, Linearization lin, double[][] a, Tensor b, double[] vt) {
+        static System at(Instance in, int t) {
+            Tensor wt = ItdEstimator.reverse(t).estimate(in.problem, in.lambda).inner();
+            Linearization lin = in.linearize(wt);
+            double[][] j = Dense.jacobianInner(lin, in.d);
+            double[][] a = Dense.identityMinus(Dense.transpose(j));
+            Tensor b = in.vector(in.outerGradientInner(wt));
+            return new System(in, t, wt, lin, a, b, Dense.solve(a, b.toDoubleArray()));
+        }
+
+        LinearOperator operator(boolean symmetric) {
+            return LinearOperator.of(v -> v.sub(lin.vjpInner(v)), symmetric);
+        }
+
+        double error(Tensor v) {
+            return Dense.norm(Dense.sub(v.toDoubleArray(), vt));
+        }
+
+        @Override
+        public String toString() {
+            return in + ", t = " + t;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("symmetricFamilies")
+    void conjugateGradientRate(Instance.Family family) {
+        for (Instance in : family.instances(2, 2, 17)) {
+            for (int t : INNER_STEPS) {
+                System s = System.at(in, t);
+                double asymmetry = Dense.asymmetry(s.a());
+                assertTrue(asymmetry <= 1e-12 * Dense.frobenius(s.a()), () -> "A is not symmetric (" + asymmetry
+                        + ") on " + s);
+                double[] e = Dense.symmetricEigenvalues(s.a());
+                double kappa = e[e.length - 1] / e[0];
+                double sk = Math.sqrt(kappa);
+                double factor = (sk - 1) / (sk + 1);
+                String where = s + ", kappa(A) = " + kappa;
+                REPORT.check("(18)/CG-sym-q instance: CG factor of kappa(A) <= q", factor, in.q, 1e-12, () -> where);
+                if (in.problem instanceof OptimizationBilevelProblem p) {
+                    double kappaLambda = p.curvature(in.lambda).orElseThrow().conditionNumber();
+                    REPORT.check("(18) instance: kappa(A_t) <= kappa(lambda), " + tag(family), kappa, kappaLambda,
+                            1e-12, () -> where);
+                } else {
+                    REPORT.check("CG-sym-q instance: kappa(A_t) <= (1+q)/(1-q), " + tag(family), kappa,
+                            (1 + in.q) / (1 - in.q), 1e-12, () -> where);
+                }
+                LinearOperator op = s.operator(true);
+                double vtNorm = Dense.norm(s.vt());
+                for (int k = 0; k <= 40; k++) {
+                    Tensor v = new ConjugateGradientSolver().solve(op, s.b(), null, IterationBudget.exactly(k))
+                            .solution();
+                    int kk = k;
+                    REPORT.check("CG (17) |v_tk - v_t| <= 2 sqrt(kappa) r^k |v_t|, " + tag(family), s.error(v),
+                            2 * sk * Math.pow(factor, k) * vtNorm, 1e-12 * vtNorm, () -> where + ", k = " + kk);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("contractionFamilies")
+    void fixedPointRate(Instance.Family family) {
+        for (Instance in : family.instances(2, 1, 23)) {
+            for (int t : INNER_STEPS) {
+                System s = System.at(in, t);
+                LinearOperator op = s.operator(false);
+                double vtNorm = Dense.norm(s.vt());
+                for (int k = 0; k <= 100; k++) {
+                    Tensor v = RichardsonSolver.fixedPoint().solve(op, s.b(), null, IterationBudget.exactly(k))
+                            .solution();
+                    int kk = k;
+                    // k = 0 is tight by definition (v_{t,0} = 0, sigma(0) = 1): reported on a row of its own
+                    REPORT.check(k == 0 ? "T2.3 FP k = 0 (ratio 1 by definition)" : "T2.3 FP |v_tk - v_t| <= q^k "
+                            + "|v_t|, k >= 1, " + tag(family), s.error(v), Math.pow(in.q, k) * vtNorm,
+                            1e-12 * vtNorm, () -> s + ", k = " + kk);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("contractionFamilies")
+    void neumannTail(Instance.Family family) {
+        for (Instance in : family.instances(2, 1, 25)) {
+            System s = System.at(in, 10);
+            LinearOperator op = s.operator(false);
+            double bNorm = s.b().normValue();
+            for (int k = 0; k <= 40; k++) {
+                Tensor v = new NeumannSolver().solve(op, s.b(), null, IterationBudget.exactly(k)).solution();
+                int kk = k;
+                REPORT.check("Neumann K terms+1: |v - v_t| <= q^(K+1)/(1-q) |b|, " + tag(family), s.error(v),
+                        Math.pow(in.q, k + 1) / (1 - in.q) * bNorm, 1e-12 * bNorm, () -> s + ", K = " + kk);
+                Tensor fp = RichardsonSolver.fixedPoint().solve(op, s.b(), null, IterationBudget.exactly(k + 1))
+                        .solution();
+                double difference = v.sub(fp).normValue() / Math.max(fp.normValue(), 1e-300);
+                assertTrue(difference <= 1e-12, () -> "Neumann(K) != FP(K + 1): " + difference + " on " + s + ", K = "
+                        + kk);
+            }
+        }
+    }
+}
