@@ -197,6 +197,7 @@ public final class Backends {
             }
         } catch (RuntimeException | LinkageError e) {
             availability = Availability.unavailable("availability check failed: " + e);
+            capabilities = Set.of();
         }
         return new Discovered(name, provider, new ProviderStatus(name, priority, capabilities, availability));
     }

@@ -96,7 +96,7 @@ public final class AffineContraction extends TestProblem {
     }
 
     @Override
-    public Tensor exactInner(Tensor outerValue) {
+    protected Tensor solveInner(Tensor outerValue) {
         return backend.identity(d).sub(a).solve(b.matmul(outerValue).add(c));
     }
 

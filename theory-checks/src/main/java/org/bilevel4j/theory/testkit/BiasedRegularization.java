@@ -100,7 +100,7 @@ public final class BiasedRegularization extends TestProblem implements Optimizat
     }
 
     @Override
-    public Tensor exactInner(Tensor lambda) {
+    protected Tensor solveInner(Tensor lambda) {
         return hessian.solve(x.matmul(y, true, false).add(lambda.mul(beta)));
     }
 

@@ -114,7 +114,7 @@ public final class L2LogisticRegression extends TestProblem implements Optimizat
     }
 
     @Override
-    public Tensor exactInner(Tensor lambda) {
+    protected Tensor solveInner(Tensor lambda) {
         Tensor w = backend.zeros(p);
         for (int i = 0; i < 100; i++) {
             Tensor g = inner.gradient(w, lambda).inner();

@@ -118,7 +118,7 @@ public final class PerCoordinateRidge extends TestProblem implements Optimizatio
     }
 
     @Override
-    public Tensor exactInner(Tensor lambda) {
+    protected Tensor solveInner(Tensor lambda) {
         return matrix(backend, hessian(lambda)).solve(x.matmul(y, true, false));
     }
 

@@ -144,7 +144,7 @@ class LinearSolverRateProperties {
             for (int k = 0; k <= 40; k++) {
                 Tensor v = new NeumannSolver().solve(op, s.b(), null, IterationBudget.exactly(k)).solution();
                 int kk = k;
-                REPORT.check("Neumann K terms+1: |v - v_t| <= q^(K+1)/(1-q) |b|, " + tag(family), s.error(v),
+                REPORT.check("Neumann, K applications: |v - v_t| <= q^(K+1)/(1-q) |b|, " + tag(family), s.error(v),
                         Math.pow(in.q, k + 1) / (1 - in.q) * bNorm, 1e-12 * bNorm, () -> s + ", K = " + kk);
                 Tensor fp = RichardsonSolver.fixedPoint().solve(op, s.b(), null, IterationBudget.exactly(k + 1))
                         .solution();
