@@ -1,0 +1,120 @@
+package org.bilevel4j.algorithms.itd;
+
+import static org.bilevel4j.algorithms.TestMatrices.relativeError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.bilevel4j.algorithms.QuadraticBilevel;
+import org.bilevel4j.algorithms.TestMatrices;
+import org.bilevel4j.algorithms.diagnostics.IterationBudget;
+import org.bilevel4j.algorithms.diagnostics.Status;
+import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
+import org.bilevel4j.algorithms.hypergradient.InnerPhase;
+import org.bilevel4j.algorithms.hypergradient.UncertifiedHypergradientException;
+import org.bilevel4j.algorithms.inner.HeavyBallIteration;
+import org.bilevel4j.algorithms.inner.PicardIteration;
+import org.bilevel4j.api.autodiff.Autodiff;
+import org.bilevel4j.api.problem.OptimizationBilevelProblem;
+import org.bilevel4j.api.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ITD estimators compute the exact gradient of f_t(&lambda;) = E(w_t(&lambda;), &lambda;): checked against autodiff
+ * through the unrolled loop, and against each other.
+ */
+class ItdEstimatorTest {
+    private final QuadraticBilevel q = new QuadraticBilevel(15, 3, 1.0, 20.0, 0.1, 8);
+    private final OptimizationBilevelProblem problem = q.problem();
+    private final Tensor lambda = TestMatrices.randomVector(3, new SplittableRandom(2));
+
+    /** f_t by running the map t times on traced tensors, differentiated by plain autodiff. */
+    private Tensor unrolled(int t) {
+        return Autodiff.grad(l -> {
+            Tensor w = problem.initialInner(l);
+            for (int i = 0; i < t; i++) {
+                w = problem.innerMap().apply(w, l);
+            }
+            return problem.outerObjective().value(w, l);
+        }, lambda);
+    }
+
+    @Test
+    void reverseModeEqualsAutodiffThroughTheUnrolledIteration() {
+        for (int t : new int[] {1, 2, 7, 30}) {
+            Tensor expected = unrolled(t);
+            for (var e : new org.bilevel4j.algorithms.hypergradient.HypergradientEstimator[] {
+                ItdEstimator.reverse(t), ItdEstimator.builder().innerSteps(t).keepTape(true).build(),
+                CheckpointedItdEstimator.of(t), new CheckpointedItdEstimator(InnerPhase.picard(t), 3, false),
+                TruncatedItdEstimator.of(t, t), ForwardItdEstimator.of(t)}) {
+                HypergradientEstimate h = e.estimate(problem, lambda);
+                assertTrue(relativeError(h.hypergradient(), expected) < 1e-12, () -> e.name() + " at t = " + h);
+            }
+        }
+    }
+
+    @Test
+    void oracleCountsMatchTheDocumentedCosts() {
+        int t = 12;
+        HypergradientEstimate full = ItdEstimator.reverse(t).estimate(problem, lambda);
+        assertEquals(2 * t + 1, full.counts().mapEvaluations(), full::toString); // forward, re-linearize, residual
+        assertEquals(t, full.counts().vjps());
+        HypergradientEstimate tape = ItdEstimator.builder().innerSteps(t).keepTape(true).build().estimate(problem, lambda);
+        assertEquals(t + 1, tape.counts().mapEvaluations(), tape::toString);
+        assertEquals(t, tape.counts().vjps());
+        HypergradientEstimate forward = ForwardItdEstimator.of(t).estimate(problem, lambda);
+        assertEquals(t * 3, forward.counts().jvps(), forward::toString); // one JVP per coordinate of lambda per step
+        HypergradientEstimate truncated = TruncatedItdEstimator.of(t, 4).estimate(problem, lambda);
+        assertEquals(4, truncated.counts().vjps(), truncated::toString);
+    }
+
+    @Test
+    void truncationDiffersFromFullBackPropagationAndIsNotCertifiedByTheorem21() {
+        HypergradientEstimate full = ItdEstimator.reverse(20).estimate(problem, lambda);
+        HypergradientEstimate cut = TruncatedItdEstimator.of(20, 3).estimate(problem, lambda);
+        assertTrue(relativeError(cut.hypergradient(), full.hypergradient()) > 1e-3);
+        assertTrue(cut.bound().note().contains("truncated"), cut.bound()::note);
+    }
+
+    @Test
+    void differentiatesThroughHeavyBallToo() {
+        InnerPhase hb = new InnerPhase(HeavyBallIteration.optimal(), IterationBudget.exactly(15), false);
+        HypergradientEstimate reverse = ItdEstimator.builder().inner(hb).build().estimate(problem, lambda);
+        HypergradientEstimate forward = new ForwardItdEstimator(hb, false).estimate(problem, lambda);
+        assertTrue(relativeError(reverse.hypergradient(), forward.hypergradient()) < 1e-11);
+        // and with many steps it reaches the exact hypergradient
+        InnerPhase long_ = new InnerPhase(HeavyBallIteration.optimal(), IterationBudget.exactly(300), false);
+        HypergradientEstimate converged = ItdEstimator.builder().inner(long_).build().estimate(problem, lambda);
+        assertTrue(relativeError(converged.hypergradient(), q.hypergradient(lambda)) < 1e-10, converged::toString);
+    }
+
+    @Test
+    void toleranceStopsEarlyAndStrictModeRejectsAnUnconvergedInnerSolve() {
+        InnerPhase tolerant = new InnerPhase(new PicardIteration(), new IterationBudget(5000, 1e-13, 0), false);
+        HypergradientEstimate e = ItdEstimator.builder().inner(tolerant).build().estimate(problem, lambda);
+        assertEquals(Status.CONVERGED, e.status(), e::toString);
+        assertTrue(e.innerIterations() < 5000);
+        assertTrue(relativeError(e.hypergradient(), q.hypergradient(lambda)) < 1e-10);
+        assertThrows(UncertifiedHypergradientException.class,
+                () -> ItdEstimator.builder().innerSteps(5).strict(true).build().estimate(problem, lambda));
+    }
+
+    @Test
+    void divergenceIsReportedWithoutNaN() {
+        OptimizationBilevelProblem bad = q.problemWithStep(3.0 / q.smoothness);
+        HypergradientEstimate e = ItdEstimator.reverse(2000).estimate(bad, lambda);
+        assertEquals(Status.DIVERGED, e.status(), e::toString);
+        assertTrue(e.hypergradient().isFinite());
+        assertFalse(e.bound().isAvailable());
+    }
+
+    @Test
+    void checkpointedItdStoresAboutTheSquareRootOfTheTrajectory() {
+        CheckpointedItdEstimator c = CheckpointedItdEstimator.of(1000);
+        assertEquals(32, c.checkpointInterval());
+        HypergradientEstimate e = c.estimate(problem, lambda);
+        assertTrue(e.message().contains("32 checkpoints"), e::message);
+    }
+}
