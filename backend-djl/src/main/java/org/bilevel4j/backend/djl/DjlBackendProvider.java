@@ -100,8 +100,15 @@ public final class DjlBackendProvider implements BackendProvider {
     }
 
     static NativeInfo nativeInfo() {
-        ClassLoader loader = DjlBackendProvider.class.getClassLoader();
-        String platform = platform();
+        return nativeInfo(DjlBackendProvider.class.getClassLoader(), platform());
+    }
+
+    /**
+     * @param loader   where to look for the native and JNI jars' resources
+     * @param platform e.g. {@code linux-x86_64}
+     * @return what is there, with a message naming the missing artifact if something is missing
+     */
+    static NativeInfo nativeInfo(ClassLoader loader, String platform) {
         Properties p = new Properties();
         try (InputStream in = loader.getResourceAsStream("native/lib/pytorch.properties")) {
             if (in == null) {

@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Memory: every result is owned by one base {@link NDManager}; intermediate arrays inside a kernel are closed
  * before it returns, and a result's native memory is freed by a {@link Cleaner} once its storage is unreachable.
- * Since the garbage collector does not see native memory, the kernels count live bytes and call
- * {@link System#gc()} (at most every 100 ms) when they exceed {@code bilevel4j.djl.gcThresholdBytes}
- * (default 512 MiB), which keeps native memory bounded over long runs.
+ * Since the garbage collector does not see native memory, the kernels count live bytes (data plus an estimated
+ * 1 KiB of headers per array) and call {@link System#gc()} (at most every 100 ms) when they exceed
+ * {@code bilevel4j.djl.gcThresholdBytes} (default 256 MiB; 0 disables it), which keeps native memory bounded
+ * over long runs of small operations as well as large ones.
  *
  * <p>Accuracy: {@code log1p}, {@code expm1} and {@code softplus}, which DJL does not expose or computes with a
  * cut-off, are composed so that they stay accurate to a few ulps (Kahan's correction for log1p, a tanh form of
@@ -42,9 +43,11 @@ final class DjlKernels implements Kernels {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final NDManager manager;
-    private final AtomicLong liveArrays = new AtomicLong();
-    private final AtomicLong liveBytes = new AtomicLong();
-    private final long gcThreshold = Long.getLong("bilevel4j.djl.gcThresholdBytes", 512L << 20);
+    private static final AtomicLong LIVE_ARRAYS = new AtomicLong();
+    private static final AtomicLong LIVE_BYTES = new AtomicLong();
+    /** Native bytes per array beyond its data (PyTorch tensor and storage headers, DJL bookkeeping), estimated. */
+    private static final long OVERHEAD_BYTES = 1024;
+    private final long gcThreshold = Long.getLong("bilevel4j.djl.gcThresholdBytes", 256L << 20);
     private volatile long lastCollection;
 
     DjlKernels(boolean gpu) {
@@ -53,14 +56,14 @@ final class DjlKernels implements Kernels {
         LOG.info("DJL backend on {} with engine {}", device, manager.getEngine().getEngineName());
     }
 
-    /** @return arrays currently alive (created and not yet released) */
-    long liveArrays() {
-        return liveArrays.get();
+    /** @return arrays created by any instance and not yet released */
+    static long liveArrays() {
+        return LIVE_ARRAYS.get();
     }
 
-    /** @return bytes of the arrays currently alive */
-    long liveBytes() {
-        return liveBytes.get();
+    /** @return bytes of those arrays */
+    static long liveBytes() {
+        return LIVE_BYTES.get();
     }
 
     // ---------------------------------------------------------------- ownership
@@ -88,11 +91,11 @@ final class DjlKernels implements Kernels {
 
     private DjlStorage own(NDArray array, Shape shape, DType dtype) {
         DjlStorage s = new DjlStorage(array, shape, dtype);
-        long bytes = (long) shape.size() * dtype.bytes();
-        liveArrays.incrementAndGet();
-        long live = liveBytes.addAndGet(bytes);
-        CLEANER.register(s, new Release(array, bytes, liveArrays, liveBytes));
-        if (live > gcThreshold) {
+        long bytes = (long) shape.size() * dtype.bytes() + OVERHEAD_BYTES;
+        LIVE_ARRAYS.incrementAndGet();
+        long live = LIVE_BYTES.addAndGet(bytes);
+        CLEANER.register(s, new Release(array, bytes, LIVE_ARRAYS, LIVE_BYTES));
+        if (gcThreshold > 0 && live > gcThreshold) {
             long now = System.nanoTime();
             if (now - lastCollection > 100_000_000L) {
                 lastCollection = now;
@@ -295,13 +298,17 @@ final class DjlKernels implements Kernels {
 
     @Override
     public Storage where(Storage mask, Storage a, Storage b, Shape outShape) {
-        try (NDArray m = of(mask).neq(0)) {
-            NDArray r = NDArrays.where(m, of(a), of(b));
-            if (!logical(r.getShape()).equals(outShape)) {
-                r = then(r, t -> t.broadcast(djl(outShape)));
-            }
-            return own(r, outShape, a.dtype());
+        // PyTorch's where broadcasts, DJL's wrapper does not: bring all three operands to the output shape first
+        ai.djl.ndarray.types.Shape out = djl(outShape);
+        try (NDArray m = then(broadcast(of(mask), out), t -> t.neq(0)); NDArray x = broadcast(of(a), out);
+                NDArray y = broadcast(of(b), out)) {
+            return own(NDArrays.where(m, x, y), outShape, a.dtype());
         }
+    }
+
+    /** A new array (never the argument itself) of the given shape. */
+    private static NDArray broadcast(NDArray x, ai.djl.ndarray.types.Shape shape) {
+        return x.getShape().equals(shape) ? x.duplicate() : x.broadcast(shape);
     }
 
     @Override
@@ -358,25 +365,25 @@ final class DjlKernels implements Kernels {
     @Override
     public Storage reduce(ReduceOp op, Storage a, int axis, Shape outShape) {
         NDArray x = of(a);
-        int[] axes = axis < 0 ? allAxes(a.shape().rank()) : new int[] {axis};
-        NDArray r = switch (op) {
-            case SUM -> axes.length == 0 ? x.duplicate() : x.sum(axes);
-            case MAX -> axes.length == 0 ? x.duplicate() : x.max(axes);
-            case MIN -> axes.length == 0 ? x.duplicate() : x.min(axes);
-            case LOG_SUM_EXP -> axes.length == 0 ? x.duplicate() : logSumExp(x, axes);
-        };
-        if (!logical(r.getShape()).equals(outShape)) {
-            r = then(r, t -> t.reshape(djl(outShape)));
+        // DJL's max and min take one axis at most: an all-element reduction works on the flattened array
+        NDArray in = axis < 0 && a.shape().rank() > 0 ? x.flatten() : x;
+        int[] axes = a.shape().rank() == 0 ? new int[0] : new int[] {axis < 0 ? 0 : axis};
+        try {
+            NDArray r = switch (op) {
+                case SUM -> axes.length == 0 ? in.duplicate() : in.sum(axes);
+                case MAX -> axes.length == 0 ? in.duplicate() : in.max(axes);
+                case MIN -> axes.length == 0 ? in.duplicate() : in.min(axes);
+                case LOG_SUM_EXP -> axes.length == 0 ? in.duplicate() : logSumExp(in, axes);
+            };
+            if (!logical(r.getShape()).equals(outShape)) {
+                r = then(r, t -> t.reshape(djl(outShape)));
+            }
+            return own(r, outShape, a.dtype());
+        } finally {
+            if (in != x) {
+                in.close();
+            }
         }
-        return own(r, outShape, a.dtype());
-    }
-
-    private static int[] allAxes(int rank) {
-        int[] axes = new int[rank];
-        for (int i = 0; i < rank; i++) {
-            axes[i] = i;
-        }
-        return axes;
     }
 
     /** m + log &Sigma; exp(x - m) with m the (finite part of the) maximum, so it neither overflows nor makes NaN. */

@@ -30,6 +30,7 @@ import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.api.tensor.Trace;
 import org.bilevel4j.theory.conformance.PrimitiveCatalogue.Case;
 import org.bilevel4j.theory.conformance.PrimitiveCatalogue.Instance;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +48,14 @@ abstract class AutodiffContract {
     /** @return the backend under test (float64) */
     abstract Backend backend();
 
+    /** The backend, resolved once before the tests (an assumption there skips the whole class). */
+    Backend resolved;
+
+    @BeforeAll
+    final void resolveBackend() {
+        resolved = backend();
+    }
+
     Stream<Case> cases() {
         return PrimitiveCatalogue.all().stream();
     }
@@ -55,9 +64,9 @@ abstract class AutodiffContract {
         qt().withFixedSeed(20261123L).withExamples(EXAMPLES).forAll(longs().between(0, 1_000_000_000L))
                 .checkAssert(seed -> {
                     SplittableRandom rng = new SplittableRandom(seed);
-                    Instance in = c.sample(backend(), rng);
+                    Instance in = c.sample(resolved, rng);
                     Tensor y = in.f().apply(in.x());
-                    Tensor cot = PrimitiveCatalogue.uniform(backend(), y.shape(), -1, 1, rng);
+                    Tensor cot = PrimitiveCatalogue.uniform(resolved, y.shape(), -1, 1, rng);
                     DerivativeCheck check = body.check(in, cot, seed);
                     assertTrue(check.passed(), () -> c.name() + " " + what + " at x shape " + in.x().shape()
                             + " (seed " + seed + "): " + check);
@@ -110,7 +119,7 @@ abstract class AutodiffContract {
 
     @Test
     void thirdOrderDerivativeOfAQuarticHasItsClosedForm() {
-        Backend b = backend();
+        Backend b = resolved;
         Tensor x = b.vector(0.3, -1.2, 2.0);
         Tensor v = b.vector(1.0, 0.5, -2.0);
         Tensor u = b.vector(-0.7, 1.0, 0.25);
@@ -122,7 +131,7 @@ abstract class AutodiffContract {
     @Test
     void nestedDerivativesDoNotConfuseTheirPerturbations() {
         // Siskind & Pearlmutter: d/dx [ x * d/dy (x + y) ] at x = 1 is 1 (a confused implementation gives 2)
-        Backend b = backend();
+        Backend b = resolved;
         Tensor one = b.scalar(1.0);
         Tensor d = Autodiff.grad(x -> x.mul(Autodiff.grad(y -> x.add(y), one)), one);
         assertEquals(1.0, d.item(), 0.0);
@@ -136,7 +145,7 @@ abstract class AutodiffContract {
     void differentiatingThroughAnUnrolledInnerGradientDescentMatchesFiniteDifferences() {
         // lambda -> E(w_K(lambda)), w_{k+1} = w_k - a grad_w g(w_k, lambda): the inner gradients are themselves
         // computed by autodiff inside the outer differentiation (MAML / ITD style)
-        Backend b = backend();
+        Backend b = resolved;
         SplittableRandom rng = new SplittableRandom(3);
         Tensor a = PrimitiveCatalogue.uniform(b, Shape.of(6, 4), -1, 1, rng);
         Tensor y = PrimitiveCatalogue.uniform(b, Shape.of(6), -1, 1, rng);
@@ -156,7 +165,7 @@ abstract class AutodiffContract {
 
     @Test
     void fusedSecondOrderCallAgreesWithSeparateDerivatives() {
-        Backend b = backend();
+        Backend b = resolved;
         SplittableRandom rng = new SplittableRandom(11);
         Tensor x = PrimitiveCatalogue.uniform(b, Shape.of(7, 3), -1, 1, rng);
         Tensor t = PrimitiveCatalogue.uniform(b, Shape.of(7), -1, 1, rng);
@@ -178,7 +187,7 @@ abstract class AutodiffContract {
 
     @Test
     void pullbackIsLinearAndReusable() {
-        Backend b = backend();
+        Backend b = resolved;
         SplittableRandom rng = new SplittableRandom(5);
         Tensor x = PrimitiveCatalogue.uniform(b, Shape.of(3, 2), -1, 1, rng);
         Pullback p = Autodiff.vjp(t -> t.tanh().matmul(t, true, false), x);
@@ -192,7 +201,7 @@ abstract class AutodiffContract {
 
     @Test
     void denseJacobianAndHessianMatchTheirDefinitions() {
-        Backend b = backend();
+        Backend b = resolved;
         Tensor x = b.vector(0.5, -0.25, 1.5);
         Tensor j = Autodiff.jacobian(t -> t.square().mul(b.vector(1, 2, 3)).sin(), x);
         double[] xs = x.toDoubleArray();
@@ -214,7 +223,7 @@ abstract class AutodiffContract {
 
     @Test
     void gradientOfAFunctionThatIgnoresItsArgumentIsZero() {
-        Backend b = backend();
+        Backend b = resolved;
         Tensor x = b.vector(1, 2);
         Tensor g = Autodiff.grad(t -> b.scalar(3.0), x);
         assertArrayEquals(new double[] {0, 0}, g.toDoubleArray(), 0.0);
@@ -223,7 +232,7 @@ abstract class AutodiffContract {
 
     @Test
     void concurrentDifferentiationFromManyThreadsMatchesSequentialResults() throws Exception {
-        Backend b = backend();
+        Backend b = resolved;
         SplittableRandom rng = new SplittableRandom(17);
         Tensor data = PrimitiveCatalogue.uniform(b, Shape.of(20, 5), -1, 1, rng);
         BinaryOperator<Tensor> g = (w, l) -> data.matmul(w).tanh().square().mean().add(l.mul(w.square()).sum());
@@ -254,7 +263,7 @@ abstract class AutodiffContract {
 
     @Test
     void sharedGraphCanBeDifferentiatedFromSeveralThreadsAtOnce() throws Exception {
-        Backend b = backend();
+        Backend b = resolved;
         Tensor x = b.vector(0.1, 0.2, 0.3, 0.4);
         Pullback p = Autodiff.vjp(t -> t.exp().mul(t.sum()), x);
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -280,7 +289,7 @@ abstract class AutodiffContract {
 
     @Test
     void gradientOfANonScalarWithoutCotangentIsRejected() {
-        Backend b = backend();
+        Backend b = resolved;
         ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
                 () -> Autodiff.grad(t -> t.square(), b.vector(1, 2, 3)));
         assertTrue(e.getMessage().contains("expected a scalar output") && e.getMessage().contains("[3]")
@@ -289,7 +298,7 @@ abstract class AutodiffContract {
 
     @Test
     void nonFiniteInputsAreRejectedWithTheArgumentName() {
-        Backend b = backend();
+        Backend b = resolved;
         Tensor bad = b.vector(1, 2).div(b.vector(0, 1)); // [inf, 2]
         NonFiniteValueException e = assertThrows(NonFiniteValueException.class,
                 () -> Autodiff.grad(t -> t.sum(), bad));
@@ -303,7 +312,7 @@ abstract class AutodiffContract {
 
     @Test
     void cotangentOfTheWrongShapeIsRejected() {
-        Backend b = backend();
+        Backend b = resolved;
         ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
                 () -> Autodiff.vjp(t -> t.square(), b.vector(1, 2), b.vector(1, 2, 3)));
         assertTrue(e.getMessage().contains("cotangent") && e.getMessage().contains("[2]")
@@ -312,7 +321,7 @@ abstract class AutodiffContract {
 
     @Test
     void onlyVariablesOfTheTraceCanBeDifferentiatedAgainst() {
-        Backend b = backend();
+        Backend b = resolved;
         Trace trace = new Trace();
         Tensor x = trace.variable(b.vector(1, 2));
         Tensor y = x.square();

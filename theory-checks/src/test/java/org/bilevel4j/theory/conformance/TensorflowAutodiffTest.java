@@ -1,0 +1,12 @@
+package org.bilevel4j.theory.conformance;
+
+import org.bilevel4j.api.backend.Backends;
+import org.bilevel4j.api.tensor.Backend;
+
+/** The autodiff contract on the TensorFlow Java (eager) backend. */
+class TensorflowAutodiffTest extends AutodiffContract {
+    @Override
+    Backend backend() {
+        return Backends.get("tensorflow");
+    }
+}

@@ -1,0 +1,12 @@
+package org.bilevel4j.theory.conformance;
+
+import org.bilevel4j.api.backend.Backends;
+import org.bilevel4j.api.tensor.Backend;
+
+/** The conformance contract on the TensorFlow Java (eager) backend. */
+class TensorflowConformanceTest extends BackendConformanceContract {
+    @Override
+    Backend backend() {
+        return Backends.get("tensorflow");
+    }
+}

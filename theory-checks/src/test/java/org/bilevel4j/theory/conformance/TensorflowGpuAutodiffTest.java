@@ -1,0 +1,13 @@
+package org.bilevel4j.theory.conformance;
+
+import org.bilevel4j.api.tensor.Backend;
+import org.junit.jupiter.api.Tag;
+
+/** The autodiff contract on TensorFlow's CUDA device; skipped without one. */
+@Tag("gpu")
+class TensorflowGpuAutodiffTest extends AutodiffContract {
+    @Override
+    Backend backend() {
+        return GpuBackends.require("tensorflow");
+    }
+}

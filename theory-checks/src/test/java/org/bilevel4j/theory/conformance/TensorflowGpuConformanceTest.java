@@ -1,0 +1,13 @@
+package org.bilevel4j.theory.conformance;
+
+import org.bilevel4j.api.tensor.Backend;
+import org.junit.jupiter.api.Tag;
+
+/** The conformance contract on TensorFlow's CUDA device; skipped without one. Run: mvn verify -Pgpu -Dbilevel4j.test.excludedGroups=. */
+@Tag("gpu")
+class TensorflowGpuConformanceTest extends BackendConformanceContract {
+    @Override
+    Backend backend() {
+        return GpuBackends.require("tensorflow");
+    }
+}
