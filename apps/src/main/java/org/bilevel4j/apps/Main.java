@@ -2,16 +2,17 @@ package org.bilevel4j.apps;
 
 import org.bilevel4j.apps.demo.HypergradientCommand;
 import org.bilevel4j.apps.figure1.Figure1Command;
+import org.bilevel4j.apps.tunel2.TuneL2Command;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code bilevel4j} command-line tool. Exit codes: 0 success, 1 failure (one-line cause on stderr),
- * 2 bad arguments (with usage).
+ * The {@code bilevel4j} command-line tool. Without arguments it runs {@code tune-l2} on its embedded synthetic
+ * data. Exit codes: 0 success, 1 failure (one-line cause on stderr), 2 bad arguments (with usage).
  */
 @Command(name = "bilevel4j", mixinStandardHelpOptions = true, version = "bilevel4j 0.1.0",
         description = "Bilevel optimization and hypergradients on the JVM.",
-        subcommands = {HypergradientCommand.class, Figure1Command.class})
+        subcommands = {TuneL2Command.class, HypergradientCommand.class, Figure1Command.class})
 public final class Main implements Runnable {
 
     /** Runs the default experiment when no subcommand is given. */
@@ -37,7 +38,7 @@ public final class Main implements Runnable {
             cmd.getErr().println("bilevel4j: " + e.getMessage());
             return 1;
         });
-        String[] effective = args.length == 0 ? new String[] {"hypergradient"} : args;
+        String[] effective = args.length == 0 ? new String[] {"tune-l2"} : args;
         return cli.execute(effective);
     }
 }

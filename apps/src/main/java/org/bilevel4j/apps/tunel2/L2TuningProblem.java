@@ -1,0 +1,113 @@
+package org.bilevel4j.apps.tunel2;
+
+import java.util.Optional;
+import org.bilevel4j.api.map.CurvatureBounds;
+import org.bilevel4j.api.map.GradientStepMap;
+import org.bilevel4j.api.map.ScalarObjective;
+import org.bilevel4j.api.problem.BilevelProblem;
+import org.bilevel4j.api.problem.OptimizationBilevelProblem;
+import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.apps.models.Classification;
+import org.bilevel4j.apps.models.Classification.Batch;
+
+/**
+ * Per-feature L2 regularisation of multinomial logistic regression (the 20 Newsgroups problem of seed 004 &sect;3.2,
+ * and seed 003 &sect;5.2), with &lambda; &isin; R^d entering as exp(&lambda;):
+ * <pre>
+ *   inner  g(W, &lambda;) = CE(X W, Y) + 1/(2cd) &Sigma;_j exp(&lambda;_j) &Sigma;_k W_jk&sup2;     W &isin; R^{d&times;c}
+ *   outer  E(W, &lambda;) = CE(X' W, Y')   (validation cross-entropy)
+ * </pre>
+ * The inner map is gradient descent with the optimal step for the curvature bounds
+ * &mu; = min exp(&lambda;)/(cd) and L = &lambda;_max(X&#7488;X)/(2n) + max exp(&lambda;)/(cd) (the softmax Hessian is at most &frac12;).
+ */
+public final class L2TuningProblem implements OptimizationBilevelProblem {
+    private final Batch train;
+    private final Batch validation;
+    private final int features;
+    private final int classes;
+    private final OptimizationBilevelProblem problem;
+
+    /**
+     * @param train      training set (inner problem)
+     * @param validation validation set (outer objective)
+     */
+    public L2TuningProblem(Batch train, Batch validation) {
+        this.train = train;
+        this.validation = validation;
+        this.features = train.features().dim(1);
+        this.classes = train.classes();
+        double scale = 1.0 / (2.0 * classes * features);
+        Tensor x = train.features();
+        Tensor y = train.oneHot();
+        Tensor xv = validation.features();
+        Tensor yv = validation.oneHot();
+        ScalarObjective inner = ScalarObjective.of((w, l) -> Classification.crossEntropy(x.matmul(w), y)
+                .add(l.exp().reshape(features, 1).mul(w.square()).sum().mul(scale)));
+        ScalarObjective outer = ScalarObjective.of((w, l) -> Classification.crossEntropy(xv.matmul(w), yv));
+        double data = Classification.gramNorm(x) / 2;
+        this.problem = BilevelProblem.optimization(outer, inner, Shape.of(features, classes), Shape.of(features),
+                l -> {
+                    Tensor e = l.exp();
+                    return new CurvatureBounds(2 * scale * e.min().item(), data + 2 * scale * e.max().item());
+                });
+    }
+
+    /**
+     * @param w     the weights [d, c]
+     * @param batch a dataset
+     * @return classification accuracy of w on it
+     */
+    public static double accuracy(Tensor w, Batch batch) {
+        return Classification.accuracy(batch.features().matmul(w), batch.labels());
+    }
+
+    /**
+     * @param w     the weights
+     * @param batch a dataset
+     * @return the mean cross-entropy of w on it
+     */
+    public static double loss(Tensor w, Batch batch) {
+        return Classification.crossEntropy(batch.features().matmul(w), batch.oneHot()).item();
+    }
+
+    /** @return the training set */
+    public Batch train() {
+        return train;
+    }
+
+    /** @return the validation set */
+    public Batch validation() {
+        return validation;
+    }
+
+    @Override
+    public ScalarObjective outerObjective() {
+        return problem.outerObjective();
+    }
+
+    @Override
+    public ScalarObjective innerObjective() {
+        return problem.innerObjective();
+    }
+
+    @Override
+    public GradientStepMap innerMap() {
+        return problem.innerMap();
+    }
+
+    @Override
+    public Optional<CurvatureBounds> curvature(Tensor outer) {
+        return problem.curvature(outer);
+    }
+
+    @Override
+    public Shape innerShape() {
+        return problem.innerShape();
+    }
+
+    @Override
+    public Shape outerShape() {
+        return problem.outerShape();
+    }
+}

@@ -1,0 +1,166 @@
+package org.bilevel4j.apps.tunel2;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.bilevel4j.algorithms.diagnostics.IterationBudget;
+import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
+import org.bilevel4j.algorithms.inner.InnerRun;
+import org.bilevel4j.algorithms.inner.PicardIteration;
+import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.apps.cli.ExperimentOptions;
+import org.bilevel4j.apps.cli.ExperimentRunner;
+import org.bilevel4j.apps.data.FashionMnist;
+import org.bilevel4j.apps.data.LabelledData;
+import org.bilevel4j.apps.data.LibsvmReader;
+import org.bilevel4j.apps.models.Classification;
+import org.bilevel4j.apps.models.Classification.Batch;
+import org.bilevel4j.apps.report.ProgressBar;
+import org.bilevel4j.apps.report.SummaryTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Learns one L2 penalty per feature of a multinomial logistic regression by hypergradient descent on the
+ * validation loss ({@link L2TuningProblem}). The default command of the tool.
+ */
+@Command(name = "tune-l2", mixinStandardHelpOptions = true,
+        description = "Learn per-feature L2 penalties exp(lambda_j) of multinomial logistic regression by hypergradient "
+                + "descent on the validation loss. Data: synthetic (default, generated in process), a LIBSVM file, or "
+                + "Fashion-MNIST.")
+public final class TuneL2Command implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ExperimentOptions options;
+
+    @Option(names = "--data", defaultValue = "synthetic", paramLabel = "SOURCE",
+            description = "synthetic, fashion-mnist or libsvm (default: ${DEFAULT-VALUE})")
+    String data;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Fashion-MNIST directory (default: "
+            + "/usr/share/datasets/fashion-mnist)")
+    Path dataDir;
+
+    @Option(names = "--libsvm-file", paramLabel = "FILE", description = "LIBSVM file, split into training, validation "
+            + "and test thirds (with --data libsvm)")
+    Path libsvmFile;
+
+    @Option(names = "--train-size", defaultValue = "1000", paramLabel = "N",
+            description = "training samples (default: ${DEFAULT-VALUE}); validation and test use the same size")
+    int trainSize;
+
+    @Override
+    public Integer call() throws IOException {
+        options.defaults(new ExperimentOptions.Defaults("aid-cg", 50, 10, 200, "adam", 0.05, true, "runs/tune-l2"));
+        options.validate(spec);
+        PrintWriter out = spec.commandLine().getOut();
+        Backend backend = options.backend();
+        LabelledData[] sets = load();
+        int classes = Math.max(Math.max(sets[0].classes(), sets[1].classes()), sets[2].classes());
+        Batch train = Classification.batch(sets[0], backend, classes);
+        Batch validation = Classification.batch(sets[1], backend, classes);
+        Batch test = Classification.batch(sets[2], backend, classes);
+        L2TuningProblem problem = new L2TuningProblem(train, validation);
+        HypergradientEstimator estimator = options.estimator(new PicardIteration());
+        out.printf(Locale.ROOT, "tune-l2 on %s data: %d training, %d validation, %d test samples, %d features, %d "
+                + "classes; backend %s%n%s%n", data, train.size(), validation.size(), test.size(),
+                train.features().dim(1), classes, backend.name(), estimator.name() + ", " + options.describe());
+        out.flush();
+
+        Tensor lambda0 = backend.zeros(problem.outerShape());
+        Tensor w0 = solveInner(problem, lambda0, problem.initialInner(lambda0));
+        Path dir = options.out();
+        ExperimentRunner runner = new ExperimentRunner(out, dir, !options.quiet() && ProgressBar.interactive())
+                .metric("train_loss", it -> L2TuningProblem.loss(it.estimate().inner(), train));
+        ExperimentRunner.Outcome o = runner.run(problem, estimator, options.optimizer(), options.outerSteps(), lambda0);
+        Tensor lambda = o.result().outer();
+        Tensor w = solveInner(problem, lambda, o.result().lastEstimate().inner());
+
+        new SummaryTable("", "start (lambda = 0)", "end").row("validation loss", f(L2TuningProblem.loss(w0, validation)),
+                f(L2TuningProblem.loss(w, validation)))
+                .row("test accuracy", pct(L2TuningProblem.accuracy(w0, test)), pct(L2TuningProblem.accuracy(w, test)))
+                .row("training accuracy", pct(L2TuningProblem.accuracy(w0, train)), pct(L2TuningProblem.accuracy(w,
+                        train)))
+                .row("penalty exp(lambda) min / max", "1 / 1", String.format(Locale.ROOT, "%.3g / %.3g",
+                        lambda.exp().min().item(), lambda.exp().max().item()))
+                .print(out);
+        out.printf(Locale.ROOT, "%d outer iterations in %.1f s, status %s (%s)%noracle calls: %s%nwrote %s%n",
+                o.result().iterations(), o.result().elapsedNanos() / 1e9, o.result().status(), o.result().message(),
+                o.result().totalCounts(), dir.toAbsolutePath());
+        Files.writeString(dir.resolve("lambda.csv"), csv(lambda));
+        out.flush();
+        return o.result().status().isFailure() ? 1 : 0;
+    }
+
+    /** w(&lambda;) to a tight tolerance (for reporting, not for the hypergradient). */
+    private static Tensor solveInner(L2TuningProblem problem, Tensor lambda, Tensor start) {
+        InnerRun run = new PicardIteration().run(problem, lambda, start, new IterationBudget(3000, 1e-10, 0));
+        return run.inner();
+    }
+
+    private LabelledData[] load() throws IOException {
+        return switch (data) {
+            case "synthetic" -> new LabelledData[] {
+                SyntheticClassification.generate(trainSize, 50, 8, 4, options.seed(), options.seed() + 1),
+                SyntheticClassification.generate(trainSize, 50, 8, 4, options.seed(), options.seed() + 2),
+                SyntheticClassification.generate(trainSize, 50, 8, 4, options.seed(), options.seed() + 3)};
+            case "fashion-mnist" -> {
+                Path d = dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR;
+                LabelledData all = FashionMnist.train(d).shuffled(options.seed());
+                LabelledData.Split s = all.split(trainSize);
+                yield new LabelledData[] {withBias(s.first()), withBias(s.second().subset(0, trainSize)),
+                    withBias(FashionMnist.test(d))};
+            }
+            case "libsvm" -> {
+                if (libsvmFile == null) {
+                    throw new ParameterException(spec.commandLine(), "--data libsvm needs --libsvm-file FILE");
+                }
+                LabelledData all = new LibsvmReader().read(libsvmFile).data().shuffled(options.seed());
+                int third = all.rows() / 3;
+                yield new LabelledData[] {withBias(all.subset(0, third)), withBias(all.subset(third, 2 * third)),
+                    withBias(all.subset(2 * third, all.rows()))};
+            }
+            default -> throw new ParameterException(spec.commandLine(), "--data: expected synthetic, fashion-mnist or "
+                    + "libsvm, got '" + data + "'");
+        };
+    }
+
+    /** Appends a constant feature (the intercept). */
+    static LabelledData withBias(LabelledData d) {
+        int c = d.cols() + 1;
+        double[] x = new double[d.rows() * c];
+        double[] f = d.features();
+        for (int i = 0; i < d.rows(); i++) {
+            System.arraycopy(f, i * d.cols(), x, i * c, d.cols());
+            x[i * c + d.cols()] = 1.0;
+        }
+        return new LabelledData(x, d.rows(), c, d.labels(), d.classes());
+    }
+
+    private static String csv(Tensor lambda) {
+        StringBuilder sb = new StringBuilder("feature,lambda,penalty\n");
+        double[] l = lambda.toDoubleArray();
+        for (int j = 0; j < l.length; j++) {
+            sb.append(j).append(',').append(String.format(Locale.ROOT, "%.8g,%.8g", l[j], Math.exp(l[j]))).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String f(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String pct(double v) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * v);
+    }
+}
