@@ -1,7 +1,10 @@
 package org.bilevel4j.apps;
 
+import org.bilevel4j.apps.compare.CompareCommand;
 import org.bilevel4j.apps.demo.HypergradientCommand;
+import org.bilevel4j.apps.equilibrium.EquilibriumCommand;
 import org.bilevel4j.apps.figure1.Figure1Command;
+import org.bilevel4j.apps.learndata.LearnDataCommand;
 import org.bilevel4j.apps.tunel2.TuneL2Command;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +15,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bilevel4j", mixinStandardHelpOptions = true, version = "bilevel4j 0.1.0",
         description = "Bilevel optimization and hypergradients on the JVM.",
-        subcommands = {TuneL2Command.class, HypergradientCommand.class, Figure1Command.class})
+        subcommands = {TuneL2Command.class, LearnDataCommand.class, EquilibriumCommand.class, CompareCommand.class,
+            HypergradientCommand.class, Figure1Command.class})
 public final class Main implements Runnable {
 
     /** Runs the default experiment when no subcommand is given. */
@@ -33,12 +37,18 @@ public final class Main implements Runnable {
      * @return the exit code
      */
     public static int execute(String... args) {
+        String[] effective = args.length == 0 ? new String[] {"tune-l2"} : args;
+        return commandLine().execute(effective);
+    }
+
+    /** @return the configured command line: failures print one line on stderr and exit with code 1 */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("bilevel4j: " + e.getMessage());
+            cmd.getErr().flush();
             return 1;
         });
-        String[] effective = args.length == 0 ? new String[] {"tune-l2"} : args;
-        return cli.execute(effective);
+        return cli;
     }
 }

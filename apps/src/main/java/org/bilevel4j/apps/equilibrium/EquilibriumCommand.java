@@ -1,0 +1,172 @@
+package org.bilevel4j.apps.equilibrium;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
+import org.bilevel4j.algorithms.inner.PicardIteration;
+import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.DType;
+import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.apps.cli.ExperimentOptions;
+import org.bilevel4j.apps.cli.ExperimentRunner;
+import org.bilevel4j.apps.cli.MethodNames;
+import org.bilevel4j.apps.data.FashionMnist;
+import org.bilevel4j.apps.data.LabelledData;
+import org.bilevel4j.apps.models.Classification;
+import org.bilevel4j.apps.models.Classification.Batch;
+import org.bilevel4j.apps.report.Plots;
+import org.bilevel4j.apps.report.ProgressBar;
+import org.bilevel4j.apps.report.SummaryTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Seed 004's equilibrium models (&sect;3.2, Figure 2) on a Fashion-MNIST subset: trains {@link EquilibriumProblem} with ITD,
+ * AID-FP and AID-CG on the normal equations (t = k = 20, Nesterov momentum), with and without the projection of A
+ * onto the spectral-norm ball, and plots the training objective of every run together.
+ */
+@Command(name = "equilibrium", mixinStandardHelpOptions = true,
+        description = "Train a tanh equilibrium model on a Fashion-MNIST subset with ITD, AID-FP and AID-CG (normal "
+                + "equations), with and without the spectral-norm projection of A (Grazzi et al. 2020, Figure 2).")
+public final class EquilibriumCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ExperimentOptions options;
+
+    @Option(names = "--methods", split = ",", defaultValue = "itd,aid-fp,aid-cg-normal", paramLabel = "NAMES",
+            description = "methods to compare (default: ${DEFAULT-VALUE}); --method runs a single one")
+    List<String> methods;
+
+    @Option(names = "--projection", defaultValue = "both", paramLabel = "MODE",
+            description = "on, off or both (default: ${DEFAULT-VALUE})")
+    String projection;
+
+    @Option(names = "--train-size", defaultValue = "5000", paramLabel = "N", description = "training images "
+            + "(default: ${DEFAULT-VALUE})")
+    int trainSize;
+
+    @Option(names = "--test-size", defaultValue = "2000", paramLabel = "N", description = "test images for the "
+            + "accuracy (default: ${DEFAULT-VALUE})")
+    int testSize;
+
+    @Option(names = "--hidden", defaultValue = "200", paramLabel = "H", description = "state dimension h "
+            + "(default: ${DEFAULT-VALUE})")
+    int hidden;
+
+    @Option(names = "--epsilon", defaultValue = "0.01", paramLabel = "EPS", description = "the projection keeps "
+            + "|A| <= 1 - EPS (default: ${DEFAULT-VALUE})")
+    double epsilon;
+
+    @Option(names = "--float32", description = "compute in float32")
+    boolean float32;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Fashion-MNIST directory")
+    Path dataDir;
+
+    /** One run's outcome. */
+    record Row(String method, boolean projected, double firstObjective, double lastObjective, double testAccuracy,
+            double normA, int iterations, String status, double seconds) {
+        boolean stable() {
+            return !status.equals("DIVERGED") && !status.equals("BREAKDOWN") && Double.isFinite(lastObjective)
+                    && lastObjective < firstObjective;
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        options.defaults(new ExperimentOptions.Defaults("itd", 20, 20, 100, "nesterov", 0.1, false,
+                "runs/equilibrium"));
+        options.validate(spec);
+        List<Boolean> modes = switch (projection) {
+            case "on" -> List.of(true);
+            case "off" -> List.of(false);
+            case "both" -> List.of(true, false);
+            default -> throw new ParameterException(spec.commandLine(), "--projection: expected on, off or both, got '"
+                    + projection + "'");
+        };
+        List<String> chosen = spec.commandLine().getParseResult().hasMatchedOption("--method")
+                ? List.of(options.method()) : methods;
+        for (String m : chosen) {
+            if (!MethodNames.names().contains(m)) {
+                throw new ParameterException(spec.commandLine(), "--methods: expected names among " + MethodNames.names()
+                        + ", got '" + m + "'");
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Backend backend = options.backend();
+        DType dtype = float32 ? DType.FLOAT32 : DType.FLOAT64;
+        Path dir = dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR;
+        LabelledData train = FashionMnist.train(dir).shuffled(options.seed()).subset(0, trainSize);
+        LabelledData test = FashionMnist.test(dir).subset(0, testSize);
+        Batch trainBatch = cast(Classification.batch(train, backend, 10), dtype);
+        Batch testBatch = cast(Classification.batch(test, backend, 10), dtype);
+        EquilibriumProblem problem = new EquilibriumProblem(trainBatch, hidden);
+        out.printf(Locale.ROOT, "equilibrium model on Fashion-MNIST: %d training and %d test images, h = %d, "
+                + "%d parameters, %s, backend %s; t = %d, k = %d, s = %d, %s%n", trainBatch.size(), testBatch.size(),
+                hidden, problem.outerShape().size(), dtype, backend.name(), options.innerSteps(), options.linearSteps(),
+                options.outerSteps(), options.optimizer().name());
+        out.flush();
+        List<Row> rows = new ArrayList<>();
+        Map<String, Plots.Series> curves = new LinkedHashMap<>();
+        for (boolean projected : modes) {
+            for (String m : chosen) {
+                HypergradientEstimator estimator = MethodNames.create(m, new PicardIteration(), options.innerSteps(),
+                        options.linearSteps(), options.warmStart());
+                String label = m + (projected ? "" : " (no projection)");
+                out.println(label);
+                out.flush();
+                Path runDir = options.out().resolve(m + (projected ? "-projected" : "-free"));
+                ExperimentRunner runner = new ExperimentRunner(out, runDir, !options.quiet() && ProgressBar.interactive())
+                        .metric("norm_A", it -> problem.spectralNormOfA(it.next()));
+                if (projected) {
+                    runner.projection(problem.projection(epsilon));
+                }
+                Tensor start = problem.initial(options.seed(), dtype);
+                ExperimentRunner.Outcome o = runner.run(problem, estimator, options.optimizer(), options.outerSteps(),
+                        start);
+                double[] objective = o.log().column("objective");
+                curves.put(label, new Plots.Series(o.log().column("iteration"), objective));
+                Tensor last = o.result().outer();
+                rows.add(new Row(m, projected, objective.length > 0 ? objective[0] : Double.NaN,
+                        objective.length > 0 ? objective[objective.length - 1] : Double.NaN,
+                        problem.accuracy(last, testBatch, options.innerSteps()), problem.spectralNormOfA(last),
+                        o.result().iterations(), o.result().status().name(), o.result().elapsedNanos() / 1e9));
+            }
+        }
+        Plots.line(options.out().resolve("training-objective.png"), "Equilibrium model: training objective",
+                "outer iteration", "cross-entropy", false, curves);
+        SummaryTable table = new SummaryTable("method", "projection", "first E", "last E", "test acc.", "|A|",
+                "iterations", "status", "stable", "seconds");
+        for (Row r : rows) {
+            table.row(r.method(), r.projected() ? "yes" : "no", f(r.firstObjective()), f(r.lastObjective()),
+                    String.format(Locale.ROOT, "%.1f%%", 100 * r.testAccuracy()), f(r.normA()), r.iterations(),
+                    r.status(), r.stable() ? "yes" : "NO", String.format(Locale.ROOT, "%.0f", r.seconds()));
+        }
+        table.print(out);
+        out.println("wrote " + options.out().toAbsolutePath());
+        out.flush();
+        boolean projectedStable = rows.stream().filter(Row::projected).allMatch(Row::stable);
+        return projectedStable ? 0 : 1;
+    }
+
+    private static Batch cast(Batch b, DType dtype) {
+        return new Batch(b.features().to(dtype), b.oneHot().to(dtype), b.labels(), b.classes());
+    }
+
+    private static String f(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+}
