@@ -27,14 +27,11 @@ public final class ErrorBounds {
      */
     public static ErrorBound aid(BilevelProblem problem, Tensor outer, double innerResidual, double adjointResidual) {
         ContractionInfo info = problem.innerMap().contraction(outer);
-        if (!info.isAvailable()) {
-            return ErrorBound.unavailable("no contraction constant known for the inner map");
+        ErrorBound none = unusable(info);
+        if (none != null) {
+            return none;
         }
         double q = info.constant();
-        if (q >= 1) {
-            return new ErrorBound(q, Double.NaN, Double.NaN, Double.NaN,
-                    "contraction constant q = " + q + " >= 1: the inner map is not a contraction, no bound");
-        }
         double mu = 1 - q;
         double inner = innerResidual / mu;
         double adjoint = adjointResidual / mu;
@@ -66,14 +63,11 @@ public final class ErrorBounds {
     public static ErrorBound itd(BilevelProblem problem, Tensor outer, int t, Tensor start, Tensor inner,
             double innerResidual, boolean picard) {
         ContractionInfo info = problem.innerMap().contraction(outer);
-        if (!info.isAvailable()) {
-            return ErrorBound.unavailable("no contraction constant known for the inner map");
+        ErrorBound none = unusable(info);
+        if (none != null) {
+            return none;
         }
         double q = info.constant();
-        if (q >= 1) {
-            return new ErrorBound(q, Double.NaN, Double.NaN, Double.NaN,
-                    "contraction constant q = " + q + " >= 1: the inner map is not a contraction, no bound");
-        }
         double mu = 1 - q;
         double innerError = innerResidual / mu;
         Optional<LipschitzConstants> constants = problem.lipschitzConstants(outer);
@@ -91,6 +85,18 @@ public final class ErrorBounds {
         double total = (c1 + c3) * Math.pow(q, t) + middle;
         return new ErrorBound(q, innerError, Double.NaN, total, source(info) + "; Theorem 2.1 with D = |w0 - w_t| + "
                 + "r_in/(1 - q)");
+    }
+
+    /** @return the reason no bound can be given, or null if q is known and below 1 */
+    private static ErrorBound unusable(ContractionInfo info) {
+        if (!info.isAvailable()) {
+            return ErrorBound.unavailable("no contraction constant known for the inner map");
+        }
+        if (info.constant() >= 1) {
+            return new ErrorBound(info.constant(), Double.NaN, Double.NaN, Double.NaN, "contraction constant q = "
+                    + info.constant() + " >= 1: the inner map is not a contraction, no bound");
+        }
+        return null;
     }
 
     private static String source(ContractionInfo info) {

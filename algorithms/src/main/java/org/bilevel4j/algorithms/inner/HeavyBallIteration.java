@@ -36,12 +36,7 @@ public final class HeavyBallIteration implements InnerSolver {
      * @return heavy ball with these constants
      */
     public static HeavyBallIteration withConstants(double step, double momentum) {
-        if (!(step > 0) || !Double.isFinite(step)) {
-            throw new IllegalArgumentException("step: expected a finite value > 0, got " + step);
-        }
-        if (!(momentum >= 0 && momentum < 1)) {
-            throw new IllegalArgumentException("momentum: expected a value in [0, 1), got " + momentum);
-        }
+        MomentumState.requireConstants(step, momentum);
         return new HeavyBallIteration(step, momentum);
     }
 

@@ -12,6 +12,16 @@ final class MomentumState {
     private MomentumState() {
     }
 
+    /** Validates explicit momentum-method constants: step a &gt; 0, momentum b in [0, 1). */
+    static void requireConstants(double step, double momentum) {
+        if (!(step > 0) || !Double.isFinite(step)) {
+            throw new IllegalArgumentException("step: expected a finite value > 0, got " + step);
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum: expected a value in [0, 1), got " + momentum);
+        }
+    }
+
     static OptimizationBilevelProblem requireOptimization(BilevelProblem problem, String solver) {
         if (problem instanceof OptimizationBilevelProblem p) {
             return p;

@@ -66,9 +66,17 @@ class AidEstimatorTest {
         assertEquals(6, e.counts().vjps(), e::toString);
         assertEquals(0, e.counts().jvps());
         assertEquals(1, e.counts().gradients());
-        HypergradientEstimate n = AidEstimator.normalEquations(7, 5).estimate(problem, lambda);
+        // CG on the normal equations: A^T v is a VJP too when d1Phi is declared symmetric, a JVP otherwise
+        HypergradientEstimate sym = AidEstimator.normalEquations(7, 5).estimate(problem, lambda);
+        assertEquals(11, sym.counts().vjps(), sym::toString);
+        assertEquals(0, sym.counts().jvps(), sym::toString);
+        FixedPointOperator undeclared = FixedPointOperator.of(problem.innerMap(), l -> ContractionInfo.unknown(), false);
+        BilevelProblem general = BilevelProblem.fixedPoint(problem.outerObjective(), undeclared, problem.innerShape(),
+                problem.outerShape());
+        HypergradientEstimate n = AidEstimator.normalEquations(7, 5).estimate(general, lambda);
         assertEquals(6, n.counts().vjps(), n::toString);
         assertEquals(5, n.counts().jvps(), n::toString);
+        assertTrue(relativeError(n.hypergradient(), sym.hypergradient()) < 1e-10);
     }
 
     @Test

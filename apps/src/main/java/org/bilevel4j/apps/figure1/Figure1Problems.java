@@ -14,6 +14,7 @@ import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.DType;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.apps.models.Spectra;
 
 /**
  * The problems of seed 004 &sect;3.1 exactly as the paper describes them (digest &sect;4.1): training and validation
@@ -55,22 +56,6 @@ public final class Figure1Problems {
         return b.randomUniform(s, DType.FLOAT64, lo, hi, rng);
     }
 
-    /** Largest eigenvalue of a symmetric positive semi-definite matrix, by power iteration to rounding. */
-    static double largestEigenvalue(Tensor symmetric) {
-        Tensor v = symmetric.backend().ones(symmetric.dim(0)).div(Math.sqrt(symmetric.dim(0)));
-        double value = 0;
-        for (int i = 0; i < 10_000; i++) {
-            Tensor next = symmetric.matmul(v);
-            double norm = next.normValue();
-            v = next.div(norm);
-            if (Math.abs(norm - value) <= 1e-15 * norm) {
-                return norm;
-            }
-            value = norm;
-        }
-        return value;
-    }
-
     // ---------------------------------------------------------------- LR
 
     /** LR: logistic regression with one &#8467;&#8322; penalty per feature, &lambda; &isin; [0.01, 10]^100. */
@@ -83,7 +68,7 @@ public final class Figure1Problems {
         Tensor yv = xv.matmul(wStar).add(gaussian(b, Shape.of(SAMPLES), rng).mul(NOISE)).sign();
         Tensor a = x.mul(y.reshape(SAMPLES, 1));
         Tensor av = xv.mul(yv.reshape(SAMPLES, 1));
-        double dataSmoothness = largestEigenvalue(x.matmul(x, true, false)) / 4;
+        double dataSmoothness = Spectra.largestEigenvalue(x.matmul(x, true, false)) / 4;
         ScalarObjective inner = ScalarObjective.of((w, l) -> a.matmul(w).neg().softplus().sum()
                 .add(l.mul(w.square()).sum().mul(0.5)));
         ScalarObjective outer = ScalarObjective.of((w, l) -> av.matmul(w).neg().softplus().sum());
@@ -219,7 +204,7 @@ public final class Figure1Problems {
                 hh -> {
                     // (XH)^T(XH) + beta I has rank-50 data part: mu = beta, L = beta + lambda_max((XH)(XH)^T)
                     Tensor xh = x.matmul(hh);
-                    return new CurvatureBounds(beta, beta + largestEigenvalue(xh.matmul(xh, false, true)));
+                    return new CurvatureBounds(beta, beta + Spectra.largestEigenvalue(xh.matmul(xh, false, true)));
                 });
         return new SyntheticProblem("HR", p, HeavyBallIteration.optimal(),
                 hh -> Autodiff.grad(m -> {

@@ -1,10 +1,8 @@
 package org.bilevel4j.apps.learndata;
 
-import java.util.Optional;
-import org.bilevel4j.api.map.CurvatureBounds;
-import org.bilevel4j.api.map.GradientStepMap;
 import org.bilevel4j.api.map.ScalarObjective;
 import org.bilevel4j.api.problem.BilevelProblem;
+import org.bilevel4j.api.problem.ForwardingOptimizationProblem;
 import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
@@ -21,23 +19,23 @@ import org.bilevel4j.apps.models.Classification.Batch;
  * </pre>
  * with &beta; = 1, c = 10, p = 784, X&#8320; = 0, and inner gradient descent with the fixed step 10&#8308; (digest &sect;4.2).
  */
-public final class DataLearningProblem implements OptimizationBilevelProblem {
+public final class DataLearningProblem extends ForwardingOptimizationProblem {
     /** &beta; of the paper. */
     public static final double BETA = 1.0;
     /** The inner gradient step of the paper. */
     public static final double INNER_STEP = 1e4;
-
-    private final int classes;
-    private final int pixels;
-    private final OptimizationBilevelProblem problem;
 
     /**
      * @param reference the real data (X', y') of the outer objective
      * @param step      the inner gradient step (the paper's 10&#8308;)
      */
     public DataLearningProblem(Batch reference, double step) {
-        this.classes = reference.classes();
-        this.pixels = reference.features().dim(1);
+        super(build(reference, step));
+    }
+
+    private static OptimizationBilevelProblem build(Batch reference, double step) {
+        int classes = reference.classes();
+        int pixels = reference.features().dim(1);
         Backend b = reference.features().backend();
         Tensor y = b.identity(classes);
         double penalty = BETA / (2.0 * classes * pixels);
@@ -46,37 +44,6 @@ public final class DataLearningProblem implements OptimizationBilevelProblem {
         ScalarObjective inner = ScalarObjective.of((w, x) -> Classification.crossEntropy(x.matmul(w), y)
                 .add(w.square().sum().mul(penalty)));
         ScalarObjective outer = ScalarObjective.of((w, x) -> Classification.crossEntropy(xv.matmul(w), yv));
-        this.problem = BilevelProblem.optimization(outer, inner, Shape.of(pixels, classes), Shape.of(classes, pixels),
-                step);
-    }
-
-    @Override
-    public ScalarObjective outerObjective() {
-        return problem.outerObjective();
-    }
-
-    @Override
-    public ScalarObjective innerObjective() {
-        return problem.innerObjective();
-    }
-
-    @Override
-    public GradientStepMap innerMap() {
-        return problem.innerMap();
-    }
-
-    @Override
-    public Optional<CurvatureBounds> curvature(Tensor outer) {
-        return problem.curvature(outer);
-    }
-
-    @Override
-    public Shape innerShape() {
-        return problem.innerShape();
-    }
-
-    @Override
-    public Shape outerShape() {
-        return problem.outerShape();
+        return BilevelProblem.optimization(outer, inner, Shape.of(pixels, classes), Shape.of(classes, pixels), step);
     }
 }

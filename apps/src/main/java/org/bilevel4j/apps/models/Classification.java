@@ -76,24 +76,11 @@ public final class Classification {
     }
 
     /**
-     * The largest eigenvalue of x&#7488;x / n by power iteration (the curvature of a least-squares or softmax term).
-     *
      * @param x [n, d]
-     * @return &lambda;_max(x&#7488;x) / n
+     * @return &lambda;_max(x&#7488;x) / n, the curvature of a least-squares or softmax term, without forming x&#7488;x
      */
     public static double gramNorm(Tensor x) {
-        Tensor v = x.backend().ones(x.dim(1)).div(Math.sqrt(x.dim(1)));
-        double value = 0;
-        for (int i = 0; i < 500; i++) {
-            Tensor next = x.matmul(x.matmul(v), true, false);
-            double norm = next.normValue();
-            v = next.div(norm);
-            if (Math.abs(norm - value) <= 1e-10 * norm) {
-                value = norm;
-                break;
-            }
-            value = norm;
-        }
-        return value / x.dim(0);
+        return Spectra.largestEigenvalue(v -> x.matmul(x.matmul(v), true, false), x.backend().ones(x.dim(1)))
+                / x.dim(0);
     }
 }

@@ -1,10 +1,9 @@
 package org.bilevel4j.apps.tunel2;
 
-import java.util.Optional;
 import org.bilevel4j.api.map.CurvatureBounds;
-import org.bilevel4j.api.map.GradientStepMap;
 import org.bilevel4j.api.map.ScalarObjective;
 import org.bilevel4j.api.problem.BilevelProblem;
+import org.bilevel4j.api.problem.ForwardingOptimizationProblem;
 import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
@@ -21,23 +20,23 @@ import org.bilevel4j.apps.models.Classification.Batch;
  * The inner map is gradient descent with the optimal step for the curvature bounds
  * &mu; = min exp(&lambda;)/(cd) and L = &lambda;_max(X&#7488;X)/(2n) + max exp(&lambda;)/(cd) (the softmax Hessian is at most &frac12;).
  */
-public final class L2TuningProblem implements OptimizationBilevelProblem {
+public final class L2TuningProblem extends ForwardingOptimizationProblem {
     private final Batch train;
     private final Batch validation;
-    private final int features;
-    private final int classes;
-    private final OptimizationBilevelProblem problem;
 
     /**
      * @param train      training set (inner problem)
      * @param validation validation set (outer objective)
      */
     public L2TuningProblem(Batch train, Batch validation) {
+        super(build(train, validation));
         this.train = train;
         this.validation = validation;
-        this.features = train.features().dim(1);
-        this.classes = train.classes();
-        double scale = 1.0 / (2.0 * classes * features);
+    }
+
+    private static OptimizationBilevelProblem build(Batch train, Batch validation) {
+        int features = train.features().dim(1);
+        double scale = 1.0 / (2.0 * train.classes() * features);
         Tensor x = train.features();
         Tensor y = train.oneHot();
         Tensor xv = validation.features();
@@ -46,11 +45,10 @@ public final class L2TuningProblem implements OptimizationBilevelProblem {
                 .add(l.exp().reshape(features, 1).mul(w.square()).sum().mul(scale)));
         ScalarObjective outer = ScalarObjective.of((w, l) -> Classification.crossEntropy(xv.matmul(w), yv));
         double data = Classification.gramNorm(x) / 2;
-        this.problem = BilevelProblem.optimization(outer, inner, Shape.of(features, classes), Shape.of(features),
-                l -> {
-                    Tensor e = l.exp();
-                    return new CurvatureBounds(2 * scale * e.min().item(), data + 2 * scale * e.max().item());
-                });
+        return BilevelProblem.optimization(outer, inner, Shape.of(features, train.classes()), Shape.of(features), l -> {
+            Tensor e = l.exp();
+            return new CurvatureBounds(2 * scale * e.min().item(), data + 2 * scale * e.max().item());
+        });
     }
 
     /**
@@ -79,35 +77,5 @@ public final class L2TuningProblem implements OptimizationBilevelProblem {
     /** @return the validation set */
     public Batch validation() {
         return validation;
-    }
-
-    @Override
-    public ScalarObjective outerObjective() {
-        return problem.outerObjective();
-    }
-
-    @Override
-    public ScalarObjective innerObjective() {
-        return problem.innerObjective();
-    }
-
-    @Override
-    public GradientStepMap innerMap() {
-        return problem.innerMap();
-    }
-
-    @Override
-    public Optional<CurvatureBounds> curvature(Tensor outer) {
-        return problem.curvature(outer);
-    }
-
-    @Override
-    public Shape innerShape() {
-        return problem.innerShape();
-    }
-
-    @Override
-    public Shape outerShape() {
-        return problem.outerShape();
     }
 }

@@ -1,0 +1,41 @@
+package org.bilevel4j.apps.models;
+
+import java.util.function.UnaryOperator;
+import org.bilevel4j.api.tensor.Tensor;
+
+/** The largest eigenvalue of a symmetric positive semi-definite operator, by power iteration. */
+public final class Spectra {
+    private Spectra() {
+    }
+
+    /**
+     * @param operator v &#8614; Sv, S symmetric positive semi-definite
+     * @param start    a non-zero starting vector
+     * @return &lambda;_max(S), converged to 1e-14 relative or after 10,000 iterations
+     */
+    public static double largestEigenvalue(UnaryOperator<Tensor> operator, Tensor start) {
+        Tensor v = start.div(start.normValue());
+        double value = 0;
+        for (int i = 0; i < 10_000; i++) {
+            Tensor next = operator.apply(v);
+            double norm = next.normValue();
+            if (norm == 0) {
+                return 0;
+            }
+            v = next.div(norm);
+            if (Math.abs(norm - value) <= 1e-14 * norm) {
+                return norm;
+            }
+            value = norm;
+        }
+        return value;
+    }
+
+    /**
+     * @param symmetric a symmetric positive semi-definite matrix
+     * @return its largest eigenvalue
+     */
+    public static double largestEigenvalue(Tensor symmetric) {
+        return largestEigenvalue(symmetric::matmul, symmetric.backend().ones(symmetric.dim(0)));
+    }
+}
