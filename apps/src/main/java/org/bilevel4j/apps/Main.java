@@ -1,5 +1,6 @@
 package org.bilevel4j.apps;
 
+import java.util.concurrent.Callable;
 import org.bilevel4j.apps.compare.CompareCommand;
 import org.bilevel4j.apps.demo.HypergradientCommand;
 import org.bilevel4j.apps.equilibrium.EquilibriumCommand;
@@ -8,6 +9,8 @@ import org.bilevel4j.apps.learndata.LearnDataCommand;
 import org.bilevel4j.apps.tunel2.TuneL2Command;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code bilevel4j} command-line tool. Without arguments it runs {@code tune-l2} on its embedded synthetic
@@ -17,12 +20,18 @@ import picocli.CommandLine.Command;
         description = "Bilevel optimization and hypergradients on the JVM.",
         subcommands = {TuneL2Command.class, LearnDataCommand.class, EquilibriumCommand.class, CompareCommand.class,
             HypergradientCommand.class, Figure1Command.class})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
 
-    /** Runs the default experiment when no subcommand is given. */
+    /** The default subcommand, run when none is given. */
+    public static final String DEFAULT_COMMAND = "tune-l2";
+
+    @Spec
+    private CommandSpec spec;
+
+    /** Runs the default experiment with its default options: no subcommand was given. */
     @Override
-    public void run() {
-        // handled in main: the default subcommand
+    public Integer call() {
+        return spec.subcommands().get(DEFAULT_COMMAND).execute();
     }
 
     /**
@@ -37,8 +46,7 @@ public final class Main implements Runnable {
      * @return the exit code
      */
     public static int execute(String... args) {
-        String[] effective = args.length == 0 ? new String[] {"tune-l2"} : args;
-        return commandLine().execute(effective);
+        return commandLine().execute(args);
     }
 
     /** @return the configured command line: failures print one line on stderr and exit with code 1 */

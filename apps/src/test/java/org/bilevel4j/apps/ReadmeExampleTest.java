@@ -3,8 +3,11 @@ package org.bilevel4j.apps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.bilevel4j.algorithms.aid.AidEstimator;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
@@ -59,7 +62,19 @@ class ReadmeExampleTest {
     }
 
     @Test
-    void quickStartCommandPrintsAHypergradientThatMatchesItsClosedForm() {
+    void quickStartCommandRunsTheDefaultExperimentAndWritesItsLogAndPlots() throws IOException {
+        Path dir = Path.of("runs", Main.DEFAULT_COMMAND);   // the default --out, relative to the working directory
+        StringWriter out = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        assertEquals(0, cli.execute(), out::toString);
+        assertTrue(out.toString().contains("validation loss") && out.toString().contains("test accuracy"), out::toString);
+        assertEquals(201, Files.readAllLines(dir.resolve("iterations.csv")).size(), "header + 200 outer steps");
+        assertTrue(Files.size(dir.resolve("objective.png")) > 1000);
+    }
+
+    @Test
+    void hypergradientCommandPrintsAHypergradientThatMatchesItsClosedForm() {
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(new PrintWriter(out));

@@ -64,7 +64,7 @@ public final class LearnDataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        options.defaults(new ExperimentOptions.Defaults("itd", 5, 5, 4000, "gd", 1e-3, false, "runs/learn-data"));
+        options.defaults(new ExperimentOptions.Defaults("itd", 5, 5, 4000, "gd", 3e-7, false, "runs/learn-data"));
         options.validate(spec);
         PrintWriter out = spec.commandLine().getOut();
         Backend backend = options.backend();
