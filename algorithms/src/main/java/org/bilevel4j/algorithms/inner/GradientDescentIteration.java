@@ -36,9 +36,9 @@ public final class GradientDescentIteration implements InnerSolver {
 
     @Override
     public FixedPointOperator stepMap(BilevelProblem problem) {
-        OptimizationBilevelProblem p = MomentumState.requireOptimization(problem, name());
+        OptimizationBilevelProblem p = OptimizationForm.require(problem, name());
         if (Double.isNaN(step)) {
-            return GradientStepMap.optimal(p.innerObjective(), l -> MomentumState.curvature(p, l, name()));
+            return GradientStepMap.optimal(p.innerObjective(), l -> OptimizationForm.curvature(p, l, name()));
         }
         return GradientStepMap.withStep(p.innerObjective(), step);
     }

@@ -15,6 +15,7 @@ import org.bilevel4j.algorithms.TestMatrices;
 import org.bilevel4j.algorithms.diagnostics.IterationBudget;
 import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.error.UnsupportedCapabilityException;
+import org.bilevel4j.api.map.CurvatureBounds;
 import org.bilevel4j.api.map.FixedPointOperator;
 import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.problem.OptimizationBilevelProblem;
@@ -343,5 +344,21 @@ class InnerSolversTest {
         assertThrows(IllegalArgumentException.class, () -> NesterovIteration.withConstants(0.1, -0.1));
         assertThrows(IllegalArgumentException.class, () -> NesterovIteration.withConstants(Double.POSITIVE_INFINITY,
                 0.5));
+    }
+
+    @Test
+    void fixedStepWithCurvatureDeclaresTheContractionOfThatStepAndIsGradientDescent() {
+        QuadraticBilevel q = new QuadraticBilevel(8, 3, 0.5, 4.0, 0.1, 17);
+        double step = 0.3;   // q = max(|1 - 0.3 * 0.5|, |1 - 0.3 * 4|) = 0.85
+        OptimizationBilevelProblem p = BilevelProblem.optimization(q.outerObjective, q.innerObjective, Shape.of(q.n),
+                Shape.of(q.p), step, l -> new CurvatureBounds(q.mu, q.smoothness));
+        Tensor lambda = B.vector(0.5, -1, 2);
+        assertEquals(0.85, p.innerMap().contraction(lambda).constant(), 1e-15);
+        assertEquals(q.smoothness, p.curvature(lambda).orElseThrow().smoothness());
+        Tensor w = randomVector(q.n, new SplittableRandom(3));
+        Tensor expected = w.sub(q.innerGradient(w, lambda).mul(step));
+        assertTrue(relativeError(p.innerMap().apply(w, lambda), expected) < 1e-14);
+        InnerRun run = new PicardIteration().run(p, lambda, B.zeros(q.n), IterationBudget.of(400, 1e-13));
+        assertTrue(relativeError(run.inner(), q.innerSolution(lambda)) < 1e-10, run::toString);
     }
 }

@@ -121,4 +121,24 @@ public interface BilevelProblem {
                 GradientStepMap.withStep(innerObjective, step), null,
                 Objects.requireNonNull(innerShape, "innerShape"), Objects.requireNonNull(outerShape, "outerShape"));
     }
+
+    /**
+     * The optimization form with a fixed inner step and known curvature: the inner map is gradient descent with step
+     * &alpha; for every &lambda;, and its contraction constant is max(|1 - &alpha;&mu;(&lambda;)|, |1 - &alpha;L(&lambda;)|).
+     *
+     * @param outerObjective f(w, &lambda;)
+     * @param innerObjective g(w, &lambda;), strongly convex in w
+     * @param innerShape     shape of w
+     * @param outerShape     shape of &lambda;
+     * @param step           the gradient step &alpha; &gt; 0 of the inner map
+     * @param curvature      &mu; and L of &nabla;&sup2;_ww g for each &lambda; (remembered for the last &lambda;)
+     * @return the problem
+     */
+    static OptimizationBilevelProblem optimization(ScalarObjective outerObjective, ScalarObjective innerObjective,
+            Shape innerShape, Shape outerShape, double step, Function<Tensor, CurvatureBounds> curvature) {
+        Function<Tensor, CurvatureBounds> memo = new LastValueMemo<>(Objects.requireNonNull(curvature, "curvature"));
+        return new OptimizationProblem(Objects.requireNonNull(outerObjective, "outerObjective"), innerObjective,
+                GradientStepMap.withStep(innerObjective, step, memo), memo,
+                Objects.requireNonNull(innerShape, "innerShape"), Objects.requireNonNull(outerShape, "outerShape"));
+    }
 }

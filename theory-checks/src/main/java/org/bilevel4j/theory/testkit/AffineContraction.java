@@ -6,6 +6,7 @@ import org.bilevel4j.api.map.BivariateMap;
 import org.bilevel4j.api.map.ContractionInfo;
 import org.bilevel4j.api.map.FixedPointOperator;
 import org.bilevel4j.api.map.ScalarObjective;
+import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
@@ -29,8 +30,6 @@ public final class AffineContraction extends TestProblem {
     private final Tensor c;
     private final Tensor target;
     private final double normB;
-    private final FixedPointOperator map;
-    private final ScalarObjective outer;
 
     /**
      * @param backend   backend
@@ -64,35 +63,16 @@ public final class AffineContraction extends TestProblem {
         Tensor aa = a;
         Tensor bb = b;
         Tensor cc = c;
-        this.map = FixedPointOperator.of(BivariateMap.of((w, l) -> aa.matmul(w).add(bb.matmul(l)).add(cc)),
+        FixedPointOperator map = FixedPointOperator.of(BivariateMap.of((w, l) -> aa.matmul(w).add(bb.matmul(l)).add(cc)),
                 l -> ContractionInfo.known(q), symmetric);
         Tensor t = target;
-        this.outer = ScalarObjective.of((w, l) -> w.sub(t).square().sum().mul(0.5).add(l.square().sum().mul(THETA / 2)));
+        ScalarObjective outer = ScalarObjective.of((w, l) -> w.sub(t).square().sum().mul(0.5).add(l.square().sum().mul(THETA / 2)));
+        define(BilevelProblem.fixedPoint(outer, map, Shape.of(d), Shape.of(n)));
     }
 
     /** @return A */
     public Tensor matrixA() {
         return a;
-    }
-
-    @Override
-    public ScalarObjective outerObjective() {
-        return outer;
-    }
-
-    @Override
-    public FixedPointOperator innerMap() {
-        return map;
-    }
-
-    @Override
-    public Shape innerShape() {
-        return Shape.of(d);
-    }
-
-    @Override
-    public Shape outerShape() {
-        return Shape.of(n);
     }
 
     @Override

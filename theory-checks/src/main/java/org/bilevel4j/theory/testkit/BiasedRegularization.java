@@ -3,10 +3,9 @@ package org.bilevel4j.theory.testkit;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.bilevel4j.api.map.CurvatureBounds;
-import org.bilevel4j.api.map.GradientStepMap;
 import org.bilevel4j.api.map.ScalarObjective;
+import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.problem.LipschitzConstants;
-import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
@@ -18,7 +17,7 @@ import org.bilevel4j.api.tensor.Tensor;
  * L_&Phi; = &alpha;&beta;, L_E = 2D&#8214;X'&#8214;&sup2; + &#8214;X'&#7488;y'&#8214;. Exact: w = H&#8315;&sup1;(X&#7488;y + &beta;&lambda;), w' = &beta;H&#8315;&sup1;. Used
  * with a heavy-ball inner solver to test Theorem 2.2 with a measured &rho;(t).
  */
-public final class BiasedRegularization extends TestProblem implements OptimizationBilevelProblem {
+public final class BiasedRegularization extends OptimizationTestProblem {
     private final int p;
     private final double beta;
     private final Tensor x;
@@ -29,9 +28,6 @@ public final class BiasedRegularization extends TestProblem implements Optimizat
     private final CurvatureBounds bounds;
     private final double normXv;
     private final double normXvTyv;
-    private final ScalarObjective inner;
-    private final ScalarObjective outer;
-    private final GradientStepMap map;
 
     /**
      * @param backend backend
@@ -61,42 +57,12 @@ public final class BiasedRegularization extends TestProblem implements Optimizat
         this.normXvTyv = xv.matmul(yv, true, false).normValue();
         Tensor xx = x;
         Tensor yy = y;
-        this.inner = ScalarObjective.of((w, l) -> xx.matmul(w).sub(yy).square().sum().mul(0.5)
+        ScalarObjective inner = ScalarObjective.of((w, l) -> xx.matmul(w).sub(yy).square().sum().mul(0.5)
                 .add(w.sub(l).square().sum().mul(beta / 2)));
         Tensor xxv = xv;
         Tensor yyv = yv;
-        this.outer = ScalarObjective.of((w, l) -> xxv.matmul(w).sub(yyv).square().sum().mul(0.5));
-        this.map = GradientStepMap.optimal(inner, l -> bounds);
-    }
-
-    @Override
-    public ScalarObjective outerObjective() {
-        return outer;
-    }
-
-    @Override
-    public ScalarObjective innerObjective() {
-        return inner;
-    }
-
-    @Override
-    public GradientStepMap innerMap() {
-        return map;
-    }
-
-    @Override
-    public Optional<CurvatureBounds> curvature(Tensor outerValue) {
-        return Optional.of(bounds);
-    }
-
-    @Override
-    public Shape innerShape() {
-        return Shape.of(p);
-    }
-
-    @Override
-    public Shape outerShape() {
-        return Shape.of(p);
+        ScalarObjective outer = ScalarObjective.of((w, l) -> xxv.matmul(w).sub(yyv).square().sum().mul(0.5));
+        define(BilevelProblem.optimization(outer, inner, Shape.of(p), Shape.of(p), l -> bounds));
     }
 
     @Override

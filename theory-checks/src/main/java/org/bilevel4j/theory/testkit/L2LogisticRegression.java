@@ -3,10 +3,9 @@ package org.bilevel4j.theory.testkit;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.bilevel4j.api.map.CurvatureBounds;
-import org.bilevel4j.api.map.GradientStepMap;
 import org.bilevel4j.api.map.ScalarObjective;
+import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.problem.LipschitzConstants;
-import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
@@ -19,7 +18,7 @@ import org.bilevel4j.api.tensor.Tensor;
  * |&psi;'''| &le; 1/(6&radic;3): &nu;&#8321; = &alpha;/(6&radic;3) &Sigma;_e &#8214;x_e&#8214;&sup3;, &nu;&#8322; = &alpha;, L_&Phi; = 2&alpha;D, &eta;&#8321; = &#8214;X'&#8214;&sup2;/4,
  * &eta;&#8322; = 0, L_E = &Sigma;_e &#8214;x'_e&#8214;. The exact w is found by Newton's method.
  */
-public final class L2LogisticRegression extends TestProblem implements OptimizationBilevelProblem {
+public final class L2LogisticRegression extends OptimizationTestProblem {
     private final int p;
     private final double low;
     private final double high;
@@ -31,9 +30,6 @@ public final class L2LogisticRegression extends TestProblem implements Optimizat
     private final double nu1;
     private final double eta1;
     private final double boundE;
-    private final ScalarObjective inner;
-    private final ScalarObjective outer;
-    private final GradientStepMap map;
 
     /**
      * @param backend backend
@@ -71,39 +67,9 @@ public final class L2LogisticRegression extends TestProblem implements Optimizat
         this.boundE = xv.square().sum(1).sqrt().sum().item();
         Tensor a = xy;
         Tensor av = xyv;
-        this.inner = ScalarObjective.of((w, l) -> a.matmul(w).neg().softplus().sum().add(l.mul(w.square()).sum().mul(0.5)));
-        this.outer = ScalarObjective.of((w, l) -> av.matmul(w).neg().softplus().sum());
-        this.map = GradientStepMap.withStep(inner, alpha, l -> box);
-    }
-
-    @Override
-    public ScalarObjective outerObjective() {
-        return outer;
-    }
-
-    @Override
-    public ScalarObjective innerObjective() {
-        return inner;
-    }
-
-    @Override
-    public GradientStepMap innerMap() {
-        return map;
-    }
-
-    @Override
-    public Optional<CurvatureBounds> curvature(Tensor outerValue) {
-        return Optional.of(box);
-    }
-
-    @Override
-    public Shape innerShape() {
-        return Shape.of(p);
-    }
-
-    @Override
-    public Shape outerShape() {
-        return Shape.of(p);
+        ScalarObjective inner = ScalarObjective.of((w, l) -> a.matmul(w).neg().softplus().sum().add(l.mul(w.square()).sum().mul(0.5)));
+        ScalarObjective outer = ScalarObjective.of((w, l) -> av.matmul(w).neg().softplus().sum());
+        define(BilevelProblem.optimization(outer, inner, Shape.of(p), Shape.of(p), alpha, l -> box));
     }
 
     /** @return the Hessian of g at w: A&#7488; diag(&sigma;(1 - &sigma;)) A + diag(&lambda;), with A the rows y_e x_e */
@@ -117,7 +83,7 @@ public final class L2LogisticRegression extends TestProblem implements Optimizat
     protected Tensor solveInner(Tensor lambda) {
         Tensor w = backend.zeros(p);
         for (int i = 0; i < 100; i++) {
-            Tensor g = inner.gradient(w, lambda).inner();
+            Tensor g = innerObjective().gradient(w, lambda).inner();
             Tensor step = hessian(w, lambda).solve(g);
             w = w.sub(step);
             if (step.normValue() <= 1e-15 * Math.max(1, w.normValue())) {

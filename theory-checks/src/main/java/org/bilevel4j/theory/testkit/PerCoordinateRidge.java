@@ -3,10 +3,9 @@ package org.bilevel4j.theory.testkit;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.bilevel4j.api.map.CurvatureBounds;
-import org.bilevel4j.api.map.GradientStepMap;
 import org.bilevel4j.api.map.ScalarObjective;
+import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.problem.LipschitzConstants;
-import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
@@ -18,7 +17,7 @@ import org.bilevel4j.api.tensor.Tensor;
  * Constants: &nu;&#8321; = 0, &nu;&#8322; = &alpha;, L_&Phi; = 2&alpha;D, &eta;&#8321; = &#8214;X'&#8214;&sup2;, &eta;&#8322; = 0, L_E = 2D&#8214;X'&#8214;&sup2; + &#8214;X'&#7488;y'&#8214;.
  * &part;&#8322;&Phi; = -&alpha; diag(w) depends on w, so ITD and AID-FP differ; ITD at t = 1 is exactly 0.
  */
-public final class PerCoordinateRidge extends TestProblem implements OptimizationBilevelProblem {
+public final class PerCoordinateRidge extends OptimizationTestProblem {
     private final int p;
     private final double low;
     private final double high;
@@ -30,9 +29,6 @@ public final class PerCoordinateRidge extends TestProblem implements Optimizatio
     private final double alpha;
     private final double normXv;
     private final double normXvTyv;
-    private final ScalarObjective inner;
-    private final ScalarObjective outer;
-    private final GradientStepMap map;
 
     /**
      * @param backend backend
@@ -59,12 +55,12 @@ public final class PerCoordinateRidge extends TestProblem implements Optimizatio
         this.normXvTyv = xv.matmul(yv, true, false).normValue();
         Tensor xx = x;
         Tensor yy = y;
-        this.inner = ScalarObjective.of((w, l) -> xx.matmul(w).sub(yy).square().sum().mul(0.5)
+        ScalarObjective inner = ScalarObjective.of((w, l) -> xx.matmul(w).sub(yy).square().sum().mul(0.5)
                 .add(l.mul(w.square()).sum().mul(0.5)));
         Tensor xxv = xv;
         Tensor yyv = yv;
-        this.outer = ScalarObjective.of((w, l) -> xxv.matmul(w).sub(yyv).square().sum().mul(0.5));
-        this.map = GradientStepMap.withStep(inner, alpha, this::curvatureOf);
+        ScalarObjective outer = ScalarObjective.of((w, l) -> xxv.matmul(w).sub(yyv).square().sum().mul(0.5));
+        define(BilevelProblem.optimization(outer, inner, Shape.of(p), Shape.of(p), alpha, this::curvatureOf));
     }
 
     private CurvatureBounds curvatureOf(Tensor lambda) {
@@ -88,36 +84,6 @@ public final class PerCoordinateRidge extends TestProblem implements Optimizatio
     }
 
     @Override
-    public ScalarObjective outerObjective() {
-        return outer;
-    }
-
-    @Override
-    public ScalarObjective innerObjective() {
-        return inner;
-    }
-
-    @Override
-    public GradientStepMap innerMap() {
-        return map;
-    }
-
-    @Override
-    public Optional<CurvatureBounds> curvature(Tensor outerValue) {
-        return Optional.of(curvatureOf(outerValue));
-    }
-
-    @Override
-    public Shape innerShape() {
-        return Shape.of(p);
-    }
-
-    @Override
-    public Shape outerShape() {
-        return Shape.of(p);
-    }
-
-    @Override
     protected Tensor solveInner(Tensor lambda) {
         return matrix(backend, hessian(lambda)).solve(x.matmul(y, true, false));
     }
@@ -135,7 +101,7 @@ public final class PerCoordinateRidge extends TestProblem implements Optimizatio
 
     @Override
     public double contraction(Tensor lambda) {
-        return map.contraction(lambda).constant();
+        return innerMap().contraction(lambda).constant();
     }
 
     @Override

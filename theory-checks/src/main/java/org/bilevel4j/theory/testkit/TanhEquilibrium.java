@@ -6,6 +6,7 @@ import org.bilevel4j.api.map.BivariateMap;
 import org.bilevel4j.api.map.ContractionInfo;
 import org.bilevel4j.api.map.FixedPointOperator;
 import org.bilevel4j.api.map.ScalarObjective;
+import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
@@ -28,8 +29,6 @@ public final class TanhEquilibrium extends TestProblem {
     private final Tensor b;
     private final Tensor target;
     private final double normB;
-    private final FixedPointOperator map;
-    private final ScalarObjective outer;
 
     /**
      * @param backend backend
@@ -56,31 +55,12 @@ public final class TanhEquilibrium extends TestProblem {
         this.normB = DenseMatrices.spectralNorm(b);
         Tensor aa = a;
         Tensor bb = b;
-        this.map = FixedPointOperator.of(BivariateMap.of((w, l) -> aa.matmul(w).add(bb.matmul(l)).add(c).tanh()),
+        FixedPointOperator map = FixedPointOperator.of(BivariateMap.of((w, l) -> aa.matmul(w).add(bb.matmul(l)).add(c).tanh()),
                 l -> ContractionInfo.known(q), false);
         Tensor t = target;
-        this.outer = ScalarObjective.of((w, l) -> w.sub(t).square().sum().mul(0.5)
+        ScalarObjective outer = ScalarObjective.of((w, l) -> w.sub(t).square().sum().mul(0.5)
                 .add(l.square().sum().mul(AffineContraction.THETA / 2)));
-    }
-
-    @Override
-    public ScalarObjective outerObjective() {
-        return outer;
-    }
-
-    @Override
-    public FixedPointOperator innerMap() {
-        return map;
-    }
-
-    @Override
-    public Shape innerShape() {
-        return Shape.of(d);
-    }
-
-    @Override
-    public Shape outerShape() {
-        return Shape.of(n);
+        define(BilevelProblem.fixedPoint(outer, map, Shape.of(d), Shape.of(n)));
     }
 
     @Override
@@ -89,7 +69,7 @@ public final class TanhEquilibrium extends TestProblem {
         Tensor w = backend.zeros(d);
         double previousStep = Double.POSITIVE_INFINITY;
         for (int i = 0; i < 100_000; i++) {
-            Tensor next = map.apply(w, lambda);
+            Tensor next = innerMap().apply(w, lambda);
             double step = next.sub(w).normValue();
             w = next;
             if (step == 0 || step >= previousStep && step <= 1e-14 * Math.max(1, w.normValue())) {

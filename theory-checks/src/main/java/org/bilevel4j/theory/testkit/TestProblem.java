@@ -2,6 +2,8 @@ package org.bilevel4j.theory.testkit;
 
 import java.util.SplittableRandom;
 import org.bilevel4j.api.autodiff.PartialGradients;
+import org.bilevel4j.api.map.FixedPointOperator;
+import org.bilevel4j.api.map.ScalarObjective;
 import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
@@ -15,10 +17,51 @@ import org.bilevel4j.api.tensor.Tensor;
 public abstract class TestProblem implements BilevelProblem {
     private final String name;
     protected final Backend backend;
+    private BilevelProblem definition;
 
     protected TestProblem(String name, Backend backend) {
         this.name = name;
         this.backend = backend;
+    }
+
+    /**
+     * Sets the problem's objectives, inner map and shapes; called once, at the end of the subclass constructor.
+     *
+     * @param problem the problem built with {@link BilevelProblem#fixedPoint} or {@link BilevelProblem#optimization}
+     */
+    protected void define(BilevelProblem problem) {
+        if (definition != null) {
+            throw new IllegalStateException(name + ": already defined");
+        }
+        definition = problem;
+    }
+
+    /** @return the problem given to {@link #define} */
+    protected BilevelProblem definition() {
+        if (definition == null) {
+            throw new IllegalStateException(name + ": the subclass constructor did not call define(...)");
+        }
+        return definition;
+    }
+
+    @Override
+    public ScalarObjective outerObjective() {
+        return definition().outerObjective();
+    }
+
+    @Override
+    public FixedPointOperator innerMap() {
+        return definition().innerMap();
+    }
+
+    @Override
+    public Shape innerShape() {
+        return definition().innerShape();
+    }
+
+    @Override
+    public Shape outerShape() {
+        return definition().outerShape();
     }
 
     /** @return a short description with the parameters */
