@@ -40,8 +40,9 @@ import org.bilevel4j.api.tensor.Tensor;
  *   <li>return &nabla;&#8322;E(w_t, &lambda;) + &part;&#8322;&Phi;(w_t, &lambda;)&#7488; v.</li>
  * </ol>
  * &Phi; is linearized once at w_t, so each solver iteration costs one backward pass (one VJP; CG on the normal
- * equations adds one JVP). The same joint VJP that gives &part;&#8322;&Phi;&#7488;v also gives the true adjoint residual, so the
- * certification costs nothing extra. The linear solver decides the variant: AID-FP (Richardson, &omega; = 1),
+ * equations adds one JVP; GMRES adds one VJP per restart, MINRES one to confirm convergence, a warm start one for
+ * the initial residual), and one joint VJP at the end gives &part;&#8322;&Phi;&#7488;v and the true adjoint residual together, so
+ * the certification costs nothing extra. The linear solver decides the variant: AID-FP (Richardson, &omega; = 1),
  * AID-Neumann, AID-CG, AID-CG on the normal equations, AID-GD, AID-MINRES, AID-GMRES, AID-exact (dense LU), or an
  * automatic choice from the declared symmetry of &part;&#8321;&Phi;.
  *
@@ -144,12 +145,8 @@ public final class AidEstimator implements HypergradientEstimator {
                 outer, w0, inner.budget());
         Tensor w = run.inner();
         if (run.status() == Status.DIVERGED) {
-            Tensor zero = outer.backend().zeros(outer.shape(), outer.dtype());
-            return Certification.finish(new HypergradientEstimate(name(), zero, w, null, Double.NaN, Double.NaN,
-                    Double.NaN, run.iterations(), null, counter.snapshot(), Status.DIVERGED,
-                    ErrorBound.unavailable("inner iteration diverged"), "inner iteration " + inner.solver().name()
-                            + " diverged after " + run.iterations() + " steps; the hypergradient (zeros) must not be used"),
-                    strict);
+            return Certification.finish(HypergradientEstimate.innerDiverged(name(), inner.solver().name(), outer,
+                    w, run.iterations(), counter.snapshot()), strict);
         }
 
         Linearization lin = phi.linearize(w, outer);
@@ -157,7 +154,16 @@ public final class AidEstimator implements HypergradientEstimator {
         ValueAndPartials grad = e.valueAndGradient(w, outer);
         Tensor b = grad.inner();
         LinearOperator a = adjointOperator(lin, phi.hasSymmetricJacobian()).damped(damping);
-        Tensor v0 = warmStartAdjoint && previous != null && previous.hasAdjoint() ? previous.adjoint() : null;
+        if (!b.isFinite()) {
+            return Certification.finish(new HypergradientEstimate(name(), outer.backend().zeros(outer.shape(),
+                    outer.dtype()), w, null, grad.value().item(), innerResidual, Double.NaN,
+                    run.iterations(), null, counter.snapshot(), Status.DIVERGED,
+                    ErrorBound.unavailable("gradient of E not finite"), "the gradient of the outer objective at w_t "
+                            + "is not finite; the hypergradient (zeros) must not be used"), strict);
+        }
+        boolean usable = previous != null && previous.hasAdjoint() && !previous.status().isFailure()
+                && previous.adjoint().isFinite();
+        Tensor v0 = warmStartAdjoint && usable ? previous.adjoint() : null;
         LinearSolveResult solve = solver.solve(a, b, v0, linearBudget);
         Tensor v = solve.solution();
         PartialGradients pv = lin.vjp(v);

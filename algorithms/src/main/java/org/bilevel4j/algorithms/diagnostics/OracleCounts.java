@@ -3,12 +3,15 @@ package org.bilevel4j.algorithms.diagnostics;
 /**
  * How many times each oracle was called to produce a result.
  *
- * @param mapEvaluations evaluations of the inner map &Phi;(w, &lambda;) (or of an inner solver step)
+ * @param mapEvaluations evaluations of the inner map &Phi;(w, &lambda;) (or of an inner solver step; for the
+ *                       optimization form each includes one gradient &nabla;_w g of the inner objective)
  * @param vjps           vector-Jacobian products of &Phi; (for a gradient-step map, each is one Hessian-vector
  *                       product of the inner objective)
  * @param jvps           Jacobian-vector products of &Phi;
- * @param hvps           Hessian-vector products of an objective requested directly
- * @param gradients      gradients of the outer or inner objective
+ * @param hvps           Hessian-vector products of an objective requested directly (none of the deterministic
+ *                       estimators does: their second-order products are the VJPs above)
+ * @param gradients      gradients of the outer objective E (inner-objective gradients are counted as map
+ *                       evaluations)
  */
 public record OracleCounts(long mapEvaluations, long vjps, long jvps, long hvps, long gradients) {
 

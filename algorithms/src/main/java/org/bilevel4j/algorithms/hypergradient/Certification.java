@@ -24,9 +24,7 @@ public final class Certification {
     public static HypergradientEstimate finish(HypergradientEstimate estimate, boolean strict) {
         HypergradientEstimate e = estimate;
         if (!e.hypergradient().isFinite() && e.status() != Status.DIVERGED) {
-            e = new HypergradientEstimate(e.method(), e.hypergradient(), e.inner(), e.adjoint(), e.outerValue(),
-                    e.innerResidual(), e.adjointResidual(), e.innerIterations(), e.linearSolve(), e.counts(),
-                    Status.DIVERGED, e.bound(), "hypergradient has NaN or infinite entries; " + e.message());
+            e = e.withStatus(Status.DIVERGED, "hypergradient has NaN or infinite entries; " + e.message());
         }
         if (e.status().isFailure()) {
             LOG.warn("{}", e);

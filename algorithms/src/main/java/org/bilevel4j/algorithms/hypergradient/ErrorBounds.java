@@ -50,6 +50,9 @@ public final class ErrorBounds {
 
     /**
      * ITD with Picard steps: bound (8), (c&#8321; + c&#8322; t/q + c&#8323;) q^t, with D = &#8214;w&#8320; - w_t&#8214; + r_in/(1 - q).
+     * Seed 004 proves it for w&#8320; = 0; with a warm start w&#8320; &ne; 0 the same recursion holds with D = &#8214;w&#8320; - w(&lambda;)&#8214;
+     * provided the problem's Lipschitz constants hold on a ball around w(&lambda;) that contains the iterates, which
+     * the problem's {@link LipschitzConstants} are responsible for declaring.
      *
      * @param problem       the problem
      * @param outer         &lambda;

@@ -29,6 +29,36 @@ public record HypergradientEstimate(String method, Tensor hypergradient, Tensor 
         double outerValue, double innerResidual, double adjointResidual, int innerIterations,
         LinearSolveResult linearSolve, OracleCounts counts, Status status, ErrorBound bound, String message) {
 
+    /**
+     * The estimate of an inner iteration that blew up: status DIVERGED and a hypergradient of zeros (estimates never
+     * carry NaN) that must not be used; {@code BilevelSolver} stops on it without updating &lambda;.
+     *
+     * @param method the estimator
+     * @param solver the inner solver's name
+     * @param outer  &lambda;
+     * @param inner  the last finite inner iterate
+     * @param steps  the step at which the iteration diverged
+     * @param counts oracle calls until then
+     * @return the estimate
+     */
+    public static HypergradientEstimate innerDiverged(String method, String solver, Tensor outer, Tensor inner,
+            int steps, OracleCounts counts) {
+        return new HypergradientEstimate(method, outer.backend().zeros(outer.shape(), outer.dtype()), inner,
+                null, Double.NaN, Double.NaN, Double.NaN, steps, null, counts, Status.DIVERGED,
+                ErrorBound.unavailable("inner iteration diverged"), "inner iteration " + solver + " diverged at step "
+                        + steps + "; the hypergradient (zeros) must not be used");
+    }
+
+    /**
+     * @param newStatus the status
+     * @param newMessage the message
+     * @return a copy with another status and message
+     */
+    public HypergradientEstimate withStatus(Status newStatus, String newMessage) {
+        return new HypergradientEstimate(method, hypergradient, inner, adjoint, outerValue, innerResidual,
+                adjointResidual, innerIterations, linearSolve, counts, newStatus, bound, newMessage);
+    }
+
     /** @return true if the estimate has an adjoint vector (AID) */
     public boolean hasAdjoint() {
         return adjoint != null;

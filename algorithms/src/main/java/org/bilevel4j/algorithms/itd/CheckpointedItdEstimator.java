@@ -63,7 +63,7 @@ public final class CheckpointedItdEstimator implements HypergradientEstimator {
         boolean converged = false;
         while (steps < phase.budget().maxIterations() && !converged) {
             Tensor next = step.apply(s, outer);
-            if (!ReverseSweep.finite(next)) {
+            if (ReverseSweep.diverged(phase, problem, next, w0)) {
                 return ReverseSweep.diverged(name(), phase.solver(), outer, phase.solver().inner(problem, s), steps + 1,
                         counter, strict);
             }

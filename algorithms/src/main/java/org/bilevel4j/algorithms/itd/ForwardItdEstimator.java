@@ -7,6 +7,7 @@ import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.hypergradient.InnerPhase;
 import org.bilevel4j.algorithms.hypergradient.Instrumentation;
 import org.bilevel4j.api.autodiff.Autodiff;
+import org.bilevel4j.api.error.NonFiniteValueException;
 import org.bilevel4j.api.autodiff.ValueAndPartials;
 import org.bilevel4j.api.map.FixedPointOperator;
 import org.bilevel4j.api.map.Linearization;
@@ -61,7 +62,7 @@ public final class ForwardItdEstimator implements HypergradientEstimator {
                 z[j] = lin.jvp(z[j], basis[j]);
             }
             Tensor next = lin.value();
-            if (!ReverseSweep.finite(next)) {
+            if (ReverseSweep.diverged(phase, problem, next, w0)) {
                 return new Propagation(s, z, steps + 1, false, true);
             }
             converged = ReverseSweep.converged(phase, problem, s, next);
@@ -79,6 +80,10 @@ public final class ForwardItdEstimator implements HypergradientEstimator {
     public Tensor innerJacobian(BilevelProblem problem, Tensor outer) {
         Tensor w0 = problem.initialInner(outer);
         Propagation p = propagate(problem, phase.solver().stepMap(problem), outer, w0);
+        if (p.diverged()) {
+            throw new NonFiniteValueException("outer: the inner iteration " + phase.solver().name()
+                    + " diverged at step " + p.steps() + "; w_t'(lambda) does not exist there");
+        }
         int d = problem.innerShape().size();
         Tensor[] columns = new Tensor[p.tangents().length];
         for (int j = 0; j < columns.length; j++) {

@@ -72,7 +72,7 @@ public final class ItdEstimator implements HypergradientEstimator {
             } else {
                 next = step.apply(s, outer);
             }
-            if (!ReverseSweep.finite(next)) {
+            if (ReverseSweep.diverged(phase, problem, next, w0)) {
                 return ReverseSweep.diverged(name(), phase.solver(), outer, phase.solver().inner(problem, s), i,
                         counter, strict);
             }

@@ -45,9 +45,19 @@ final class ReverseSweep {
         }
     }
 
-    /** @return true if the state is finite (a cheap divergence check) */
-    static boolean finite(Tensor state) {
-        return state.isFinite();
+    /**
+     * The divergence rule of {@link InnerSolver#run}: the iterate of the state is not finite or has grown
+     * {@link InnerSolver#DIVERGENCE_FACTOR} times over max(&#8214;w&#8320;&#8214;, 1).
+     *
+     * @param phase the inner phase
+     * @param problem the problem
+     * @param state s_i
+     * @param w0 the starting iterate
+     * @return true if the iteration diverged
+     */
+    static boolean diverged(InnerPhase phase, BilevelProblem problem, Tensor state, Tensor w0) {
+        double norm = phase.solver().inner(problem, state).normValue();
+        return !Double.isFinite(norm) || norm > InnerSolver.DIVERGENCE_FACTOR * Math.max(w0.normValue(), 1.0);
     }
 
     /**
@@ -61,10 +71,8 @@ final class ReverseSweep {
     /** The estimate returned when the inner iteration blew up. */
     static HypergradientEstimate diverged(String name, InnerSolver solver, Tensor outer, Tensor inner, int steps,
             OracleCounter counter, boolean strict) {
-        return Certification.finish(new HypergradientEstimate(name, outer.backend().zeros(outer.shape(), outer.dtype()),
-                inner, null, Double.NaN, Double.NaN, Double.NaN, steps, null, counter.snapshot(), Status.DIVERGED,
-                ErrorBound.unavailable("inner iteration diverged"), "inner iteration " + solver.name()
-                        + " diverged at step " + steps + "; the hypergradient (zeros) must not be used"), strict);
+        return Certification.finish(HypergradientEstimate.innerDiverged(name, solver.name(), outer, inner, steps,
+                counter.snapshot()), strict);
     }
 
     /**

@@ -27,7 +27,7 @@ public final class AutoLinearSolver implements LinearSolver {
         }
         IterationBudget rest = new IterationBudget(Math.max(0, budget.maxIterations() - cg.iterations()),
                 budget.relativeTolerance(), budget.absoluteTolerance());
-        LinearSolveResult m = indefinite.solve(a, b, cg.solution(), rest);
+        LinearSolveResult m = indefinite.solve(a, b, cg.iterations() == 0 ? x0 : cg.solution(), rest);
         double[] history = new double[cg.residualNorms().length + m.residualNorms().length - 1];
         System.arraycopy(cg.residualNorms(), 0, history, 0, cg.residualNorms().length);
         System.arraycopy(m.residualNorms(), 1, history, cg.residualNorms().length, m.residualNorms().length - 1);

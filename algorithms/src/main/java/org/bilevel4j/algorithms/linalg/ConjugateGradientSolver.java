@@ -15,7 +15,8 @@ import org.bilevel4j.api.tensor.Tensor;
  *
  * <p>Stopping rule: the recurrence residual &#8214;r_k&#8214; &le; max(rtol&#8214;b&#8214;, atol, &epsilon;&#8214;b&#8214;), or the budget. The iterate
  * returned is the one whose residual was checked. If p&#183;Ap &le; 0 the operator is not positive definite: the
- * solve stops with status BREAKDOWN and says so (use {@link MinresSolver} for symmetric indefinite systems).
+ * solve stops with status BREAKDOWN and says so (use {@link MinresSolver} for symmetric indefinite systems); an
+ * operator not declared symmetric ({@link LinearOperator#isSymmetric}) is refused the same way, before any work.
  * NaN or a residual 10&sup1;&sup2; times the initial one gives DIVERGED.
  */
 public final class ConjugateGradientSolver implements LinearSolver {
@@ -23,6 +24,11 @@ public final class ConjugateGradientSolver implements LinearSolver {
     @Override
     public LinearSolveResult solve(LinearOperator a, Tensor b, Tensor x0, IterationBudget budget) {
         Tensor x = SolveSupport.start(b, x0);
+        if (!a.isSymmetric()) {
+            return new LinearSolveResult(x, Status.BREAKDOWN, 0, 0, 0, new double[] {Double.NaN}, "the operator is not declared "
+                    + "symmetric: CG needs a symmetric positive-definite system (use CG on the normal equations, "
+                    + "GMRES or the automatic choice, or declare the map's Jacobian symmetric)");
+        }
         SolveSupport.History history = new SolveSupport.History();
         int applications = 0;
         Tensor r = b;

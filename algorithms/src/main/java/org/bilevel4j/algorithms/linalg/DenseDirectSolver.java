@@ -8,7 +8,8 @@ import org.bilevel4j.api.tensor.Tensor;
  * Reference solver for small systems: assembles A column by column (n applications, n = number of unknowns)
  * and solves it by LU with partial pivoting on the backend. The budget and the starting point are ignored
  * ({@code residualNorms[0]} is &#8214;b&#8214;). Cost O(n) applications plus
- * O(n&sup3;); used by AID-exact and by tests as the ground truth. A singular matrix gives BREAKDOWN.
+ * O(n&sup3;); used by AID-exact and by tests as the ground truth. A singular matrix (non-finite solution, or a
+ * residual far above the 10 n &epsilon; (&#8214;A&#8214;&#8214;x&#8214; + &#8214;b&#8214;) of a backward-stable LU) gives BREAKDOWN.
  */
 public final class DenseDirectSolver implements LinearSolver {
 
@@ -31,8 +32,12 @@ public final class DenseDirectSolver implements LinearSolver {
                     new double[] {r0, Double.NaN}, "the assembled matrix is singular");
         }
         double residual = b.sub(a.apply(x)).normValue();
-        return new LinearSolveResult(x, Status.CONVERGED, 1, n + 1, 0, new double[] {r0, residual},
-                "dense LU on the assembled " + n + "x" + n + " matrix");
+        // backward-stable LU leaves a residual of order n eps (|A| |x| + |b|); far above that, A is numerically singular
+        double expected = 10.0 * Math.max(n, 1) * b.dtype().epsilon() * (matrix.normValue() * x.normValue() + r0);
+        boolean solved = residual <= expected;
+        return new LinearSolveResult(x, solved ? Status.CONVERGED : Status.BREAKDOWN, 1, n + 1, 0,
+                new double[] {r0, residual}, "dense LU on the assembled " + n + "x" + n + " matrix, residual "
+                        + residual + (solved ? "" : " > " + expected + ": the matrix is numerically singular"));
     }
 
     @Override

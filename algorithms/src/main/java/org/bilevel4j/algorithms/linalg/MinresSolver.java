@@ -13,8 +13,11 @@ import org.bilevel4j.api.tensor.Tensor;
  * tridiagonal least-squares problem; the iterate minimises &#8214;b - Ax&#8214; over the Krylov space, so the residual
  * never increases. Stopping rule: the residual estimate &phi;&#772;_k (exact in exact arithmetic) &le;
  * max(rtol&#8214;b&#8214;, atol, &epsilon;&#8214;b&#8214;), or the budget; convergence is then confirmed by one application for the true
- * residual. Non-finite Lanczos coefficients give DIVERGED; an invariant Krylov space on which A is singular (the
- * true residual stays above &radic;&epsilon;&#8214;b&#8214;) gives BREAKDOWN. MINRES assumes symmetry and does not check it: a non-symmetric
+ * residual (CONVERGED only if it meets the tolerance too; if it does not, the iteration goes on until the estimate
+ * reaches rounding level &epsilon;&#8214;b&#8214; and is confirmed once more: then the true residual is the attainable
+ * accuracy, reported as CONVERGED with a message saying the tolerance was not attainable if it is within
+ * &radic;&epsilon;&#8214;b&#8214;). Non-finite Lanczos coefficients give DIVERGED; an invariant Krylov space on which A
+ * is singular (the true residual stays above &radic;&epsilon;&#8214;b&#8214;) gives BREAKDOWN. MINRES assumes symmetry and does not check it: a non-symmetric
  * operator gives a wrong answer with a plausible residual estimate, so use {@link GmresSolver} for those.
  */
 public final class MinresSolver implements LinearSolver {
@@ -37,6 +40,7 @@ public final class MinresSolver implements LinearSolver {
             return new LinearSolveResult(x, Status.CONVERGED, 0, applications, 0, history.toArray(),
                     "initial residual below tolerance");
         }
+        double target = threshold;
         Tensor zero = b.backend().zeros(b.shape(), b.dtype());
         Tensor y = r1;
         Tensor r2 = r1;
@@ -83,16 +87,36 @@ public final class MinresSolver implements LinearSolver {
                         "non-finite Lanczos coefficients at iteration " + k);
             }
             boolean invariant = beta <= b.dtype().epsilon() * (Math.abs(alfa) + oldb);
-            if (residual <= threshold || invariant) {
+            if (residual <= target || invariant) {
                 // the estimate is exact only in exact arithmetic, and meaningless once Lanczos stalls on an
                 // invariant space: confirm with the true residual before claiming convergence
                 double trueResidual = b.sub(a.apply(x)).normValue();
                 applications++;
-                boolean solved = trueResidual <= Math.max(threshold, Math.sqrt(b.dtype().epsilon()) * bNorm);
-                return new LinearSolveResult(x, solved ? Status.CONVERGED : Status.BREAKDOWN, k, applications, 0,
-                        history.toArray(), (invariant ? "Lanczos breakdown (invariant Krylov space), " : "")
-                                + "residual estimate " + residual + ", true residual " + trueResidual
-                                + (solved ? "" : ": the operator is singular (or not symmetric) on the Krylov space"));
+                if (trueResidual <= threshold) {
+                    return new LinearSolveResult(x, Status.CONVERGED, k, applications, 0, history.toArray(),
+                            (invariant ? "Lanczos breakdown (invariant Krylov space), " : "") + "residual estimate "
+                                    + residual + ", true residual " + trueResidual + " <= " + threshold);
+                }
+                if (invariant) {
+                    // x is exact in the invariant space: it solves the system unless A is singular there
+                    boolean solved = trueResidual <= Math.sqrt(b.dtype().epsilon()) * bNorm;
+                    return new LinearSolveResult(x, solved ? Status.CONVERGED : Status.BREAKDOWN, k, applications, 0,
+                            history.toArray(), "Lanczos breakdown (invariant Krylov space), true residual "
+                                    + trueResidual + (solved ? ": solved to rounding"
+                                            : ": the operator is singular (or not symmetric) on the Krylov space"));
+                }
+                double floor = SolveSupport.roundingFloor(b, bNorm);
+                if (residual <= floor) {
+                    // the recurrence can go no lower: the true residual is the accuracy attainable in floating point
+                    boolean attained = trueResidual <= Math.sqrt(b.dtype().epsilon()) * bNorm;
+                    return new LinearSolveResult(x, attained ? Status.CONVERGED : Status.BREAKDOWN, k, applications,
+                            0, history.toArray(), "tolerance " + threshold + " not attainable: the residual estimate "
+                                    + residual + " reached rounding level with true residual " + trueResidual
+                                    + (attained ? " (the attainable accuracy)"
+                                            : ": the operator is singular (or not symmetric) on the Krylov space"));
+                }
+                // the recurrence has drifted from the true residual: go on until the estimate reaches rounding level
+                target = floor;
             }
         }
         return new LinearSolveResult(x, Status.BUDGET_EXHAUSTED, budget.maxIterations(), applications, 0,

@@ -94,7 +94,7 @@ public final class BilevelSolver {
             outer = next;
             previous = e;
             double norm = it.hypergradientNorm();
-            if (norm <= gradientTolerance) {
+            if (gradientTolerance > 0 && norm <= gradientTolerance) {
                 return done(outer, e, history, Status.CONVERGED, i, total, start,
                         "hypergradient norm " + norm + " <= " + gradientTolerance + note(uncertified, i));
             }
@@ -154,7 +154,7 @@ public final class BilevelSolver {
             return this;
         }
 
-        /** @param tolerance stop when &#8214;hypergradient&#8214; &le; tolerance, &ge; 0 @return this builder */
+        /** @param tolerance stop when &#8214;hypergradient&#8214; &le; tolerance, &ge; 0 (0, the default: never stop on it) @return this builder */
         public Builder gradientTolerance(double tolerance) {
             if (!(tolerance >= 0)) {
                 throw new IllegalArgumentException("tolerance: expected >= 0, got " + tolerance);

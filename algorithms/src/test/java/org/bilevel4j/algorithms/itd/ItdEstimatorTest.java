@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.bilevel4j.algorithms.QuadraticBilevel;
 import org.bilevel4j.algorithms.TestMatrices;
+import org.bilevel4j.algorithms.aid.AidEstimator;
 import org.bilevel4j.algorithms.diagnostics.IterationBudget;
 import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
+import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.hypergradient.InnerPhase;
 import org.bilevel4j.algorithms.hypergradient.UncertifiedHypergradientException;
 import org.bilevel4j.algorithms.inner.HeavyBallIteration;
@@ -108,6 +110,20 @@ class ItdEstimatorTest {
         assertEquals(Status.DIVERGED, e.status(), e::toString);
         assertTrue(e.hypergradient().isFinite());
         assertFalse(e.bound().isAvailable());
+    }
+
+    @Test
+    void everyEstimatorDetectsDivergenceAtTheSameStepBeforeValuesOverflow() {
+        OptimizationBilevelProblem bad = q.problemWithStep(3.0 / q.smoothness);   // |1 - 3| = 2: doubles each step
+        int expected = AidEstimator.fixedPoint(2000, 5).estimate(bad, lambda).innerIterations();
+        assertTrue(expected < 100, "grows past 1e12 x the start within ~40 doublings, got " + expected);
+        for (HypergradientEstimator est : new HypergradientEstimator[] {ItdEstimator.reverse(2000),
+                CheckpointedItdEstimator.of(2000), TruncatedItdEstimator.of(2000, 10), ForwardItdEstimator.of(2000)}) {
+            HypergradientEstimate e = est.estimate(bad, lambda);
+            assertEquals(Status.DIVERGED, e.status(), e::toString);
+            assertEquals(expected, e.innerIterations(), est.name());
+            assertTrue(e.inner().isFinite() && e.hypergradient().isFinite(), est.name());
+        }
     }
 
     @Test

@@ -165,4 +165,16 @@ class ConjugateGradientSolverTest {
         assertEquals(0, r.iterations());
         assertEquals(0.0, r.solution().normValue(), "the last iterate is the start");
     }
+
+    @Test
+    void refusesAnOperatorNotDeclaredSymmetricBeforeAnyWork() {
+        SplittableRandom rng = new SplittableRandom(35);
+        Tensor a = spd(10, 5, rng);
+        Tensor b = randomVector(10, rng);
+        LinearSolveResult r = new ConjugateGradientSolver().solve(LinearOperator.of(a::matmul, false), b, null,
+                IterationBudget.of(100, 1e-10));
+        assertEquals(Status.BREAKDOWN, r.status());
+        assertEquals(0, r.operatorApplications());
+        assertTrue(r.message().contains("not declared symmetric") && r.message().contains("GMRES"), r::message);
+    }
 }

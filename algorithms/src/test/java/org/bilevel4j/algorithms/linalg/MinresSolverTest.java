@@ -34,7 +34,8 @@ class MinresSolverTest {
         double tolerance = Math.max(1e-9, 1e-11 * kappa);
         assertTrue(relativeError(r.solution(), a.solve(b)) <= tolerance,
                 () -> relativeError(r.solution(), a.solve(b)) + " " + r);
-        assertEquals(r.iterations() + 1, r.operatorApplications(), "one application per iteration plus one to confirm");
+        assertTrue(r.operatorApplications() >= r.iterations() + 1 && r.operatorApplications() <= r.iterations() + 2,
+                "one application per iteration plus one per confirmation of the true residual: " + r);
         assertEquals(r.iterations() + 1, r.residualNorms().length);
         assertEquals(b.normValue(), r.residualNorms()[0], 1e-14 * b.normValue());
         double trueResidual = b.sub(a.matmul(r.solution())).normValue();

@@ -15,6 +15,12 @@ import org.bilevel4j.algorithms.aid.AidEstimator;
 import org.bilevel4j.algorithms.diagnostics.OracleCounts;
 import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
+import org.bilevel4j.api.map.BivariateMap;
+import org.bilevel4j.api.map.ContractionInfo;
+import org.bilevel4j.api.map.FixedPointOperator;
+import org.bilevel4j.api.map.ScalarObjective;
+import org.bilevel4j.api.problem.BilevelProblem;
+import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +94,19 @@ class BilevelSolverTest {
         // f is theta-strongly convex: ||lambda - lambda*|| <= ||grad f|| / theta, at the last estimated lambda
         assertTrue(r.outer().sub(Q.outerMinimizer()).normValue() <= tolerance / Q.theta);
         assertTrue(r.message().contains("<="), r.message());
+    }
+
+    @Test
+    void anExactlyZeroHypergradientDoesNotStopARunWithoutAGradientTolerance() {
+        // Phi does not depend on lambda and E not on lambda: every hypergradient is exactly 0
+        BilevelProblem flat = BilevelProblem.fixedPoint(ScalarObjective.of((w, l) -> w.square().sum()),
+                FixedPointOperator.of(BivariateMap.of((w, l) -> w.mul(0.5).add(1.0)), l -> ContractionInfo.known(0.5),
+                        true), Shape.of(3), Shape.of(2));
+        BilevelResult r = BilevelSolver.builder(AidEstimator.conjugateGradient(20, 5),
+                OuterOptimizer.gradientDescent(0.1)).maxIterations(5).build().solve(flat, B.zeros(2));
+        assertEquals(0.0, r.history().get(0).hypergradientNorm());
+        assertEquals(5, r.iterations(), r.message());
+        assertEquals(Status.BUDGET_EXHAUSTED, r.status());
     }
 
     @Test
