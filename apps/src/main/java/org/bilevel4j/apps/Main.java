@@ -7,6 +7,8 @@ import org.bilevel4j.apps.equilibrium.EquilibriumCommand;
 import org.bilevel4j.apps.figure1.Figure1Command;
 import org.bilevel4j.apps.learndata.LearnDataCommand;
 import org.bilevel4j.apps.tunel2.TuneL2Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,6 +23,7 @@ import picocli.CommandLine.Spec;
         subcommands = {TuneL2Command.class, LearnDataCommand.class, EquilibriumCommand.class, CompareCommand.class,
             HypergradientCommand.class, Figure1Command.class})
 public final class Main implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     /** The default subcommand, run when none is given. */
     public static final String DEFAULT_COMMAND = "tune-l2";
@@ -38,6 +41,7 @@ public final class Main implements Callable<Integer> {
      * @param args command-line arguments
      */
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");   // the plots are written to files, never shown
         System.exit(execute(args));
     }
 
@@ -53,7 +57,10 @@ public final class Main implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("bilevel4j: " + e.getMessage());
+            String cause = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getName()
+                    : e.getMessage().lines().findFirst().orElse("");
+            LOG.debug("bilevel4j failed", e);
+            cmd.getErr().println("bilevel4j: " + cause);
             cmd.getErr().flush();
             return 1;
         });

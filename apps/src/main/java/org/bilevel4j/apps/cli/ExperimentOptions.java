@@ -1,112 +1,137 @@
 package org.bilevel4j.apps.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.inner.InnerSolver;
+import org.bilevel4j.algorithms.inner.PicardIteration;
 import org.bilevel4j.algorithms.outer.OuterOptimizer;
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.apps.report.ProgressBar;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The options every experiment command shares (a picocli mixin). Defaults are set per command through
- * {@link #defaults}; the user's flags override them.
+ * The options every experiment command shares (a picocli mixin). Each command gives its own defaults with a
+ * {@link Defaults} subclass named in {@code @Command(defaultValueProvider = ...)}, so that {@code --help} shows
+ * them; the user's flags override them.
  */
 public final class ExperimentOptions {
-    @Option(names = "--backend", paramLabel = "NAME",
-            description = "backend: ejml, djl or tensorflow (default: -Dbilevel4j.backend, BILEVEL4J_BACKEND, or "
-                    + "the highest-priority available one)")
-    String backend;
+    @Mixin
+    BackendOption backendOption;
 
     @Option(names = "--method", paramLabel = "NAME", description = "hypergradient estimator: itd, itd-tape, "
             + "itd-checkpoint, itd-truncated, itd-forward, aid-fp, aid-neumann, aid-cg, aid-cg-normal, aid-minres, "
-            + "aid-gmres, aid-auto, aid-exact")
+            + "aid-gmres, aid-auto, aid-exact (default: ${DEFAULT-VALUE})")
     String method;
 
-    @Option(names = {"-t", "--inner-steps"}, paramLabel = "T", description = "inner iterations t")
-    Integer innerSteps;
+    @Option(names = {"-t", "--inner-steps"}, paramLabel = "T", description = "inner iterations t (default: "
+            + "${DEFAULT-VALUE})")
+    int innerSteps;
 
     @Option(names = {"-k", "--linear-steps"}, paramLabel = "K",
-            description = "linear-solver iterations k (AID) or truncation (itd-truncated)")
-    Integer linearSteps;
+            description = "linear-solver iterations k (AID) or truncation (itd-truncated) (default: ${DEFAULT-VALUE})")
+    int linearSteps;
 
-    @Option(names = {"-s", "--outer-steps"}, paramLabel = "S", description = "outer iterations s")
-    Integer outerSteps;
+    @Option(names = {"-s", "--outer-steps"}, paramLabel = "S", description = "outer iterations s (default: "
+            + "${DEFAULT-VALUE})")
+    int outerSteps;
 
-    @Option(names = "--outer-optimizer", paramLabel = "NAME", description = "gd, momentum, nesterov or adam")
+    @Option(names = "--outer-optimizer", paramLabel = "NAME", description = "gd, momentum, nesterov or adam "
+            + "(default: ${DEFAULT-VALUE})")
     String outerOptimizer;
 
-    @Option(names = "--lr", paramLabel = "STEP", description = "outer step size")
-    Double learningRate;
+    @Option(names = "--lr", paramLabel = "STEP", description = "outer step size (default: ${DEFAULT-VALUE})")
+    double learningRate;
 
-    @Option(names = "--momentum", paramLabel = "BETA", description = "momentum of the momentum/nesterov optimizers "
-            + "(default 0.9)")
-    double momentum = 0.9;
+    @Option(names = "--momentum", paramLabel = "BETA", defaultValue = "0.9",
+            description = "momentum of the momentum/nesterov optimizers (default: ${DEFAULT-VALUE})")
+    double momentum;
 
     @Option(names = "--warm-start", negatable = true, description = "warm-start w and the adjoint from the previous "
-            + "outer iteration (default: per command)")
-    Boolean warmStart;
+            + "outer iteration (default: ${DEFAULT-VALUE})")
+    boolean warmStart;
 
-    @Option(names = "--seed", paramLabel = "N", description = "seed of data generation and initialisation (default 0)")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "seed of data generation and initialisation (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: runs/<command>)")
+    @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: ${DEFAULT-VALUE})")
     Path out;
 
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
-    /** The command's own defaults. */
-    public record Defaults(String method, int innerSteps, int linearSteps, int outerSteps, String outerOptimizer,
-            double learningRate, boolean warmStart, String outDir) {
-    }
+    /**
+     * A command's defaults for the shared options. Subclass it with a public no-argument constructor and name the
+     * subclass in the command's {@code @Command(defaultValueProvider = ...)}.
+     */
+    public abstract static class Defaults implements IDefaultValueProvider {
+        private final Map<String, String> values = new HashMap<>();
 
-    private Defaults defaults;
+        /**
+         * @param method         --method
+         * @param innerSteps     -t
+         * @param linearSteps    -k
+         * @param outerSteps     -s
+         * @param outerOptimizer --outer-optimizer
+         * @param learningRate   --lr
+         * @param warmStart      --warm-start
+         * @param outDir         --out
+         */
+        protected Defaults(String method, int innerSteps, int linearSteps, int outerSteps, String outerOptimizer,
+                double learningRate, boolean warmStart, String outDir) {
+            values.put("--method", method);
+            values.put("--inner-steps", String.valueOf(innerSteps));
+            values.put("--linear-steps", String.valueOf(linearSteps));
+            values.put("--outer-steps", String.valueOf(outerSteps));
+            values.put("--outer-optimizer", outerOptimizer);
+            values.put("--lr", String.valueOf(learningRate));
+            values.put("--warm-start", String.valueOf(warmStart));
+            values.put("--out", outDir);
+        }
 
-    /** @param commandDefaults the defaults of the running command */
-    public void defaults(Defaults commandDefaults) {
-        this.defaults = commandDefaults;
+        @Override
+        public String defaultValue(ArgSpec argSpec) {
+            return argSpec instanceof OptionSpec o ? values.get(o.longestName()) : null;
+        }
     }
 
     /** @return the backend chosen by --backend or the usual resolution */
     public Backend backend() {
-        return backend == null ? Backends.get() : Backends.get(backend);
+        return backendOption.backend();
     }
 
     /** @return the method name */
     public String method() {
-        return method != null ? method : defaults.method();
+        return method;
     }
 
     /** @return t */
     public int innerSteps() {
-        return positive("inner-steps", innerSteps != null ? innerSteps : defaults.innerSteps(), true);
+        return innerSteps;
     }
 
     /** @return k */
     public int linearSteps() {
-        return positive("linear-steps", linearSteps != null ? linearSteps : defaults.linearSteps(), true);
+        return linearSteps;
     }
 
     /** @return s */
     public int outerSteps() {
-        return positive("outer-steps", outerSteps != null ? outerSteps : defaults.outerSteps(), false);
-    }
-
-    /** @return the outer step size */
-    public double learningRate() {
-        double lr = learningRate != null ? learningRate : defaults.learningRate();
-        if (!(lr > 0) || !Double.isFinite(lr)) {
-            throw new IllegalArgumentException("lr: expected a finite value > 0, got " + lr);
-        }
-        return lr;
+        return outerSteps;
     }
 
     /** @return whether to warm-start */
     public boolean warmStart() {
-        return warmStart != null ? warmStart : defaults.warmStart();
+        return warmStart;
     }
 
     /** @return the seed */
@@ -121,7 +146,16 @@ public final class ExperimentOptions {
 
     /** @return the output directory */
     public Path out() {
-        return out != null ? out : Path.of(defaults.outDir());
+        return out;
+    }
+
+    /**
+     * @param console where the progress bar goes
+     * @param dir     the run's output directory
+     * @return a runner that shows its progress bar on a terminal unless --quiet
+     */
+    public ExperimentRunner runner(PrintWriter console, Path dir) {
+        return new ExperimentRunner(console, dir, !quiet && ProgressBar.interactive());
     }
 
     /**
@@ -134,8 +168,7 @@ public final class ExperimentOptions {
 
     /** @return the outer optimizer */
     public OuterOptimizer optimizer() {
-        return OptimizerNames.create(outerOptimizer != null ? outerOptimizer : defaults.outerOptimizer(),
-                learningRate(), momentum);
+        return OptimizerNames.create(outerOptimizer, learningRate, momentum);
     }
 
     /**
@@ -146,16 +179,51 @@ public final class ExperimentOptions {
      * @throws ParameterException naming the bad option
      */
     public void validate(CommandSpec spec) {
+        backendOption.validate(spec);
         try {
-            method();
-            MethodNames.create(method(), new org.bilevel4j.algorithms.inner.PicardIteration(), innerSteps(),
-                    linearSteps(), warmStart());
-            outerSteps();
+            positive("inner-steps", innerSteps, 0);
+            positive("linear-steps", linearSteps, method.equals("itd-truncated") ? 1 : 0);
+            positive("outer-steps", outerSteps, 1);
+            if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+                throw new IllegalArgumentException("lr: expected a finite value > 0, got " + learningRate);
+            }
+            MethodNames.create(method, new PicardIteration(), innerSteps, linearSteps, warmStart);
             optimizer();
-            out();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+    }
+
+    /**
+     * @param spec    the running command
+     * @param option  the option's name, e.g. {@code --train-size}
+     * @param value   its value
+     * @param minimum the smallest valid value
+     * @return the value
+     * @throws ParameterException naming the option if the value is below the minimum
+     */
+    public static int atLeast(CommandSpec spec, String option, int value, int minimum) {
+        if (value < minimum) {
+            throw new ParameterException(spec.commandLine(), option + ": expected an integer >= " + minimum + ", got "
+                    + value);
+        }
+        return value;
+    }
+
+    /**
+     * @param spec    the running command
+     * @param option  the option's name, e.g. {@code --train-size}
+     * @param value   its value
+     * @param maximum the largest valid value (e.g. the number of rows in the data)
+     * @return the value
+     * @throws ParameterException naming the option if the value is above the maximum
+     */
+    public static int atMost(CommandSpec spec, String option, int value, int maximum) {
+        if (value > maximum) {
+            throw new ParameterException(spec.commandLine(), option + ": expected an integer <= " + maximum
+                    + " (the size of the data), got " + value);
+        }
+        return value;
     }
 
     /** @return a one-line description of the settings */
@@ -164,11 +232,9 @@ public final class ExperimentOptions {
                 + optimizer().name() + (warmStart() ? ", warm starts" : "") + ", seed " + seed;
     }
 
-    private static int positive(String name, int value, boolean zeroAllowed) {
-        if (value < (zeroAllowed ? 0 : 1)) {
-            throw new IllegalArgumentException(name + ": expected an integer >= " + (zeroAllowed ? 0 : 1) + ", got "
-                    + value);
+    private static void positive(String name, int value, int minimum) {
+        if (value < minimum) {
+            throw new IllegalArgumentException(name + ": expected an integer >= " + minimum + ", got " + value);
         }
-        return value;
     }
 }

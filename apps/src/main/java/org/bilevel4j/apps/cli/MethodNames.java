@@ -21,6 +21,8 @@ import org.bilevel4j.algorithms.linalg.MinresSolver;
 import org.bilevel4j.algorithms.linalg.NeumannSolver;
 import org.bilevel4j.algorithms.linalg.NormalEquationsSolver;
 import org.bilevel4j.algorithms.linalg.RichardsonSolver;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * The hypergradient estimators by command-line name. ITD variants differentiate through t inner steps (the
@@ -42,7 +44,7 @@ public final class MethodNames {
         METHODS.put("itd", (inner, k, warm) -> ItdEstimator.builder().inner(inner).build());
         METHODS.put("itd-tape", (inner, k, warm) -> ItdEstimator.builder().inner(inner).keepTape(true).build());
         METHODS.put("itd-checkpoint", (inner, k, warm) -> new CheckpointedItdEstimator(inner, 0, false));
-        METHODS.put("itd-truncated", (inner, k, warm) -> new TruncatedItdEstimator(inner, Math.max(1, k), false));
+        METHODS.put("itd-truncated", (inner, k, warm) -> new TruncatedItdEstimator(inner, k, false));
         METHODS.put("itd-forward", (inner, k, warm) -> new ForwardItdEstimator(inner, false));
         aid("aid-fp", RichardsonSolver.fixedPoint());
         aid("aid-neumann", new NeumannSolver());
@@ -79,5 +81,22 @@ public final class MethodNames {
             throw new IllegalArgumentException("method: expected one of " + names() + ", got '" + name + "'");
         }
         return f.create(new InnerPhase(solver, IterationBudget.exactly(t), warmStart), k, warmStart);
+    }
+
+    /**
+     * @param spec   the running command
+     * @param option the option that named the methods, e.g. {@code --methods}
+     * @param names  the names given
+     * @return the names, if every one is known
+     * @throws ParameterException naming the option and the valid names otherwise
+     */
+    public static List<String> requireKnown(CommandSpec spec, String option, List<String> names) {
+        for (String m : names) {
+            if (!METHODS.containsKey(m)) {
+                throw new ParameterException(spec.commandLine(), option + ": expected names among " + names()
+                        + ", got '" + m + "'");
+            }
+        }
+        return names;
     }
 }

@@ -14,19 +14,20 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bilevel4j.algorithms.aid.AidEstimator;
 import org.bilevel4j.algorithms.diagnostics.IterationBudget;
+import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.hypergradient.InnerPhase;
 import org.bilevel4j.algorithms.inner.PicardIteration;
 import org.bilevel4j.algorithms.linalg.DenseDirectSolver;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.apps.cli.ExperimentFailure;
 import org.bilevel4j.apps.cli.ExperimentOptions;
 import org.bilevel4j.apps.cli.ExperimentRunner;
 import org.bilevel4j.apps.cli.MethodNames;
 import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.models.Classification.Batch;
 import org.bilevel4j.apps.report.Plots;
-import org.bilevel4j.apps.report.ProgressBar;
 import org.bilevel4j.apps.report.SummaryTable;
 import org.bilevel4j.apps.tunel2.L2TuningProblem;
 import org.bilevel4j.apps.tunel2.SyntheticClassification;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Spec;
  * its hypergradient against AID-exact at the same &lambda; and the outer objective, versus wall time and versus oracle
  * calls. The reference is computed after each run, so it does not count in the timings.
  */
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(name = "compare", mixinStandardHelpOptions = true, defaultValueProvider = CompareCommand.Defaults.class,
         description = "Compare hypergradient methods on one problem: error against AID-exact and outer objective, "
                 + "versus wall time and versus oracle calls.")
 public final class CompareCommand implements Callable<Integer> {
@@ -66,19 +67,23 @@ public final class CompareCommand implements Callable<Integer> {
     int features;
 
     /** One method's run: per iteration, time, cumulative oracle calls, objective and error. */
-    record Curve(String method, double[] seconds, double[] calls, double[] objective, double[] error) {
+    record Curve(String method, double[] seconds, double[] calls, double[] objective, double[] error, Status status) {
+    }
+
+    /** {@code compare}'s defaults: t = 20, k = 10, 50 Adam steps of 0.05. */
+    public static final class Defaults extends ExperimentOptions.Defaults {
+        /** The defaults. */
+        public Defaults() {
+            super("aid-cg", 20, 10, 50, "adam", 0.05, false, "runs/compare");
+        }
     }
 
     @Override
     public Integer call() throws IOException {
-        options.defaults(new ExperimentOptions.Defaults("aid-cg", 20, 10, 50, "adam", 0.05, false, "runs/compare"));
         options.validate(spec);
-        for (String m : methods) {
-            if (!MethodNames.names().contains(m)) {
-                throw new ParameterException(spec.commandLine(), "--methods: expected names among " + MethodNames.names()
-                        + ", got '" + m + "'");
-            }
-        }
+        MethodNames.requireKnown(spec, "--methods", methods);
+        ExperimentOptions.atLeast(spec, "--train-size", trainSize, 10);
+        ExperimentOptions.atLeast(spec, "--features", features, 1);
         PrintWriter out = spec.commandLine().getOut();
         Backend backend = options.backend();
         int informative = Math.max(1, features / 4);
@@ -102,11 +107,10 @@ public final class CompareCommand implements Callable<Integer> {
             out.flush();
             List<Tensor> lambdas = new ArrayList<>();
             List<Tensor> estimates = new ArrayList<>();
-            ExperimentRunner runner = new ExperimentRunner(out, options.out().resolve(m),
-                    !options.quiet() && ProgressBar.interactive()).listener(it -> {
-                        lambdas.add(it.outer());
-                        estimates.add(it.estimate().hypergradient());
-                    });
+            ExperimentRunner runner = options.runner(out, options.out().resolve(m)).listener(it -> {
+                lambdas.add(it.outer());
+                estimates.add(it.estimate().hypergradient());
+            });
             ExperimentRunner.Outcome o = runner.run(problem, estimator, options.optimizer(), options.outerSteps(),
                     backend.zeros(problem.outerShape()));
             double[] calls = o.log().column("maps");
@@ -121,7 +125,8 @@ public final class CompareCommand implements Callable<Integer> {
                 Tensor reference = exact.estimate(problem, lambdas.get(i)).hypergradient();
                 error[i] = estimates.get(i).sub(reference).normValue() / Math.max(reference.normValue(), 1e-300);
             }
-            curves.add(new Curve(m, o.log().column("seconds"), calls, o.log().column("objective"), error));
+            curves.add(new Curve(m, o.log().column("seconds"), calls, o.log().column("objective"), error,
+                    o.result().status()));
         }
         write(curves);
         SummaryTable table = new SummaryTable("method", "final objective", "median rel. error", "max rel. error",
@@ -138,6 +143,11 @@ public final class CompareCommand implements Callable<Integer> {
         table.print(out);
         out.println("wrote " + options.out().toAbsolutePath());
         out.flush();
+        List<String> failed = curves.stream().filter(c -> c.status().isFailure())
+                .map(c -> c.method() + " (" + c.status() + ")").toList();
+        if (!failed.isEmpty()) {
+            throw new ExperimentFailure("runs failed: " + String.join(", ", failed));
+        }
         return 0;
     }
 
@@ -156,7 +166,7 @@ public final class CompareCommand implements Callable<Integer> {
                 objTime.put(c.method(), new Plots.Series(c.seconds(), c.objective()));
                 objCost.put(c.method(), new Plots.Series(c.calls(), c.objective()));
                 for (int i = 0; i < c.error().length; i++) {
-                    w.write(String.format(Locale.ROOT, "%s,%d,%.6f,%.0f,%.10g,%.6e%n", c.method(), i + 1,
+                    w.write(String.format(Locale.ROOT, "%s,%d,%.6f,%.0f,%.10g,%.6e\n", c.method(), i + 1,
                             c.seconds()[i], c.calls()[i], c.objective()[i], c.error()[i]));
                 }
             }

@@ -16,8 +16,12 @@ import java.nio.file.Path;
  * order of the files; labels are the class ids {@code 0 .. 9} ({@link #CLASS_NAMES}).
  */
 public final class FashionMnist {
-    /** Where Debian's {@code dataset-fashion-mnist} installs the files. */
-    public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    /** Where Debian's {@code dataset-fashion-mnist} installs the files, as text (for option descriptions). */
+    public static final String DEFAULT_DIR_NAME = "/usr/share/datasets/fashion-mnist";
+
+    /** Where Debian's {@code dataset-fashion-mnist} package installs the files. */
+    public static final Path DEFAULT_DIR = Path.of(DEFAULT_DIR_NAME);
+
     /** Training images, 60000 x 28 x 28. */
     public static final String TRAIN_IMAGES = "train-images-idx3-ubyte.gz";
     /** Training labels, 60000. */

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * on a backend (e.g. {@code backend.fromArray(data.features(), Shape.of(data.rows(), data.cols()))}).
  *
  * <p>Immutable: the constructor copies the arrays it is given and {@link #features()} and {@link #labels()} return
- * copies, so that no caller can change a dataset another holds (e.g. one kept in a {@link DataCache}). Each copy of
+ * copies, so that no caller can change a dataset another holds. Each copy of
  * the features costs {@code 8 * rows * cols} bytes; read single values with {@link #feature(int, int)},
  * {@link #label(int)} and {@link #row(int)}, or without copying through the read-only views
  * {@link #featureView()} and {@link #labelView()}.

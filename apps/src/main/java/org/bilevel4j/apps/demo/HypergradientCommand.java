@@ -9,10 +9,13 @@ import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.algorithms.hypergradient.InnerPhase;
 import org.bilevel4j.algorithms.inner.PicardIteration;
 import org.bilevel4j.algorithms.linalg.ConjugateGradientSolver;
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.apps.cli.BackendOption;
+import org.bilevel4j.apps.cli.ExperimentFailure;
+import org.bilevel4j.apps.cli.ExperimentOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,9 +31,8 @@ public final class HypergradientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--backend", description = "backend name (default: resolved from -Dbilevel4j.backend, "
-            + "BILEVEL4J_BACKEND, or priority)")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
     @Option(names = "--dim", defaultValue = "50", description = "inner dimension d (default: ${DEFAULT-VALUE})")
     int dim;
@@ -43,8 +45,12 @@ public final class HypergradientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        backend.validate(spec);
+        ExperimentOptions.atLeast(spec, "--dim", dim, 1);
+        ExperimentOptions.atLeast(spec, "--outer-dim", outerDim, 1);
+        ExperimentOptions.atMost(spec, "--outer-dim", outerDim, dim);
         PrintWriter out = spec.commandLine().getOut();
-        Backend b = backend == null ? Backends.get() : Backends.get(backend);
+        Backend b = backend.backend();
         QuadraticProblem q = new QuadraticProblem(b, dim, outerDim, 1.0, 20.0, seed);
         Tensor lambda = b.randomNormal(q.outerShape(), org.bilevel4j.api.tensor.DType.FLOAT64,
                 new java.util.SplittableRandom(seed + 1));
@@ -70,7 +76,11 @@ public final class HypergradientCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "inner error bound  %.3e%n", e.bound().innerError());
         out.printf(Locale.ROOT, "oracle calls       %s%n", e.counts());
         out.flush();
-        return error <= 1e-10 && e.status().isConverged() ? 0 : 1;
+        if (!(error <= 1e-10) || !e.status().isConverged()) {
+            throw new ExperimentFailure("the hypergradient does not match its closed form to 1e-10 (max |difference| "
+                    + error + ", status " + e.status() + ")");
+        }
+        return 0;
     }
 
     private static String format(Tensor t) {

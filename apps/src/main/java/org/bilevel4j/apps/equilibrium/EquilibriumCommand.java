@@ -1,5 +1,8 @@
 package org.bilevel4j.apps.equilibrium;
 
+import static org.bilevel4j.apps.report.SummaryTable.decimal;
+import static org.bilevel4j.apps.report.SummaryTable.percent;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,18 +14,20 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.inner.PicardIteration;
+import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.DType;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.apps.cli.ExperimentFailure;
 import org.bilevel4j.apps.cli.ExperimentOptions;
 import org.bilevel4j.apps.cli.ExperimentRunner;
+import org.bilevel4j.apps.cli.FashionMnistOption;
 import org.bilevel4j.apps.cli.MethodNames;
 import org.bilevel4j.apps.data.FashionMnist;
 import org.bilevel4j.apps.data.LabelledData;
 import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.models.Classification.Batch;
 import org.bilevel4j.apps.report.Plots;
-import org.bilevel4j.apps.report.ProgressBar;
 import org.bilevel4j.apps.report.SummaryTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +41,7 @@ import picocli.CommandLine.Spec;
  * AID-FP and AID-CG on the normal equations (t = k = 20, Nesterov momentum), with and without the projection of A
  * onto the spectral-norm ball, and plots the training objective of every run together.
  */
-@Command(name = "equilibrium", mixinStandardHelpOptions = true,
+@Command(name = "equilibrium", mixinStandardHelpOptions = true, defaultValueProvider = EquilibriumCommand.Defaults.class,
         description = "Train a tanh equilibrium model on a Fashion-MNIST subset with ITD, AID-FP and AID-CG (normal "
                 + "equations), with and without the spectral-norm projection of A (Grazzi et al. 2020, Figure 2).")
 public final class EquilibriumCommand implements Callable<Integer> {
@@ -73,23 +78,34 @@ public final class EquilibriumCommand implements Callable<Integer> {
     @Option(names = "--float32", description = "compute in float32")
     boolean float32;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Fashion-MNIST directory")
-    Path dataDir;
+    @Mixin
+    FashionMnistOption data;
 
     /** One run's outcome. */
     record Row(String method, boolean projected, double firstObjective, double lastObjective, double testAccuracy,
-            double normA, int iterations, String status, double seconds) {
+            double normA, int iterations, Status status, double seconds) {
         boolean stable() {
-            return !status.equals("DIVERGED") && !status.equals("BREAKDOWN") && Double.isFinite(lastObjective)
-                    && lastObjective < firstObjective;
+            return !status.isFailure() && Double.isFinite(lastObjective) && lastObjective < firstObjective;
+        }
+    }
+
+    /** {@code equilibrium}'s defaults: t = k = 20, 100 Nesterov steps of 0.1, as in seed 004 &sect;3.2. */
+    public static final class Defaults extends ExperimentOptions.Defaults {
+        /** The defaults. */
+        public Defaults() {
+            super("itd", 20, 20, 100, "nesterov", 0.1, false, "runs/equilibrium");
         }
     }
 
     @Override
     public Integer call() throws IOException {
-        options.defaults(new ExperimentOptions.Defaults("itd", 20, 20, 100, "nesterov", 0.1, false,
-                "runs/equilibrium"));
         options.validate(spec);
+        ExperimentOptions.atLeast(spec, "--train-size", trainSize, 1);
+        ExperimentOptions.atLeast(spec, "--test-size", testSize, 1);
+        ExperimentOptions.atLeast(spec, "--hidden", hidden, 1);
+        if (!(epsilon > 0 && epsilon < 1)) {
+            throw new ParameterException(spec.commandLine(), "--epsilon: expected a value in (0, 1), got " + epsilon);
+        }
         List<Boolean> modes = switch (projection) {
             case "on" -> List.of(true);
             case "off" -> List.of(false);
@@ -98,19 +114,17 @@ public final class EquilibriumCommand implements Callable<Integer> {
                     + projection + "'");
         };
         List<String> chosen = spec.commandLine().getParseResult().hasMatchedOption("--method")
-                ? List.of(options.method()) : methods;
-        for (String m : chosen) {
-            if (!MethodNames.names().contains(m)) {
-                throw new ParameterException(spec.commandLine(), "--methods: expected names among " + MethodNames.names()
-                        + ", got '" + m + "'");
-            }
-        }
+                ? List.of(options.method()) : MethodNames.requireKnown(spec, "--methods", methods);
         PrintWriter out = spec.commandLine().getOut();
         Backend backend = options.backend();
         DType dtype = float32 ? DType.FLOAT32 : DType.FLOAT64;
-        Path dir = dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR;
-        LabelledData train = FashionMnist.train(dir).shuffled(options.seed()).subset(0, trainSize);
-        LabelledData test = FashionMnist.test(dir).subset(0, testSize);
+        Path dir = data.dir();
+        LabelledData trainAll = FashionMnist.train(dir);
+        LabelledData testAll = FashionMnist.test(dir);
+        ExperimentOptions.atMost(spec, "--train-size", trainSize, trainAll.rows());
+        ExperimentOptions.atMost(spec, "--test-size", testSize, testAll.rows());
+        LabelledData train = trainAll.shuffled(options.seed()).subset(0, trainSize);
+        LabelledData test = testAll.subset(0, testSize);
         Batch trainBatch = cast(Classification.batch(train, backend, 10), dtype);
         Batch testBatch = cast(Classification.batch(test, backend, 10), dtype);
         EquilibriumProblem problem = new EquilibriumProblem(trainBatch, hidden);
@@ -129,8 +143,7 @@ public final class EquilibriumCommand implements Callable<Integer> {
                 out.println(label);
                 out.flush();
                 Path runDir = options.out().resolve(m + (projected ? "-projected" : "-free"));
-                ExperimentRunner runner = new ExperimentRunner(out, runDir, !options.quiet() && ProgressBar.interactive())
-                        .metric("norm_A", it -> problem.spectralNormOfA(it.next()));
+                ExperimentRunner runner = options.runner(out, runDir).metric("norm_A", it -> problem.spectralNormOfA(it.next()));
                 if (projected) {
                     runner.projection(problem.projection(epsilon));
                 }
@@ -143,7 +156,7 @@ public final class EquilibriumCommand implements Callable<Integer> {
                 rows.add(new Row(m, projected, objective.length > 0 ? objective[0] : Double.NaN,
                         objective.length > 0 ? objective[objective.length - 1] : Double.NaN,
                         problem.accuracy(last, testBatch, options.innerSteps()), problem.spectralNormOfA(last),
-                        o.result().iterations(), o.result().status().name(), o.result().elapsedNanos() / 1e9));
+                        o.result().iterations(), o.result().status(), o.result().elapsedNanos() / 1e9));
             }
         }
         Plots.line(options.out().resolve("training-objective.png"), "Equilibrium model: training objective",
@@ -151,22 +164,22 @@ public final class EquilibriumCommand implements Callable<Integer> {
         SummaryTable table = new SummaryTable("method", "projection", "first E", "last E", "test acc.", "|A|",
                 "iterations", "status", "stable", "seconds");
         for (Row r : rows) {
-            table.row(r.method(), r.projected() ? "yes" : "no", f(r.firstObjective()), f(r.lastObjective()),
-                    String.format(Locale.ROOT, "%.1f%%", 100 * r.testAccuracy()), f(r.normA()), r.iterations(),
+            table.row(r.method(), r.projected() ? "yes" : "no", decimal(r.firstObjective()), decimal(r.lastObjective()),
+                    percent(r.testAccuracy()), decimal(r.normA()), r.iterations(),
                     r.status(), r.stable() ? "yes" : "NO", String.format(Locale.ROOT, "%.0f", r.seconds()));
         }
         table.print(out);
         out.println("wrote " + options.out().toAbsolutePath());
         out.flush();
-        boolean projectedStable = rows.stream().filter(Row::projected).allMatch(Row::stable);
-        return projectedStable ? 0 : 1;
+        List<String> unstable = rows.stream().filter(r -> r.projected() && !r.stable())
+                .map(r -> r.method() + " (" + r.status() + ")").toList();
+        if (!unstable.isEmpty()) {
+            throw new ExperimentFailure("projected runs did not train stably: " + String.join(", ", unstable));
+        }
+        return 0;
     }
 
     private static Batch cast(Batch b, DType dtype) {
         return new Batch(b.features().to(dtype), b.oneHot().to(dtype), b.labels(), b.classes());
-    }
-
-    private static String f(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
     }
 }

@@ -1,6 +1,8 @@
 package org.bilevel4j.apps.equilibrium;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.bilevel4j.algorithms.linalg.SymmetricEigenvalues;
 import org.bilevel4j.algorithms.outer.Projection;
 import org.bilevel4j.api.map.BivariateMap;
 import org.bilevel4j.api.map.FixedPointOperator;
@@ -71,8 +73,12 @@ public final class EquilibriumProblem implements BilevelProblem {
 
     /** X B&#7488; + 1c&#7488;, the part of the pre-activation that does not depend on the states. */
     private Tensor input(Tensor l) {
+        return input(x, l);
+    }
+
+    private Tensor input(Tensor features, Tensor l) {
         Tensor b = l.slice(0, offsetB, offsetC).reshape(h, p);
-        return x.matmul(b, false, true).add(l.slice(0, offsetC, offsetU));
+        return features.matmul(b, false, true).add(l.slice(0, offsetC, offsetU));
     }
 
     /**
@@ -145,8 +151,7 @@ public final class EquilibriumProblem implements BilevelProblem {
      * @return the classification accuracy of the model on the batch
      */
     public double accuracy(Tensor l, Batch batch, int steps) {
-        Tensor b = l.slice(0, offsetB, offsetC).reshape(h, p);
-        Tensor pre = batch.features().matmul(b, false, true).add(l.slice(0, offsetC, offsetU));
+        Tensor pre = input(batch.features(), l);
         Tensor a = matrixA(l);
         Tensor w = l.backend().zeros(Shape.of(batch.size(), h), l.dtype());
         for (int i = 0; i < steps; i++) {
@@ -157,22 +162,17 @@ public final class EquilibriumProblem implements BilevelProblem {
 
     /**
      * @param l &lambda;
-     * @return &#8214;A&#8214;&#8322; estimated by power iteration (the contraction constant of &Phi;)
+     * @return &#8214;A&#8214;&#8322;, the contraction constant of &Phi;: the square root of the largest eigenvalue of A&#7488;A (Jacobi)
      */
     public double spectralNormOfA(Tensor l) {
-        Tensor a = matrixA(l);
-        Tensor v = l.backend().full(Shape.of(h), l.dtype(), 1.0);
-        double s = 0;
-        for (int i = 0; i < 100; i++) {
-            Tensor next = a.matmul(a.matmul(v), true, false);
-            double norm = next.normValue();
-            if (norm == 0) {
-                return 0;
-            }
-            v = next.div(norm);
-            s = Math.sqrt(norm);
+        Tensor a = matrixA(l).to(DType.FLOAT64);
+        double[] g = a.matmul(a, true, false).toDoubleArray();
+        double[][] gram = new double[h][];
+        for (int i = 0; i < h; i++) {
+            gram[i] = Arrays.copyOfRange(g, i * h, (i + 1) * h);
         }
-        return s;
+        double[] e = SymmetricEigenvalues.of(gram);
+        return Math.sqrt(Math.max(e[h - 1], 0));
     }
 
     @Override

@@ -10,11 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.apps.cli.BackendOption;
+import org.bilevel4j.apps.cli.ExperimentOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Reproduces seed 004's Figure 1 and writes the curves to CSV. */
@@ -25,8 +28,8 @@ public final class Figure1Command implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--backend", description = "backend name (default: resolved)")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
     @Option(names = "--problems", split = ",", defaultValue = "LR,KRR,BR,HR",
             description = "problems to run (default: ${DEFAULT-VALUE})")
@@ -53,8 +56,20 @@ public final class Figure1Command implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        backend.validate(spec);
+        for (String name : problems) {
+            if (!Figure1Problems.NAMES.contains(name.toUpperCase(Locale.ROOT))) {
+                throw new ParameterException(spec.commandLine(), "--problems: expected names among "
+                        + Figure1Problems.NAMES + ", got '" + name + "'");
+            }
+        }
+        ExperimentOptions.atLeast(spec, "--samples", samples, 1);
+        ExperimentOptions.atLeast(spec, "--k", kFixed, 0);
+        for (int t : tGrid) {
+            ExperimentOptions.atLeast(spec, "--t", t, 0);
+        }
         PrintWriter console = spec.commandLine().getOut();
-        Backend b = backend == null ? Backends.get() : Backends.get(backend);
+        Backend b = backend.backend();
         int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         List<Figure1Experiment.Point> all = new ArrayList<>();
         for (String name : problems) {
@@ -90,7 +105,7 @@ public final class Figure1Command implements Callable<Integer> {
         try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
             w.write("problem,method,t,k,mean_relative_error,std,min,max\n");
             for (Figure1Experiment.Point p : points) {
-                w.write(String.format(Locale.ROOT, "%s,%s,%d,%d,%.6e,%.6e,%.6e,%.6e%n", p.problem(), p.method(), p.t(),
+                w.write(String.format(Locale.ROOT, "%s,%s,%d,%d,%.6e,%.6e,%.6e,%.6e\n", p.problem(), p.method(), p.t(),
                         p.k(), p.mean(), p.std(), p.min(), p.max()));
             }
         }

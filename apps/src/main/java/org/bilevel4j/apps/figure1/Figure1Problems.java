@@ -1,5 +1,6 @@
 package org.bilevel4j.apps.figure1;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.bilevel4j.algorithms.inner.GradientDescentIteration;
@@ -32,6 +33,9 @@ public final class Figure1Problems {
     private Figure1Problems() {
     }
 
+    /** The problems of Figure 1, in the paper's order. */
+    public static final List<String> NAMES = List.of("LR", "KRR", "BR", "HR");
+
     /**
      * @param name    LR, KRR, BR or HR (case-insensitive)
      * @param backend backend
@@ -44,7 +48,7 @@ public final class Figure1Problems {
             case "KRR" -> kernelRidge(backend, seed);
             case "BR" -> biasedRegularization(backend, seed);
             case "HR" -> hyperRepresentation(backend, seed);
-            default -> throw new IllegalArgumentException("name: expected one of LR, KRR, BR, HR, got " + name);
+            default -> throw new IllegalArgumentException("name: expected one of " + NAMES + ", got " + name);
         };
     }
 

@@ -1,5 +1,8 @@
 package org.bilevel4j.apps.learndata;
 
+import static org.bilevel4j.apps.report.SummaryTable.decimal;
+import static org.bilevel4j.apps.report.SummaryTable.percent;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -12,16 +15,18 @@ import java.util.concurrent.Callable;
 import org.bilevel4j.algorithms.diagnostics.IterationBudget;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.inner.PicardIteration;
+import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.apps.cli.ExperimentFailure;
 import org.bilevel4j.apps.cli.ExperimentOptions;
 import org.bilevel4j.apps.cli.ExperimentRunner;
+import org.bilevel4j.apps.cli.FashionMnistOption;
 import org.bilevel4j.apps.cli.MethodNames;
 import org.bilevel4j.apps.data.FashionMnist;
 import org.bilevel4j.apps.data.LabelledData;
 import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.models.Classification.Batch;
-import org.bilevel4j.apps.report.ProgressBar;
 import org.bilevel4j.apps.report.SummaryTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,7 +40,7 @@ import picocli.CommandLine.Spec;
  * exact w(&lambda;_s) from 2,000 gradient steps (Table 2). {@code --table1} runs every row and column of the paper's
  * Fashion-MNIST part of Table 1.
  */
-@Command(name = "learn-data", mixinStandardHelpOptions = true,
+@Command(name = "learn-data", mixinStandardHelpOptions = true, defaultValueProvider = LearnDataCommand.Defaults.class,
         description = "Learn 10 training images of Fashion-MNIST (one per class) by hypergradient descent, as in "
                 + "Grazzi et al. (2020), Table 1. Writes the learned images as a PNG.")
 public final class LearnDataCommand implements Callable<Integer> {
@@ -45,9 +50,8 @@ public final class LearnDataCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions options;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Fashion-MNIST directory (default: "
-            + "/usr/share/datasets/fashion-mnist, from Debian's dataset-fashion-mnist)")
-    Path dataDir;
+    @Mixin
+    FashionMnistOption data;
 
     @Option(names = "--reference-size", paramLabel = "N", defaultValue = "60000",
             description = "training images in the outer objective (default: all ${DEFAULT-VALUE})")
@@ -59,16 +63,25 @@ public final class LearnDataCommand implements Callable<Integer> {
 
     /** One configuration's outcome. */
     public record Row(String method, int t, int k, double objective, double testAccuracy, double exactObjective,
-            double exactTestAccuracy, double seconds, String status) {
+            double exactTestAccuracy, double seconds, Status status) {
+    }
+
+
+    /** {@code learn-data}'s defaults: ITD with t = 5, 4,000 gradient steps of 3e-7 (seed 004 Table 1). */
+    public static final class Defaults extends ExperimentOptions.Defaults {
+        /** The defaults. */
+        public Defaults() {
+            super("itd", 5, 5, 4000, "gd", 3e-7, false, "runs/learn-data");
+        }
     }
 
     @Override
     public Integer call() throws IOException {
-        options.defaults(new ExperimentOptions.Defaults("itd", 5, 5, 4000, "gd", 3e-7, false, "runs/learn-data"));
         options.validate(spec);
+        ExperimentOptions.atLeast(spec, "--reference-size", referenceSize, 1);
         PrintWriter out = spec.commandLine().getOut();
         Backend backend = options.backend();
-        Path dir = dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR;
+        Path dir = data.dir();
         LabelledData train = FashionMnist.train(dir);
         LabelledData testData = FashionMnist.test(dir);
         Batch reference = Classification.batch(train.subset(0, Math.min(referenceSize, train.rows())), backend, 10);
@@ -92,14 +105,20 @@ public final class LearnDataCommand implements Callable<Integer> {
         SummaryTable table = new SummaryTable("method", "t", "k", "f_t(lambda_s)", "test acc. (w_t)", "f(lambda_s)",
                 "test acc. (w)", "seconds", "status");
         for (Row r : rows) {
-            table.row(r.method(), r.t(), r.k(), f(r.objective()), pct(r.testAccuracy()), f(r.exactObjective()),
-                    pct(r.exactTestAccuracy()), String.format(Locale.ROOT, "%.0f", r.seconds()), r.status());
+            table.row(r.method(), r.t(), r.k(), decimal(r.objective()), percent(r.testAccuracy()),
+                    decimal(r.exactObjective()), percent(r.exactTestAccuracy()),
+                    String.format(Locale.ROOT, "%.0f", r.seconds()), r.status());
         }
         table.print(out);
         writeTable(options.out().resolve("table.csv"), rows);
         out.println("wrote " + options.out().toAbsolutePath());
         out.flush();
-        return rows.stream().anyMatch(r -> r.status().equals("DIVERGED") || r.status().equals("BREAKDOWN")) ? 1 : 0;
+        List<String> failed = rows.stream().filter(r -> r.status().isFailure())
+                .map(r -> r.method() + "-t" + r.t() + "-k" + r.k() + " " + r.status()).toList();
+        if (!failed.isEmpty()) {
+            throw new ExperimentFailure("runs failed: " + String.join(", ", failed));
+        }
+        return 0;
     }
 
     private Row run(DataLearningProblem problem, Batch test, String method, int t, int k, PrintWriter out)
@@ -111,7 +130,7 @@ public final class LearnDataCommand implements Callable<Integer> {
         out.flush();
         Backend b = test.features().backend();
         Tensor x0 = b.zeros(problem.outerShape());
-        ExperimentRunner runner = new ExperimentRunner(out, dir, !options.quiet() && ProgressBar.interactive());
+        ExperimentRunner runner = options.runner(out, dir);
         ExperimentRunner.Outcome o = runner.run(problem, estimator, options.optimizer(), options.outerSteps(), x0);
         Tensor x = o.result().outer();
         // Table 1: w_t(lambda_s) by t steps from 0; Table 2: w(lambda_s) by 2000 steps from 0
@@ -122,25 +141,17 @@ public final class LearnDataCommand implements Callable<Integer> {
         ImageGrid.write(dir.resolve("learned-images.png"), x.toDoubleArray(), x.dim(0), FashionMnist.SIDE, 5, 4);
         return new Row(method, t, k, ft, Classification.accuracy(test.features().matmul(wt), test.labels()), f,
                 Classification.accuracy(test.features().matmul(w), test.labels()), o.result().elapsedNanos() / 1e9,
-                o.result().status().name());
+                o.result().status());
     }
 
     private static void writeTable(Path file, List<Row> rows) throws IOException {
         StringBuilder sb = new StringBuilder("method,t,k,objective_t,test_accuracy_t,objective_exact,"
                 + "test_accuracy_exact,seconds,status\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%.6f,%.6f,%.6f,%.1f,%s%n", r.method(), r.t(), r.k(),
+            sb.append(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%.6f,%.6f,%.6f,%.1f,%s\n", r.method(), r.t(), r.k(),
                     r.objective(), r.testAccuracy(), r.exactObjective(), r.exactTestAccuracy(), r.seconds(), r.status()));
         }
         Files.createDirectories(file.getParent());
         Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
-    }
-
-    private static String f(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    private static String pct(double v) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 }

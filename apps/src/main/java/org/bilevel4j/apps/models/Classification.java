@@ -38,6 +38,10 @@ public final class Classification {
     public static Tensor oneHot(Backend backend, int[] labels, int classes) {
         double[] v = new double[labels.length * classes];
         for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("labels[" + i + "]: expected a class in [0, " + classes + "), got "
+                        + labels[i]);
+            }
             v[i * classes + labels[i]] = 1;
         }
         return backend.fromArray(v, Shape.of(labels.length, classes));
@@ -55,9 +59,13 @@ public final class Classification {
     /**
      * @param logits [n, c]
      * @param labels n class indices
-     * @return the fraction of rows whose largest logit is the label's
+     * @return the fraction of rows whose largest logit is the label's; NaN if a logit is not finite (a diverged
+     *         model has no accuracy)
      */
     public static double accuracy(Tensor logits, int[] labels) {
+        if (!logits.isFinite()) {
+            return Double.NaN;
+        }
         int c = logits.dim(1);
         double[] z = logits.toDoubleArray();
         int correct = 0;

@@ -12,12 +12,8 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** PNG line plots of run curves (XChart, rendered headless). */
+/** PNG line plots of run curves (XChart, rendered off screen; the tool runs with {@code java.awt.headless}). */
 public final class Plots {
-    static {
-        System.setProperty("java.awt.headless", "true");
-    }
-
     private Plots() {
     }
 

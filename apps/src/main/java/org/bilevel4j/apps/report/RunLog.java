@@ -40,16 +40,19 @@ public final class RunLog implements IterationListener, Closeable {
      */
     public RunLog(Path dir, Map<String, Function<OuterIteration, Double>> metrics) {
         this.metrics = new LinkedHashMap<>(metrics);
+        BufferedWriter c = null;
         try {
             Files.createDirectories(dir);
-            csv = Files.newBufferedWriter(dir.resolve("iterations.csv"), StandardCharsets.UTF_8);
-            jsonl = Files.newBufferedWriter(dir.resolve("iterations.jsonl"), StandardCharsets.UTF_8);
+            c = Files.newBufferedWriter(dir.resolve("iterations.csv"), StandardCharsets.UTF_8);
             List<String> header = new ArrayList<>(COLUMNS);
             header.addAll(this.metrics.keySet());
-            csv.write(String.join(",", header));
-            csv.newLine();
-            csv.flush();
+            c.write(String.join(",", header));
+            c.newLine();
+            c.flush();
+            jsonl = Files.newBufferedWriter(dir.resolve("iterations.jsonl"), StandardCharsets.UTF_8);
+            csv = c;
         } catch (IOException e) {
+            closeQuietly(c, e);
             throw new UncheckedIOException("cannot write the run log in " + dir + ": " + e.getMessage(), e);
         }
     }
@@ -129,11 +132,30 @@ public final class RunLog implements IterationListener, Closeable {
 
     @Override
     public void close() {
-        try {
-            csv.close();
-            jsonl.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        IOException failure = null;
+        for (BufferedWriter w : new BufferedWriter[] {csv, jsonl}) {
+            try {
+                w.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw new UncheckedIOException("cannot close the run log: " + failure.getMessage(), failure);
+        }
+    }
+
+    private static void closeQuietly(BufferedWriter w, IOException cause) {
+        if (w != null) {
+            try {
+                w.close();
+            } catch (IOException e) {
+                cause.addSuppressed(e);
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package org.bilevel4j.apps.report;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** A plain-text table for the end of a run: left-aligned first column, right-aligned others. */
 public final class SummaryTable {
@@ -56,5 +57,15 @@ public final class SummaryTable {
             sb.append(i == 0 ? "" : "  ").append(i == 0 ? c + pad : pad + c);
         }
         out.println(sb.toString().stripTrailing());
+    }
+
+    /** @param v a value @return it with 4 decimals, e.g. {@code 0.4069} */
+    public static String decimal(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    /** @param fraction a fraction @return it as a percentage with one decimal, e.g. {@code 84.9%} */
+    public static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
     }
 }

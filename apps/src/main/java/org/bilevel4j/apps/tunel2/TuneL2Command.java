@@ -1,5 +1,8 @@
 package org.bilevel4j.apps.tunel2;
 
+import static org.bilevel4j.apps.report.SummaryTable.decimal;
+import static org.bilevel4j.apps.report.SummaryTable.percent;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -12,14 +15,15 @@ import org.bilevel4j.algorithms.inner.InnerRun;
 import org.bilevel4j.algorithms.inner.PicardIteration;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.apps.cli.ExperimentFailure;
 import org.bilevel4j.apps.cli.ExperimentOptions;
 import org.bilevel4j.apps.cli.ExperimentRunner;
+import org.bilevel4j.apps.cli.FashionMnistOption;
 import org.bilevel4j.apps.data.FashionMnist;
 import org.bilevel4j.apps.data.LabelledData;
 import org.bilevel4j.apps.data.LibsvmReader;
 import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.models.Classification.Batch;
-import org.bilevel4j.apps.report.ProgressBar;
 import org.bilevel4j.apps.report.SummaryTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +36,7 @@ import picocli.CommandLine.Spec;
  * Learns one L2 penalty per feature of a multinomial logistic regression by hypergradient descent on the
  * validation loss ({@link L2TuningProblem}). The default command of the tool.
  */
-@Command(name = "tune-l2", mixinStandardHelpOptions = true,
+@Command(name = "tune-l2", mixinStandardHelpOptions = true, defaultValueProvider = TuneL2Command.Defaults.class,
         description = "Learn per-feature L2 penalties exp(lambda_j) of multinomial logistic regression by hypergradient "
                 + "descent on the validation loss. Data: synthetic (default, generated in process), a LIBSVM file, or "
                 + "Fashion-MNIST.")
@@ -47,22 +51,32 @@ public final class TuneL2Command implements Callable<Integer> {
             description = "synthetic, fashion-mnist or libsvm (default: ${DEFAULT-VALUE})")
     String data;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Fashion-MNIST directory (default: "
-            + "/usr/share/datasets/fashion-mnist)")
-    Path dataDir;
+    @Mixin
+    FashionMnistOption fashionMnist;
 
     @Option(names = "--libsvm-file", paramLabel = "FILE", description = "LIBSVM file, split into training, validation "
             + "and test thirds (with --data libsvm)")
     Path libsvmFile;
 
     @Option(names = "--train-size", defaultValue = "1000", paramLabel = "N",
-            description = "training samples (default: ${DEFAULT-VALUE}); validation and test use the same size")
+            description = "training samples (default: ${DEFAULT-VALUE}); synthetic data: validation and test use the "
+                    + "same size; Fashion-MNIST: as many validation images, and the 10,000 test images; LIBSVM: "
+                    + "ignored (the file is split in thirds)")
     int trainSize;
+
+
+    /** {@code tune-l2}'s defaults: AID-CG with t = 50, k = 10, warm starts, 200 Adam steps of 0.05. */
+    public static final class Defaults extends ExperimentOptions.Defaults {
+        /** The defaults. */
+        public Defaults() {
+            super("aid-cg", 50, 10, 200, "adam", 0.05, true, "runs/tune-l2");
+        }
+    }
 
     @Override
     public Integer call() throws IOException {
-        options.defaults(new ExperimentOptions.Defaults("aid-cg", 50, 10, 200, "adam", 0.05, true, "runs/tune-l2"));
         options.validate(spec);
+        ExperimentOptions.atLeast(spec, "--train-size", trainSize, 10);
         PrintWriter out = spec.commandLine().getOut();
         Backend backend = options.backend();
         LabelledData[] sets = load();
@@ -80,16 +94,15 @@ public final class TuneL2Command implements Callable<Integer> {
         Tensor lambda0 = backend.zeros(problem.outerShape());
         Tensor w0 = solveInner(problem, lambda0, problem.initialInner(lambda0));
         Path dir = options.out();
-        ExperimentRunner runner = new ExperimentRunner(out, dir, !options.quiet() && ProgressBar.interactive())
-                .metric("train_loss", it -> L2TuningProblem.loss(it.estimate().inner(), train));
+        ExperimentRunner runner = options.runner(out, dir).metric("train_loss", it -> L2TuningProblem.loss(it.estimate().inner(), train));
         ExperimentRunner.Outcome o = runner.run(problem, estimator, options.optimizer(), options.outerSteps(), lambda0);
         Tensor lambda = o.result().outer();
         Tensor w = solveInner(problem, lambda, o.result().lastEstimate().inner());
 
-        new SummaryTable("", "start (lambda = 0)", "end").row("validation loss", f(L2TuningProblem.loss(w0, validation)),
-                f(L2TuningProblem.loss(w, validation)))
-                .row("test accuracy", pct(L2TuningProblem.accuracy(w0, test)), pct(L2TuningProblem.accuracy(w, test)))
-                .row("training accuracy", pct(L2TuningProblem.accuracy(w0, train)), pct(L2TuningProblem.accuracy(w,
+        new SummaryTable("", "start (lambda = 0)", "end").row("validation loss", decimal(L2TuningProblem.loss(w0, validation)),
+                decimal(L2TuningProblem.loss(w, validation)))
+                .row("test accuracy", percent(L2TuningProblem.accuracy(w0, test)), percent(L2TuningProblem.accuracy(w, test)))
+                .row("training accuracy", percent(L2TuningProblem.accuracy(w0, train)), percent(L2TuningProblem.accuracy(w,
                         train)))
                 .row("penalty exp(lambda) min / max", "1 / 1", String.format(Locale.ROOT, "%.3g / %.3g",
                         lambda.exp().min().item(), lambda.exp().max().item()))
@@ -99,7 +112,10 @@ public final class TuneL2Command implements Callable<Integer> {
                 o.result().totalCounts(), dir.toAbsolutePath());
         Files.writeString(dir.resolve("lambda.csv"), csv(lambda));
         out.flush();
-        return o.result().status().isFailure() ? 1 : 0;
+        if (o.result().status().isFailure()) {
+            throw new ExperimentFailure("the run ended with " + o.result().status() + ": " + o.result().message());
+        }
+        return 0;
     }
 
     /** w(&lambda;) to a tight tolerance (for reporting, not for the hypergradient). */
@@ -115,7 +131,7 @@ public final class TuneL2Command implements Callable<Integer> {
                 SyntheticClassification.generate(trainSize, 50, 8, 4, options.seed(), options.seed() + 2),
                 SyntheticClassification.generate(trainSize, 50, 8, 4, options.seed(), options.seed() + 3)};
             case "fashion-mnist" -> {
-                Path d = dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR;
+                Path d = fashionMnist.dir();
                 LabelledData all = FashionMnist.train(d).shuffled(options.seed());
                 LabelledData.Split s = all.split(trainSize);
                 yield new LabelledData[] {withBias(s.first()), withBias(s.second().subset(0, trainSize)),
@@ -154,13 +170,5 @@ public final class TuneL2Command implements Callable<Integer> {
             sb.append(j).append(',').append(String.format(Locale.ROOT, "%.8g,%.8g", l[j], Math.exp(l[j]))).append('\n');
         }
         return sb.toString();
-    }
-
-    private static String f(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    private static String pct(double v) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 }

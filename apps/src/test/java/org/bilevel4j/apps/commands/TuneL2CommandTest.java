@@ -56,6 +56,31 @@ class TuneL2CommandTest {
     }
 
     @Test
+    void helpShowsTheCommandsDefaultsAndAnUnknownBackendIsABadArgument(@TempDir Path dir) {
+        CommandRun help = CommandRun.of("tune-l2", "--help");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.out().contains("(default: aid-cg)") && help.out().contains("inner iterations t (default: 50)")
+                && help.out().contains("(default: runs/tune-l2)"), help.out());
+        CommandRun learnData = CommandRun.of("learn-data", "--help");
+        assertTrue(learnData.out().contains("outer step size (default: 3.0E-7)"), learnData.out());
+        CommandRun backend = CommandRun.of("tune-l2", "--backend", "cuda-magic", "--out", dir.toString());
+        assertEquals(2, backend.exitCode(), backend.err());
+        assertTrue(backend.err().contains("--backend: expected one of [") && backend.err().contains("ejml"),
+                backend.err());
+    }
+
+    @Test
+    void aRunThatBlowsUpExitsWithOneAndSaysWhyOnOneLine(@TempDir Path dir) {
+        // a huge step drives exp(lambda) to 0 or infinity: the penalty's curvature bound is rejected
+        CommandRun r = CommandRun.of("tune-l2", "--outer-optimizer", "gd", "--lr", "1e9", "-s", "20", "--quiet",
+                "--out", dir.toString());
+        assertEquals(1, r.exitCode(), r.out() + r.err());
+        String line = r.err().strip();
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.startsWith("bilevel4j: ") && line.contains("expected"), line);
+    }
+
+    @Test
     void aMalformedDataFileFailsWithOneLineNamingFileAndLine(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("broken.svm");
         Files.writeString(file, "1 1:0.5 2:1.0\n-1 1:0.25 2:x\n");

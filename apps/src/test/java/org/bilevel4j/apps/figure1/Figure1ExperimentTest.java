@@ -29,6 +29,9 @@ class Figure1ExperimentTest {
                 1, 2);
         Path dir = Files.createDirectories(Path.of("target", "figure1-test"));
         Figure1Command.write(dir.resolve("figure1-LR.csv"), points);
+        List<String> csv = Files.readAllLines(dir.resolve("figure1-LR.csv"));
+        assertEquals(points.size() + 1, csv.size(), "header + one line per (method, t)");
+        assertTrue(csv.get(1).startsWith("LR,") && csv.get(1).split(",").length == 8, csv.get(1));
         for (int t : grid) {
             double itd = mean(points, "ITD", t);
             double fp = mean(points, "FP k=t", t);
