@@ -3,6 +3,7 @@ package org.bilevel4j.api.backend;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -132,22 +133,25 @@ public final class Backends {
             throw new BackendUnavailableException("backend '" + name + "' requested by " + source + " is unavailable: "
                     + d.status().availability().reason() + "; available: " + availableNames() + unavailableSuffix(name));
         }
+        boolean[] first = {false};
         Object result = created.computeIfAbsent(name, n -> {
             try {
-                Backend b = Backend.of(n, d.status().capabilities(), d.provider().create());
-                LOG.log(Level.INFO, "bilevel4j backend ''{0}'' selected by {1}; capabilities {2}", n, source,
-                        b.capabilities());
-                return b;
+                first[0] = true;
+                return Backend.of(n, d.status().capabilities(), d.provider().create());
             } catch (RuntimeException | LinkageError e) {
                 return e; // natives that failed to load once fail again less clearly: remember the first error
             }
         });
         if (result instanceof Backend b) {
+            // the first selection of a backend is worth an INFO line; later ones (every Backends.get()) are DEBUG
+            LOG.log(first[0] ? Level.INFO : Level.DEBUG, "bilevel4j backend ''{0}'' selected by {1}; capabilities {2}",
+                    name, source, b.capabilities());
             return b;
         }
         Throwable e = (Throwable) result;
+        List<String> others = availableNames().stream().filter(n -> !n.equals(name)).toList();
         throw new BackendUnavailableException("backend '" + name + "' requested by " + source
-                + " failed to initialise: " + e + "; available: " + availableNames(), e);
+                + " failed to initialise: " + e + "; available: " + others + unavailableSuffix(name), e);
     }
 
     private List<String> availableNames() {
@@ -166,9 +170,26 @@ public final class Backends {
                 .collect(Collectors.joining(", "));
     }
 
+    /** Broken service entries tolerated before discovery stops (guards against an iterator that keeps failing). */
+    private static final int MAX_BROKEN_ENTRIES = 100;
+
     private static List<Discovered> discover() {
         List<Discovered> found = new ArrayList<>();
-        for (ServiceLoader.Provider<BackendProvider> p : ServiceLoader.load(BackendProvider.class).stream().toList()) {
+        Iterator<ServiceLoader.Provider<BackendProvider>> entries =
+                ServiceLoader.load(BackendProvider.class).stream().iterator();
+        for (int broken = 0; broken < MAX_BROKEN_ENTRIES; ) {
+            ServiceLoader.Provider<BackendProvider> p;
+            try {
+                if (!entries.hasNext()) {
+                    break;
+                }
+                p = entries.next();
+            } catch (ServiceConfigurationError e) {
+                // a stale or incompatible META-INF/services entry: skip it, keep the others
+                broken++;
+                LOG.log(Level.WARNING, "skipping broken backend provider entry: " + e);
+                continue;
+            }
             String className = p.type().getName();
             try {
                 BackendProvider provider = p.get();

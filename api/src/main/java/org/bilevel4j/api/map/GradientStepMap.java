@@ -79,7 +79,8 @@ public final class GradientStepMap implements FixedPointOperator {
 
     @Override
     public Tensor apply(Tensor inner, Tensor outer) {
-        return inner.sub(objective.gradient(inner, outer).inner().mul(step(outer)));
+        // only the gradient in w: the partial in lambda of a full gradient() would be computed and thrown away
+        return inner.sub(objective.innerGradientMap().apply(inner, outer).mul(step(outer)));
     }
 
     @Override

@@ -282,8 +282,11 @@ public final class Tensor {
         return affine(value, 0.0);
     }
 
-    /** @param value a non-zero scalar @return {@code this / value} */
+    /** @param value a finite non-zero scalar @return {@code this / value} */
     public Tensor div(double value) {
+        if (value == 0 || !Double.isFinite(value)) {
+            throw new NonFiniteValueException("div: value: expected a finite non-zero scalar, got " + value);
+        }
         return affine(1.0 / value, 0.0);
     }
 
@@ -298,6 +301,10 @@ public final class Tensor {
      * @return {@code scale * this + shift} in one kernel
      */
     public Tensor affine(double scale, double shift) {
+        if (!Double.isFinite(scale) || !Double.isFinite(shift)) {
+            throw new NonFiniteValueException("affine: expected a finite scale and shift, got scale " + scale
+                    + " and shift " + shift);
+        }
         return Recorder.apply(new Elementwise.Affine(scale, shift), this);
     }
 
@@ -306,6 +313,9 @@ public final class Tensor {
      * @return {@code this^exponent}, element-wise
      */
     public Tensor pow(double exponent) {
+        if (!Double.isFinite(exponent)) {
+            throw new NonFiniteValueException("pow: exponent: expected a finite value, got " + exponent);
+        }
         return Recorder.apply(new Elementwise.Pow(exponent), this);
     }
 

@@ -1,6 +1,7 @@
 package org.bilevel4j.backend.djl;
 
 import ai.djl.Device;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Memory: every result is owned by one base {@link NDManager}; intermediate arrays inside a kernel are closed
  * before it returns, and a result's native memory is freed by a {@link Cleaner} once its storage is unreachable.
  * Since the garbage collector does not see native memory, the kernels count live bytes (data plus an estimated
- * 1 KiB of headers per array) and call {@link System#gc()} (at most every 100 ms) when they exceed
+ * 1 KiB of headers per array) and call {@link System#gc()} (at most every 100 ms, backing off to 10 s while the
+ * live arrays stay above the threshold) when they exceed
  * {@code bilevel4j.djl.gcThresholdBytes} (default 256 MiB; 0 disables it), which keeps native memory bounded
  * over long runs of small operations as well as large ones.
  *
@@ -49,6 +51,10 @@ final class DjlKernels implements Kernels {
     private static final long OVERHEAD_BYTES = 1024;
     private final long gcThreshold = Long.getLong("bilevel4j.djl.gcThresholdBytes", 256L << 20);
     private volatile long lastCollection;
+    /** Minimum time between forced collections: doubles while live memory stays above the threshold. */
+    private volatile long collectionInterval = MIN_COLLECTION_INTERVAL;
+    private static final long MIN_COLLECTION_INTERVAL = 100_000_000L;
+    private static final long MAX_COLLECTION_INTERVAL = 10_000_000_000L;
 
     DjlKernels(boolean gpu) {
         Device device = gpu ? Device.gpu() : Device.cpu();
@@ -97,10 +103,14 @@ final class DjlKernels implements Kernels {
         CLEANER.register(s, new Release(array, bytes, LIVE_ARRAYS, LIVE_BYTES));
         if (gcThreshold > 0 && live > gcThreshold) {
             long now = System.nanoTime();
-            if (now - lastCollection > 100_000_000L) {
+            if (now - lastCollection > collectionInterval) {
+                // if the data really live exceed the threshold, collecting cannot help: back off instead of thrashing
+                collectionInterval = Math.min(2 * collectionInterval, MAX_COLLECTION_INTERVAL);
                 lastCollection = now;
                 System.gc();
             }
+        } else if (collectionInterval != MIN_COLLECTION_INTERVAL) {
+            collectionInterval = MIN_COLLECTION_INTERVAL;
         }
         return s;
     }
@@ -200,11 +210,16 @@ final class DjlKernels implements Kernels {
     public double get(Storage a, int index) {
         NDArray x = of(a);
         if (a.shape().rank() == 0) {
-            return x.getDataType() == DataType.FLOAT64 ? x.getDouble() : x.getFloat();
+            return first(x);
         }
-        try (NDArray flat = x.flatten()) {
-            return x.getDataType() == DataType.FLOAT64 ? flat.getDouble(index) : flat.getFloat(index);
+        // NDArray.getDouble(index) creates an array it never closes: take the element and close it here
+        try (NDArray flat = x.flatten(); NDArray element = flat.get(index)) {
+            return first(element);
         }
+    }
+
+    private static double first(NDArray x) {
+        return x.getDataType() == DataType.FLOAT64 ? x.toDoubleArray()[0] : x.toFloatArray()[0];
     }
 
     @Override
@@ -239,10 +254,14 @@ final class DjlKernels implements Kernels {
         return own(y, a.shape(), a.dtype());
     }
 
-    /** log(1 + x) with Kahan's correction: log(u) - ((u - 1) - x)/u, u = 1 + x. */
+    /**
+     * log(1 + x) with Kahan's correction: log(u) - ((u - 1) - x)/u, u = 1 + x; the correction is dropped where it
+     * is 0/0 or &infin; - &infin; (x = -1 and x = &infin;), so that log1p(-1) = -&infin; and log1p(&infin;) = &infin;.
+     */
     private static NDArray log1p(NDArray x) {
         try (NDArray u = x.add(1); NDArray lu = u.log(); NDArray um1 = u.sub(1); NDArray err = um1.sub(x);
-                NDArray corr = err.div(u)) {
+                NDArray raw = err.div(u); NDArray undefined = raw.isNaN(); NDArray zero = raw.zerosLike();
+                NDArray corr = NDArrays.where(undefined, zero, raw)) {
             return lu.sub(corr);
         }
     }
@@ -350,7 +369,14 @@ final class DjlKernels implements Kernels {
     public Storage solve(Storage a, Storage b) {
         NDArray rhs = of(b);
         int n = a.shape().dim(0);
-        try (NDArray inv = of(a).inverse()) {
+        NDArray inverse;
+        try {
+            inverse = of(a).inverse();
+        } catch (EngineException e) {
+            // torch refuses a singular matrix; the Kernels contract is a result with non-finite entries
+            return own(then(rhs.onesLike(), ones -> ones.mul(Double.NaN)), b.shape(), b.dtype());
+        }
+        try (NDArray inv = inverse) {
             if (b.shape().rank() == 1) {
                 try (NDArray column = rhs.reshape(n, 1)) {
                     return own(then(inv.matMul(column), t -> t.reshape(n)), b.shape(), b.dtype());

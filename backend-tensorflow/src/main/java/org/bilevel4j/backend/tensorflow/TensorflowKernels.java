@@ -46,7 +46,8 @@ import org.tensorflow.types.family.TNumber;
  * {@code ResourceCleanupStrategy} any more; JavaCPP's deallocator thread frees every unreachable handle). Since the
  * garbage collector does not see native memory, the kernels count the bytes of live storages (released by a
  * {@link Cleaner}) plus the bytes of intermediate results created since the last collection, and call
- * {@link System#gc()} (at most every 100 ms) when the sum exceeds {@code bilevel4j.tensorflow.gcThresholdBytes}
+ * {@link System#gc()} (at most every 100 ms, backing off to 10 s while the live storages alone stay above it) when
+ * the sum exceeds {@code bilevel4j.tensorflow.gcThresholdBytes}
  * (default 512 MiB). Unless the user set it, the constructor sets JavaCPP's
  * {@code org.bytedeco.javacpp.maxPhysicalBytes} to 0 before JavaCPP loads: JavaCPP would otherwise read the resident
  * set size on every native allocation (a measurable part of the per-operation cost) and throw
@@ -87,6 +88,9 @@ final class TensorflowKernels implements Kernels {
     private final AtomicLong collections = new AtomicLong();
     private final long gcThreshold = Long.getLong("bilevel4j.tensorflow.gcThresholdBytes", 512L << 20);
     private volatile long lastCollection;
+    /** Minimum time between forced collections: doubles while live memory stays above the threshold. */
+    private volatile long collectionInterval = GC_INTERVAL_NANOS;
+    private static final long MAX_COLLECTION_INTERVAL = 10_000_000_000L;
 
     /**
      * Opens the eager session (loads the natives on first use).
@@ -175,12 +179,16 @@ final class TensorflowKernels implements Kernels {
         long garbage = scratch > 0 ? scratchBytes.addAndGet(scratch) : scratchBytes.get();
         if (live + garbage > gcThreshold) {
             long now = System.nanoTime();
-            if (now - lastCollection > GC_INTERVAL_NANOS) {
+            if (now - lastCollection > collectionInterval) {
+                // if the data really live exceed the threshold, collecting cannot help: back off instead of thrashing
+                collectionInterval = Math.min(2 * collectionInterval, MAX_COLLECTION_INTERVAL);
                 lastCollection = now;
                 scratchBytes.set(0);
                 collections.incrementAndGet();
                 System.gc();
             }
+        } else if (collectionInterval != GC_INTERVAL_NANOS) {
+            collectionInterval = GC_INTERVAL_NANOS;
         }
         return s;
     }
