@@ -96,6 +96,12 @@ final class DjlKernels implements Kernels {
     }
 
     private DjlStorage own(NDArray array, Shape shape, DType dtype) {
+        if (array.getDataType() != type(dtype)) {
+            // PyTorch's type promotion would otherwise carry a silently widened (or narrowed) array onwards
+            array.close();
+            throw new IllegalStateException("DJL kernel result: expected element type " + type(dtype) + ", got "
+                    + array.getDataType());
+        }
         DjlStorage s = new DjlStorage(array, shape, dtype);
         long bytes = (long) shape.size() * dtype.bytes() + OVERHEAD_BYTES;
         LIVE_ARRAYS.incrementAndGet();
@@ -306,13 +312,23 @@ final class DjlKernels implements Kernels {
     @Override
     public Storage affine(Storage a, double scale, double shift) {
         NDArray x = of(a);
-        NDArray y = scale == 1 ? x.add(shift) : shift == 0 ? x.mul(scale) : then(x.mul(scale), t -> t.add(shift));
+        Number m = number(scale, a.dtype());
+        Number c = number(shift, a.dtype());
+        NDArray y = scale == 1 ? x.add(c) : shift == 0 ? x.mul(m) : then(x.mul(m), t -> t.add(c));
         return own(y, a.shape(), a.dtype());
     }
 
     @Override
     public Storage pow(Storage a, double exponent) {
-        return own(of(a).pow(exponent), a.shape(), a.dtype());
+        return own(of(a).pow(number(exponent, a.dtype())), a.shape(), a.dtype());
+    }
+
+    /**
+     * A Java scalar in the element type of the array it meets: DJL makes a float64 0-d array of a {@code Double},
+     * and PyTorch promotes a 0-d float32 array combined with it to float64.
+     */
+    private static Number number(double value, DType dtype) {
+        return dtype == DType.FLOAT64 ? (Number) value : (Number) (float) value;
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.bilevel4j.algorithms.aid.AidEstimator;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
+import org.bilevel4j.api.autodiff.Autodiff;
 import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.error.BackendMismatchException;
 import org.bilevel4j.api.error.DTypeMismatchException;
@@ -91,6 +92,11 @@ abstract class BackendConformanceContract {
         p.add(new Program("full/zeros/ones/identity", in -> in.backend.full(Shape.of(2, 2), in.dtype, 0.1)
                 .add(in.backend.zeros(Shape.of(2, 2), in.dtype)).add(in.backend.ones(Shape.of(2, 2)).to(in.dtype))
                 .add(in.backend.identity(2, in.dtype))));
+        p.add(new Program("affine/pow of a rank-0 tensor", in -> {
+            Tensor s = in.normal(4).sum();
+            return Tensor.concat(0, s.mul(0.3).add(0.7).reshape(1), s.mul(-2.5).reshape(1), s.add(0.1).reshape(1),
+                    s.square().pow(1.5).reshape(1), s.div(3).reshape(1));
+        }));
         p.add(new Program("scalar and item", in -> in.backend.scalar(in.normal(3).sum().item(), in.dtype)));
         p.add(new Program("get", in -> {
             Tensor m = in.normal(3, 4);
@@ -233,6 +239,11 @@ abstract class BackendConformanceContract {
         // result's scale (cancellation); float32 sums round at the scale of their terms, so its floor is the scale
         double floor = program.elementwise() ? 0 : dtype == DType.FLOAT64 ? 1e-3 * scale : scale;
         for (int i = 0; i < e.length; i++) {
+            int at = i;
+            // a float32 result must be float32 storage: a kernel that widens to float64 shows values no float has
+            assertTrue(dtype == DType.FLOAT64 || Double.isNaN(a[i]) || (double) (float) a[i] == a[i],
+                    () -> program.name() + " [float32] element " + at + " = " + a[at] + " is not a float32 value ("
+                            + resolved.name() + " computed in float64)");
             double diff = Math.abs(a[i] - e[i]);
             boolean same = e[i] == a[i] || diff <= tolerance * Math.max(Math.abs(e[i]), floor);
             int index = i;
@@ -253,6 +264,36 @@ abstract class BackendConformanceContract {
                 / expected.hypergradient().normValue();
         assertTrue(error <= 1e-10, () -> "AID-CG on " + resolved.name() + " vs ejml: relative difference " + error);
         assertEquals(expected.counts(), actual.counts());
+    }
+
+    @Test
+    void float32GradientAndHessianVectorProductOfALogisticLossStayInFloat32AndAgreeWithTheReference() {
+        // reverse over reverse through matmul, softplus, mean and dot: every backward kernel must keep float32
+        SplittableRandom rng = new SplittableRandom(9);
+        Tensor x = REFERENCE.randomNormal(Shape.of(40, 6), DType.FLOAT32, rng);
+        Tensor minusY = REFERENCE.randomUniform(Shape.of(40), DType.FLOAT32, -1, 1, rng).sign().neg();
+        Tensor w = REFERENCE.randomNormal(Shape.of(6), DType.FLOAT32, rng);
+        Tensor v = REFERENCE.randomNormal(Shape.of(6), DType.FLOAT32, rng);
+        Tensor xb = x.to(resolved);
+        Tensor yb = minusY.to(resolved);
+        Tensor[] expected = {Autodiff.grad(u -> loss(x, minusY, u), w), Autodiff.hvp(u -> loss(x, minusY, u), w, v)};
+        Tensor[] actual = {Autodiff.grad(u -> loss(xb, yb, u), w.to(resolved)),
+            Autodiff.hvp(u -> loss(xb, yb, u), w.to(resolved), v.to(resolved))};
+        for (int j = 0; j < 2; j++) {
+            assertEquals(DType.FLOAT32, actual[j].dtype());
+            double[] a = actual[j].toDoubleArray();
+            double[] e = expected[j].toDoubleArray();
+            for (int i = 0; i < a.length; i++) {
+                int at = i;
+                String what = j == 0 ? "gradient" : "HVP";
+                assertTrue((double) (float) a[i] == a[i], () -> what + " element " + at + " is not a float32 value");
+                assertEquals(e[i], a[i], 1e-5 * (1 + Math.abs(e[i])), () -> what + " element " + at);
+            }
+        }
+    }
+
+    private static Tensor loss(Tensor x, Tensor minusY, Tensor w) {
+        return x.matmul(w).mul(minusY).softplus().mean().add(w.dot(w).mul(0.05));
     }
 
     @Test
