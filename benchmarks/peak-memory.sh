@@ -4,17 +4,21 @@
 set -euo pipefail
 t=${1:-1000}; d=${2:-2000}; n=${3:-1000}
 jar="$(dirname "$0")/target/benchmarks.jar"
+[[ -f "$jar" ]] || { echo "no $jar: build it first (see Usage)" >&2; exit 1; }
+run() {
+  java -Xmx"$2"m -XX:+UseSerialGC -cp "$jar" org.bilevel4j.benchmarks.PeakMemory "$1" "$t" "$d" "$n" >/dev/null 2>&1
+}
 smallest() {
-  local method=$1 lo=8 hi=2048
+  local method=$1 lo=8 hi=4096
+  run "$method" "$hi" || { echo "$method fails even with -Xmx${hi}m" >&2; exit 1; }
   while (( hi - lo > 1 )); do
     local mid=$(( (lo + hi) / 2 ))
-    if java -Xmx${mid}m -XX:+UseSerialGC -cp "$jar" org.bilevel4j.benchmarks.PeakMemory "$method" "$t" "$d" "$n" \
-        >/dev/null 2>&1; then hi=$mid; else lo=$mid; fi
+    if run "$method" "$mid"; then hi=$mid; else lo=$mid; fi
   done
   echo "$hi"
 }
 echo "t=$t d=$d n=$n (smallest -Xmx in MiB that completes; SerialGC)"
-base=$(smallest aid-fp); echo "aid-fp (no trajectory)   $base"
-full=$(smallest itd);    echo "itd (full trajectory)    $full"
-ckpt=$(smallest itd-checkpoint); echo "itd-checkpoint           $ckpt"
+base=$(smallest aid-fp) || exit 1; echo "aid-fp (no trajectory)   $base"
+full=$(smallest itd) || exit 1;    echo "itd (full trajectory)    $full"
+ckpt=$(smallest itd-checkpoint) || exit 1; echo "itd-checkpoint           $ckpt"
 echo "extra over aid-fp: itd $(( full - base )) MiB, itd-checkpoint $(( ckpt - base )) MiB"

@@ -16,6 +16,7 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -24,6 +25,9 @@ import picocli.CommandLine.ParameterException;
  * them; the user's flags override them.
  */
 public final class ExperimentOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Mixin
     BackendOption backendOption;
 
@@ -155,7 +159,8 @@ public final class ExperimentOptions {
      * @return a runner that shows its progress bar on a terminal unless --quiet
      */
     public ExperimentRunner runner(PrintWriter console, Path dir) {
-        return new ExperimentRunner(console, dir, !quiet && ProgressBar.interactive());
+        return new ExperimentRunner(console, dir, !quiet && ProgressBar.interactive())
+                .commandLine(command.commandLine().getParseResult().originalArgs());
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.outer.BilevelResult;
 import org.bilevel4j.algorithms.outer.BilevelSolver;
@@ -22,7 +23,7 @@ import org.bilevel4j.apps.report.RunLog;
 
 /**
  * Runs one outer loop the way every experiment command does: progress bar on a terminal, the run log
- * ({@code iterations.csv}, {@code iterations.jsonl}), then the objective and hypergradient-norm plots.
+ * ({@code run.txt} with the settings, {@code iterations.csv}, {@code iterations.jsonl}), then the objective and hypergradient-norm plots.
  */
 public final class ExperimentRunner {
     private final PrintWriter console;
@@ -31,6 +32,7 @@ public final class ExperimentRunner {
     private final Map<String, Function<OuterIteration, Double>> metrics = new LinkedHashMap<>();
     private final List<IterationListener> extra = new ArrayList<>();
     private Projection projection = Projection.none();
+    private List<String> commandLine = List.of();
 
     /**
      * @param console      where the progress bar goes
@@ -65,6 +67,12 @@ public final class ExperimentRunner {
         return this;
     }
 
+    /** @param args the command's arguments, recorded in {@code run.txt} @return this runner */
+    public ExperimentRunner commandLine(List<String> args) {
+        this.commandLine = List.copyOf(args);
+        return this;
+    }
+
     /** A finished run with its log. */
     public record Outcome(BilevelResult result, RunLog log) {
     }
@@ -79,6 +87,13 @@ public final class ExperimentRunner {
      */
     public Outcome run(BilevelProblem problem, HypergradientEstimator estimator, OuterOptimizer optimizer, int steps,
             Tensor start) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("command", String.join(" ", Stream.concat(Stream.of("bilevel4j"), commandLine.stream()).toList()));
+        settings.put("estimator", estimator.name());
+        settings.put("outer optimizer", optimizer.name());
+        settings.put("outer steps", Integer.toString(steps));
+        settings.put("backend", start.backend().name());
+        RunLog.writeSettings(out, settings);
         ProgressBar bar = new ProgressBar(console, steps, showProgress);
         try (RunLog log = new RunLog(out, metrics)) {
             BilevelSolver.Builder b = BilevelSolver.builder(estimator, optimizer).maxIterations(steps)

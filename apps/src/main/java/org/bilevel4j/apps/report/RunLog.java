@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +55,28 @@ public final class RunLog implements IterationListener, Closeable {
         } catch (IOException e) {
             closeQuietly(c, e);
             throw new UncheckedIOException("cannot write the run log in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code run.txt}: one {@code key: value} line per setting, then the JVM and the start time, so that a run
+     * directory says how it was made.
+     *
+     * @param dir      the output directory (created if needed)
+     * @param settings the run's settings, in order
+     * @throws UncheckedIOException if the file cannot be written
+     */
+    public static void writeSettings(Path dir, Map<String, String> settings) {
+        StringBuilder sb = new StringBuilder();
+        settings.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
+        sb.append("java: ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.version")).append('\n');
+        sb.append("started: ").append(Instant.now()).append('\n');
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("run.txt"), sb.toString(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve("run.txt") + ": " + e.getMessage(), e);
         }
     }
 

@@ -30,6 +30,11 @@ class TuneL2CommandTest {
             assertTrue(bytes.length > 1000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', png);
         }
         assertEquals(51, Files.readAllLines(dir.resolve("lambda.csv")).size(), "header + 50 features");
+        List<String> settings = Files.readAllLines(dir.resolve("run.txt"));
+        assertTrue(settings.get(0).startsWith("command: bilevel4j tune-l2 -s 40 --quiet --out"),
+                settings.toString());
+        assertTrue(settings.contains("outer steps: 40") && settings.stream().anyMatch(l -> l.startsWith("backend: "))
+                && settings.stream().anyMatch(l -> l.startsWith("estimator: aid-cg")), settings.toString());
     }
 
     @Test
