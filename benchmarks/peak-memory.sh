@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Peak heap of one hypergradient: bisects the smallest -Xmx (in MiB) with which PeakMemory finishes, per method.
 # Usage: benchmarks/peak-memory.sh [t] [d] [n]   (after: mvn -q -pl benchmarks -am package -DskipTests)
+# Keep n small: with n x d data arrays of the trajectory's size, the smallest heap is set by whether two such arrays
+# fit in SerialGC's old generation at once, not by the trajectory (n = 1000, d = 2000 showed ITD needing 2 MiB more).
 set -euo pipefail
-t=${1:-1000}; d=${2:-2000}; n=${3:-1000}
+t=${1:-1000}; d=${2:-2000}; n=${3:-100}
 jar="$(dirname "$0")/target/benchmarks.jar"
 [[ -f "$jar" ]] || { echo "no $jar: build it first (see Usage)" >&2; exit 1; }
 run() {
