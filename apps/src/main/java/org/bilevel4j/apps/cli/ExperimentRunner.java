@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.outer.BilevelResult;
 import org.bilevel4j.algorithms.outer.BilevelSolver;
@@ -23,7 +22,8 @@ import org.bilevel4j.apps.report.RunLog;
 
 /**
  * Runs one outer loop the way every experiment command does: progress bar on a terminal, the run log
- * ({@code run.txt} with the settings, {@code iterations.csv}, {@code iterations.jsonl}), then the objective and hypergradient-norm plots.
+ * ({@code run.txt} with the settings, {@code iterations.csv}, {@code iterations.jsonl}), then the objective and
+ * hypergradient-norm plots.
  */
 public final class ExperimentRunner {
     private final PrintWriter console;
@@ -88,7 +88,7 @@ public final class ExperimentRunner {
     public Outcome run(BilevelProblem problem, HypergradientEstimator estimator, OuterOptimizer optimizer, int steps,
             Tensor start) {
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("command", String.join(" ", Stream.concat(Stream.of("bilevel4j"), commandLine.stream()).toList()));
+        settings.put("command", ("bilevel4j " + String.join(" ", commandLine)).strip());
         settings.put("estimator", estimator.name());
         settings.put("outer optimizer", optimizer.name());
         settings.put("outer steps", Integer.toString(steps));
