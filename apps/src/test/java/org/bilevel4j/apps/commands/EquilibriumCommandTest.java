@@ -27,9 +27,10 @@ class EquilibriumCommandTest {
         assertEquals(6, lines.length, r.out());
         for (String line : lines) {
             String[] cells = line.trim().split("\\s+");
-            double normA = Double.parseDouble(cells[5]);
+            double normA = Double.parseDouble(cells[6]);
             if (cells[1].equals("yes")) {
-                assertTrue(normA <= 0.99 + 1e-6 && cells[8].equals("yes"), "projected run: " + line);
+                assertTrue(normA <= 0.99 + 1e-6 && cells[9].equals("yes"), "projected run: " + line);
+                assertTrue(Double.parseDouble(cells[4]) <= 0.5 * Double.parseDouble(cells[2]), "blew up: " + line);
             } else {
                 assertTrue(normA > 1, "without projection |A| should leave the unit ball: " + line);
             }
