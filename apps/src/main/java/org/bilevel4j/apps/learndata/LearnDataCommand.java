@@ -66,6 +66,14 @@ public final class LearnDataCommand implements Callable<Integer> {
             double exactTestAccuracy, double seconds, Status status) {
     }
 
+    /** One row of Table 1: the method and its t and k. */
+    private record Config(String method, int t, int k) {
+    }
+
+    /** The Fashion-MNIST rows of seed 004's Table 1: ITD, FP and CG with k = t for t = 5, 10, then k = 5 at t = 10. */
+    private static final List<Config> TABLE1 = List.of(new Config("itd", 5, 5), new Config("aid-fp", 5, 5),
+            new Config("aid-cg", 5, 5), new Config("itd", 10, 10), new Config("aid-fp", 10, 10),
+            new Config("aid-cg", 10, 10), new Config("aid-fp", 10, 5), new Config("aid-cg", 10, 5));
 
     /** {@code learn-data}'s defaults: ITD with t = 5, 4,000 gradient steps of 3e-7 (seed 004 Table 1). */
     public static final class Defaults extends ExperimentOptions.Defaults {
@@ -91,16 +99,12 @@ public final class LearnDataCommand implements Callable<Integer> {
                 reference.size(), test.size(), backend.name());
         out.flush();
         List<Row> rows = new ArrayList<>();
-        if (table1) {
-            for (int t : new int[] {5, 10}) {
-                for (String m : new String[] {"itd", "aid-fp", "aid-cg"}) {
-                    rows.add(run(problem, test, m, t, t, out));
-                }
-            }
-            rows.add(run(problem, test, "aid-fp", 10, 5, out));
-            rows.add(run(problem, test, "aid-cg", 10, 5, out));
-        } else {
-            rows.add(run(problem, test, options.method(), options.innerSteps(), options.linearSteps(), out));
+        List<Config> configs = table1 ? TABLE1
+                : List.of(new Config(options.method(), options.innerSteps(), options.linearSteps()));
+        for (Config c : configs) {
+            rows.add(run(problem, test, c.method(), c.t(), c.k(), out));
+            // rewritten after every row, so that an interrupted --table1 keeps the rows it finished
+            writeTable(options.out().resolve("table.csv"), rows);
         }
         SummaryTable table = new SummaryTable("method", "t", "k", "f_t(lambda_s)", "test acc. (w_t)", "f(lambda_s)",
                 "test acc. (w)", "seconds", "status");
@@ -110,7 +114,6 @@ public final class LearnDataCommand implements Callable<Integer> {
                     String.format(Locale.ROOT, "%.0f", r.seconds()), r.status());
         }
         table.print(out);
-        writeTable(options.out().resolve("table.csv"), rows);
         out.println("wrote " + options.out().toAbsolutePath());
         out.flush();
         List<String> failed = rows.stream().filter(r -> r.status().isFailure())

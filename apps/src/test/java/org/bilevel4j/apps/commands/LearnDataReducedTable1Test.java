@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.bilevel4j.apps.data.FashionMnist;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,5 +38,23 @@ class LearnDataReducedTable1Test {
         assertTrue(accuracy >= 0.744 && accuracy <= 0.750, "test accuracy " + accuracy + " of " + method);
         assertTrue(Files.size(dir.resolve("learned-images.png")) > 1000);
         assertEquals(101, Files.readAllLines(dir.resolve("iterations.csv")).size());
+    }
+
+    @Test
+    void table1RunsEveryRowIntoItsOwnDirectoryAndOneTable(@TempDir Path dir) throws IOException {
+        assumeTrue(FashionMnist.isAvailable(FashionMnist.DEFAULT_DIR),
+                "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)");
+        CommandRun r = CommandRun.of("learn-data", "--table1", "--backend", "ejml", "-s", "2", "--reference-size",
+                "300", "--quiet", "--out", dir.toString());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        List<String> table = Files.readAllLines(dir.resolve("table.csv"));
+        String[] expected = {"itd,5,5", "aid-fp,5,5", "aid-cg,5,5", "itd,10,10", "aid-fp,10,10", "aid-cg,10,10",
+            "aid-fp,10,5", "aid-cg,10,5"};
+        assertEquals(expected.length + 1, table.size(), table.toString());
+        for (int i = 0; i < expected.length; i++) {
+            assertTrue(table.get(i + 1).startsWith(expected[i] + ","), table.get(i + 1));
+            String label = expected[i].replaceFirst(",", "-t").replaceFirst(",", "-k");
+            assertEquals(3, Files.readAllLines(dir.resolve(label).resolve("iterations.csv")).size(), label);
+        }
     }
 }
