@@ -27,8 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The native libraries called directly, without bilevel4j: a 512&times;512 product on DJL/PyTorch and on eager
  * TensorFlow, the references for the overhead of the bilevel4j layer in {@link BackendKernelBenchmark#matmul512()}.
- * Each library has its own state, so that a fork loads only the library it measures (with both loaded, PyTorch's and
- * TensorFlow's thread pools compete for the cores).
+ * Each library has its own state, so that a fork loads only the library it measures.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -65,7 +64,7 @@ public class NativeMatmulBenchmark {
     /**
      * Two random N&times;N operands on eager TensorFlow. TensorFlow Java 1.x frees an eager result only once the
      * garbage collector finds it unreachable, and the collector does not see native memory: without collections
-     * the native heap grows by one 2 MB result per call and the product runs 1.5&ndash;2&times; slower. The
+     * the native heap grows by one 2 MB result per call and the product ran 1.5&ndash;2.2&times; slower. The
      * benchmark therefore collects every {@value #COLLECT_EVERY} results, as a user of TensorFlow Java must (the
      * bilevel4j backend does the same, by native bytes).
      */
