@@ -64,7 +64,7 @@ public class NativeMatmulBenchmark {
     /**
      * Two random N&times;N operands on eager TensorFlow. TensorFlow Java 1.x frees an eager result only once the
      * garbage collector finds it unreachable, and the collector does not see native memory: without collections
-     * the native heap grows by one 2 MB result per call and the product ran 1.5&ndash;2.2&times; slower. The
+     * every result (2 MB in float64) stays allocated and the product ran 1.5&ndash;2.2&times; slower. The
      * benchmark therefore collects every {@value #COLLECT_EVERY} results, as a user of TensorFlow Java must (the
      * bilevel4j backend does the same, by native bytes).
      */
