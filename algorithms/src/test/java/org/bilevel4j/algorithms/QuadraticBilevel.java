@@ -13,11 +13,11 @@ import org.bilevel4j.api.tensor.Tensor;
 /**
  * A quadratic bilevel problem with closed forms:
  * <pre>
- *   inner  g(w, &lambda;) = &frac12; w'Hw - w'(B&lambda;),  H SPD with spectrum exactly [mu, L]   =&gt;  w*(&lambda;) = H^-1 B &lambda;
- *   outer  E(w, &lambda;) = &frac12; ||w - w_target||&sup2; + &frac12; theta ||&lambda;||&sup2;
- *   hypergradient  &nabla;f(&lambda;) = theta &lambda; + B' H^-1 (w*(&lambda;) - w_target)
+ *   inner  g(w, λ) = ½ w'Hw - w'(Bλ),  H SPD with spectrum exactly [mu, L]   =&gt;  w*(λ) = H^-1 B λ
+ *   outer  E(w, λ) = ½ ||w - w_target||² + ½ theta ||λ||²
+ *   hypergradient  ∇f(λ) = theta λ + B' H^-1 (w*(λ) - w_target)
  * </pre>
- * B has known singular values, so f is strongly convex with curvature in [theta, theta + (smax(B)/mu)&sup2;].
+ * B has known singular values, so f is strongly convex with curvature in [theta, theta + (smax(B)/mu)²].
  */
 public final class QuadraticBilevel {
     public final int n;
@@ -34,7 +34,7 @@ public final class QuadraticBilevel {
 
     /**
      * @param n      inner dimension
-     * @param p      outer dimension (&le; n)
+     * @param p      outer dimension (≤ n)
      * @param mu     smallest eigenvalue of H
      * @param l      largest eigenvalue of H
      * @param theta  outer regularisation
@@ -80,29 +80,29 @@ public final class QuadraticBilevel {
         return (kappa - 1) / (kappa + 1);
     }
 
-    /** @return w*(&lambda;) = H^-1 B &lambda; */
+    /** @return w*(λ) = H^-1 B λ */
     public Tensor innerSolution(Tensor lambda) {
         return h.solve(b.matmul(lambda));
     }
 
-    /** @return &nabla;_w g(w, &lambda;) = H w - B &lambda; */
+    /** @return ∇_w g(w, λ) = H w - B λ */
     public Tensor innerGradient(Tensor w, Tensor lambda) {
         return h.matmul(w).sub(b.matmul(lambda));
     }
 
-    /** @return f(&lambda;) = E(w*(&lambda;), &lambda;) */
+    /** @return f(λ) = E(w*(λ), λ) */
     public double outerValue(Tensor lambda) {
         Tensor d = innerSolution(lambda).sub(wTarget);
         return 0.5 * d.dotValue(d) + 0.5 * theta * lambda.dotValue(lambda);
     }
 
-    /** @return &nabla;f(&lambda;) = theta &lambda; + B' H^-1 (w*(&lambda;) - w_target) */
+    /** @return ∇f(λ) = theta λ + B' H^-1 (w*(λ) - w_target) */
     public Tensor hypergradient(Tensor lambda) {
         Tensor d = innerSolution(lambda).sub(wTarget);
         return lambda.mul(theta).add(b.matmul(h.solve(d), true, false));
     }
 
-    /** @return the minimiser of f: (C'C + theta I) &lambda; = C' w_target with C = H^-1 B */
+    /** @return the minimiser of f: (C'C + theta I) λ = C' w_target with C = H^-1 B */
     public Tensor outerMinimizer() {
         Tensor c = h.solve(b);
         Tensor normal = c.matmul(c, true, false).add(B.identity(p).mul(theta));

@@ -34,7 +34,7 @@ public final class TestMatrices {
     }
 
     /**
-     * @return an m x k matrix (k &le; m) with orthonormal columns: modified Gram&ndash;Schmidt, applied twice, on
+     * @return an m x k matrix (k ≤ m) with orthonormal columns: modified Gram–Schmidt, applied twice, on
      *         Gaussian columns
      */
     public static double[][] orthonormalColumns(int m, int k, SplittableRandom rng) {
@@ -155,7 +155,7 @@ public final class TestMatrices {
     }
 
     /**
-     * @return a symmetric indefinite n x n matrix: eigenvalues &plusmn;[1, kappa], alternating signs (about half
+     * @return a symmetric indefinite n x n matrix: eigenvalues ±[1, kappa], alternating signs (about half
      *         negative)
      */
     public static Tensor symmetricIndefinite(int n, double kappa, SplittableRandom rng) {
@@ -204,7 +204,7 @@ public final class TestMatrices {
         return matrix(a);
     }
 
-    /** @return &#8214;x - reference&#8214; / &#8214;reference&#8214; */
+    /** @return ‖x - reference‖ / ‖reference‖ */
     public static double relativeError(Tensor x, Tensor reference) {
         return x.sub(reference).normValue() / reference.normValue();
     }
@@ -216,12 +216,12 @@ public final class TestMatrices {
 
     // ---------------------------------------------------------------- operators
 
-    /** @return v &#8614; Av, declared symmetric or not, without a transpose unless symmetric */
+    /** @return v ↦ Av, declared symmetric or not, without a transpose unless symmetric */
     public static LinearOperator operator(Tensor a, boolean symmetric) {
         return LinearOperator.of(v -> a.matmul(v), symmetric);
     }
 
-    /** @return v &#8614; Av with the transpose v &#8614; A^T v */
+    /** @return v ↦ Av with the transpose v ↦ A^T v */
     public static LinearOperator withTranspose(Tensor a) {
         return LinearOperator.of(v -> a.matmul(v), v -> a.matmul(v, true, false));
     }

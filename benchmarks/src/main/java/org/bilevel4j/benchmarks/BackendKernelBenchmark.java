@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Per backend and element type: a 512&times;512 matrix product through {@link Tensor#matmul}, and the per-operation
- * overhead on 4&times;4 tensors (a chain of 100 adds and multiplies, score per operation).
+ * Per backend and element type: a 512×512 matrix product through {@link Tensor#matmul}, and the per-operation
+ * overhead on 4×4 tensors (a chain of 100 adds and multiplies, score per operation).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,7 +53,7 @@ public class BackendKernelBenchmark {
         smallFactor = be.randomNormal(Shape.of(4, 4), t, rng).mul(0.01).add(1);
     }
 
-    /** C = A B, 512&times;512. */
+    /** C = A B, 512×512. */
     @Benchmark
     public Tensor matmul512() {
         Tensor c = a.matmul(b);
@@ -61,7 +61,7 @@ public class BackendKernelBenchmark {
         return c;
     }
 
-    /** 100 element-wise operations on 4&times;4 tensors; the score is per operation. */
+    /** 100 element-wise operations on 4×4 tensors; the score is per operation. */
     @Benchmark
     @OperationsPerInvocation(100)
     public Tensor smallOps() {

@@ -62,7 +62,7 @@ public class BackendLogisticBenchmark {
         return x.matmul(weights).mul(minusY).softplus().mean().add(weights.dot(weights).mul(0.05));
     }
 
-    /** &nabla;L(w) by reverse-mode autodiff. */
+    /** ∇L(w) by reverse-mode autodiff. */
     @Benchmark
     public Tensor gradient() {
         Tensor g = Autodiff.grad(this::loss, w);
@@ -70,7 +70,7 @@ public class BackendLogisticBenchmark {
         return g;
     }
 
-    /** &nabla;&sup2;L(w) v by reverse-over-reverse autodiff. */
+    /** ∇²L(w) v by reverse-over-reverse autodiff. */
     @Benchmark
     public Tensor hessianVectorProduct() {
         Tensor h = Autodiff.hvp(this::loss, w, v);

@@ -28,9 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One hypergradient of L2-regularised logistic regression with one penalty per feature (n = 5,000 training and
  * 5,000 validation points, float64, EJML), by ITD, AID-FP and AID-CG with t = k, and one plain gradient of the inner
- * objective for the cheap-gradient ratio time(AID-CG) / ((t + 2k) &times; time(gradient)).
+ * objective for the cheap-gradient ratio time(AID-CG) / ((t + 2k) × time(gradient)).
  * <pre>
- *   g(w, &lambda;) = (1/n) &Sigma; log(1 + exp(-y&#7522; x&#7522;&middot;w)) + &frac12; &Sigma; exp(&lambda;&#11388;) w&#11388;&sup2;,   E = validation loss
+ *   g(w, λ) = (1/n) Σ log(1 + exp(-yᵢ xᵢ·w)) + ½ Σ exp(λⱼ) wⱼ²,   E = validation loss
  * </pre>
  */
 @State(Scope.Benchmark)

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * L2-regularised logistic loss L(w) = (1/n) &Sigma; log(1 + exp(-y&#7522; x&#7522;&middot;w)) + (&lambda;/2)&#8214;w&#8214;&sup2; in float64:
+ * L2-regularised logistic loss L(w) = (1/n) Σ log(1 + exp(-yᵢ xᵢ·w)) + (λ/2)‖w‖² in float64:
  * its gradient by autodiff against a hand-written closed form on EJML (the same EJML products the backend
  * uses), and its Hessian-vector product by autodiff (reverse over reverse).
  */
@@ -82,7 +82,7 @@ public class LogisticLossBenchmark {
     }
 
     /**
-     * The closed form on EJML: z = X w, s&#7522; = -y&#7522; &sigma;(-y&#7522; z&#7522;)/n, g = X&#7488;s + &lambda; w, with
+     * The closed form on EJML: z = X w, sᵢ = -yᵢ σ(-yᵢ zᵢ)/n, g = Xᵀs + λ w, with
      * EJML's single-threaded matrix-vector kernels (its threaded ones are several times slower for a vector).
      */
     @Benchmark

@@ -5,13 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.tensorflow.EagerSession;
-import org.tensorflow.Operand;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TFloat64;
-import org.tensorflow.types.family.TNumber;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
@@ -23,9 +16,16 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.tensorflow.EagerSession;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.family.TNumber;
 
 /**
- * The native libraries called directly, without bilevel4j: a 512&times;512 product on DJL/PyTorch and on eager
+ * The native libraries called directly, without bilevel4j: a 512×512 product on DJL/PyTorch and on eager
  * TensorFlow, the references for the overhead of the bilevel4j layer in {@link BackendKernelBenchmark#matmul512()}.
  * Each library has its own state, so that a fork loads only the library it measures.
  */
@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class NativeMatmulBenchmark {
     static final int N = 512;
 
-    /** Two random N&times;N operands on DJL/PyTorch. */
+    /** Two random N×N operands on DJL/PyTorch. */
     @State(Scope.Benchmark)
     public static class Djl {
         @Param({"float64", "float32"})
@@ -62,9 +62,9 @@ public class NativeMatmulBenchmark {
     }
 
     /**
-     * Two random N&times;N operands on eager TensorFlow. TensorFlow Java 1.x frees an eager result only once the
+     * Two random N×N operands on eager TensorFlow. TensorFlow Java 1.x frees an eager result only once the
      * garbage collector finds it unreachable, and the collector does not see native memory: without collections
-     * every result (2 MB in float64) stays allocated and the product ran 1.5&ndash;2.2&times; slower. The
+     * every result (2 MB in float64) stays allocated and the product ran 1.5–2.2× slower. The
      * benchmark therefore collects every {@value #COLLECT_EVERY} results, as a user of TensorFlow Java must (the
      * bilevel4j backend does the same, by native bytes).
      */

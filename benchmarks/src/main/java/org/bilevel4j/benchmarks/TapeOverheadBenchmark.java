@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Per-operation cost on 4&times;4 float64 tensors (EJML backend): a chain of {@value #OPS} element-wise operations
+ * Per-operation cost on 4×4 float64 tensors (EJML backend): a chain of {@value #OPS} element-wise operations
  * (alternating add and mul), untraced, recorded on a {@link Trace}, and recorded then differentiated. Scores are
  * per operation: the difference between the recorded and the untraced chain is the cost of the tape.
  */

@@ -35,19 +35,19 @@ import org.bilevel4j.api.tensor.Tensor;
  * Approximate implicit differentiation (AID, seed 004 Algorithm 2):
  * <ol>
  *   <li>compute w_t by t steps of an inner solver (or fewer, once its tolerance is met);</li>
- *   <li>solve the adjoint system (I - &part;&#8321;&Phi;(w_t, &lambda;)&#7488;) v = &nabla;&#8321;E(w_t, &lambda;) with k iterations of a
- *       matrix-free linear solver (optionally damped: + &rho;I);</li>
- *   <li>return &nabla;&#8322;E(w_t, &lambda;) + &part;&#8322;&Phi;(w_t, &lambda;)&#7488; v.</li>
+ *   <li>solve the adjoint system (I - ∂₁Φ(w_t, λ)ᵀ) v = ∇₁E(w_t, λ) with k iterations of a
+ *       matrix-free linear solver (optionally damped: + ρI);</li>
+ *   <li>return ∇₂E(w_t, λ) + ∂₂Φ(w_t, λ)ᵀ v.</li>
  * </ol>
- * &Phi; is linearized once at w_t, so each solver iteration costs one backward pass (one VJP; CG on the normal
+ * Φ is linearized once at w_t, so each solver iteration costs one backward pass (one VJP; CG on the normal
  * equations adds one JVP; GMRES adds one VJP per restart, MINRES one to confirm convergence, a warm start one for
- * the initial residual), and one joint VJP at the end gives &part;&#8322;&Phi;&#7488;v and the true adjoint residual together, so
- * the certification costs nothing extra. The linear solver decides the variant: AID-FP (Richardson, &omega; = 1),
+ * the initial residual), and one joint VJP at the end gives ∂₂Φᵀv and the true adjoint residual together, so
+ * the certification costs nothing extra. The linear solver decides the variant: AID-FP (Richardson, ω = 1),
  * AID-Neumann, AID-CG, AID-CG on the normal equations, AID-GD, AID-MINRES, AID-GMRES, AID-exact (dense LU), or an
- * automatic choice from the declared symmetry of &part;&#8321;&Phi;.
+ * automatic choice from the declared symmetry of ∂₁Φ.
  *
  * <p>Warm starts ("amortization", seeds 002-003): the inner solve can start from the previous estimate's w_t and
- * the linear solve from its v. Every estimate reports the inner residual &#8214;w_t - &Phi;(w_t, &lambda;)&#8214;, the adjoint
+ * the linear solve from its v. Every estimate reports the inner residual ‖w_t - Φ(w_t, λ)‖, the adjoint
  * residual, the oracle counts, a status (CONVERGED only when both solves met their tolerances) and, when q is
  * known, a-posteriori error bounds ({@link ErrorBounds#aid}). In strict mode a non-converged estimate throws.
  *
@@ -76,7 +76,7 @@ public final class AidEstimator implements HypergradientEstimator {
         return new Builder();
     }
 
-    /** @param t inner steps @param k linear iterations @return AID-FP: the fixed-point (Richardson, &omega; = 1) solver */
+    /** @param t inner steps @param k linear iterations @return AID-FP: the fixed-point (Richardson, ω = 1) solver */
     public static AidEstimator fixedPoint(int t, int k) {
         return builder().innerSteps(t).linearSolver(RichardsonSolver.fixedPoint(), k).build();
     }
@@ -86,7 +86,7 @@ public final class AidEstimator implements HypergradientEstimator {
         return builder().innerSteps(t).linearSolver(new NeumannSolver(), k).build();
     }
 
-    /** @param t inner steps @param k CG iterations @return AID-CG (needs a symmetric &part;&#8321;&Phi;) */
+    /** @param t inner steps @param k CG iterations @return AID-CG (needs a symmetric ∂₁Φ) */
     public static AidEstimator conjugateGradient(int t, int k) {
         return builder().innerSteps(t).linearSolver(new ConjugateGradientSolver(), k).build();
     }
@@ -99,7 +99,7 @@ public final class AidEstimator implements HypergradientEstimator {
     /**
      * @param t    inner steps
      * @param k    iterations
-     * @param step gradient step on the quadratic &frac12;v&#7488;Av - b&#7488;v
+     * @param step gradient step on the quadratic ½vᵀAv - bᵀv
      * @return AID-GD
      */
     public static AidEstimator gradientDescent(int t, int k, double step) {
@@ -179,7 +179,7 @@ public final class AidEstimator implements HypergradientEstimator {
                 strict);
     }
 
-    /** A = I - &part;&#8321;&Phi;&#7488; (one VJP), A&#7488; = I - &part;&#8321;&Phi; (one JVP). */
+    /** A = I - ∂₁Φᵀ (one VJP), Aᵀ = I - ∂₁Φ (one JVP). */
     static LinearOperator adjointOperator(Linearization lin, boolean symmetric) {
         if (symmetric) {
             return LinearOperator.of(v -> v.sub(lin.vjpInner(v)), true);
@@ -237,7 +237,7 @@ public final class AidEstimator implements HypergradientEstimator {
             return this;
         }
 
-        /** @param rho Tikhonov damping &rho; &ge; 0 of the adjoint system @return this builder */
+        /** @param rho Tikhonov damping ρ ≥ 0 of the adjoint system @return this builder */
         public Builder damping(double rho) {
             if (!(rho >= 0) || !Double.isFinite(rho)) {
                 throw new IllegalArgumentException("rho: expected a finite value >= 0, got " + rho);

@@ -2,17 +2,17 @@ package org.bilevel4j.algorithms.diagnostics;
 
 /**
  * When an iterative method stops: after at most {@link #maxIterations} iterations, or earlier once its residual
- * r satisfies r &le; max({@link #relativeTolerance} &middot; r&#8320;, {@link #absoluteTolerance}), where r&#8320; is the
- * reference scale of the method (&#8214;b&#8214; for a linear solve; max(&#8214;w_i&#8214;, &#8214;w_{i-1}&#8214;) for the step
- * &#8214;w_i - w_{i-1}&#8214; of a fixed-point iteration). Tolerances of zero run exactly {@code maxIterations}
+ * r satisfies r ≤ max({@link #relativeTolerance} · r₀, {@link #absoluteTolerance}), where r₀ is the
+ * reference scale of the method (‖b‖ for a linear solve; max(‖w_i‖, ‖w_{i-1}‖) for the step
+ * ‖w_i - w_{i-1}‖ of a fixed-point iteration). Tolerances of zero run exactly {@code maxIterations}
  * iterations, as the theory of seed 004 counts them, except that the Krylov solvers (CG, MINRES, GMRES, CG on the
- * normal equations) stop with CONVERGED once their residual reaches the rounding floor &epsilon;&#8214;b&#8214;, where further
+ * normal equations) stop with CONVERGED once their residual reaches the rounding floor ε‖b‖, where further
  * iterations cannot improve the iterate. With a fixed budget the status is BUDGET_EXHAUSTED, so strict mode
  * ({@code strict(true)} on the estimators) needs a budget with tolerances.
  *
- * @param maxIterations     the budget, &ge; 0 (0 returns the starting point with status BUDGET_EXHAUSTED)
- * @param relativeTolerance &ge; 0
- * @param absoluteTolerance &ge; 0
+ * @param maxIterations     the budget, ≥ 0 (0 returns the starting point with status BUDGET_EXHAUSTED)
+ * @param relativeTolerance ≥ 0
+ * @param absoluteTolerance ≥ 0
  */
 public record IterationBudget(int maxIterations, double relativeTolerance, double absoluteTolerance) {
 
@@ -50,7 +50,7 @@ public record IterationBudget(int maxIterations, double relativeTolerance, doubl
     }
 
     /**
-     * @param reference the reference scale r&#8320;
+     * @param reference the reference scale r₀
      * @return the residual level that counts as converged
      */
     public double threshold(double reference) {

@@ -3,11 +3,11 @@ package org.bilevel4j.algorithms.diagnostics;
 /**
  * How many times each oracle was called to produce a result.
  *
- * @param mapEvaluations evaluations of the inner map &Phi;(w, &lambda;) (or of an inner solver step; for the
- *                       optimization form each includes one gradient &nabla;_w g of the inner objective)
- * @param vjps           vector-Jacobian products of &Phi; (for a gradient-step map, each is one Hessian-vector
+ * @param mapEvaluations evaluations of the inner map Φ(w, λ) (or of an inner solver step; for the
+ *                       optimization form each includes one gradient ∇_w g of the inner objective)
+ * @param vjps           vector-Jacobian products of Φ (for a gradient-step map, each is one Hessian-vector
  *                       product of the inner objective)
- * @param jvps           Jacobian-vector products of &Phi;
+ * @param jvps           Jacobian-vector products of Φ
  * @param hvps           Hessian-vector products of an objective requested directly (none of the deterministic
  *                       estimators does: their second-order products are the VJPs above)
  * @param gradients      gradients of the outer objective E (inner-objective gradients are counted as map

@@ -16,12 +16,12 @@ public final class ErrorBounds {
     }
 
     /**
-     * AID: bound (13) with &mu; = 1 - q, &rho;(t)D &le; r_in/(1 - q) and &sigma;(k)&#8214;v_t&#8214; &le; r_adj/(1 - q):
-     * (&eta;&#8322; + &eta;&#8321;L_&Phi;/&mu; + &nu;&#8322;L_E/&mu; + &nu;&#8321;L_&Phi;L_E/&mu;&sup2;) &middot; r_in/&mu; + L_&Phi; r_adj/&mu;.
+     * AID: bound (13) with μ = 1 - q, ρ(t)D ≤ r_in/(1 - q) and σ(k)‖v_t‖ ≤ r_adj/(1 - q):
+     * (η₂ + η₁L_Φ/μ + ν₂L_E/μ + ν₁L_ΦL_E/μ²) · r_in/μ + L_Φ r_adj/μ.
      *
      * @param problem         the problem
-     * @param outer           &lambda;
-     * @param innerResidual   &#8214;w_t - &Phi;(w_t, &lambda;)&#8214;
+     * @param outer           λ
+     * @param innerResidual   ‖w_t - Φ(w_t, λ)‖
      * @param adjointResidual the true residual of the adjoint system at w_t
      * @return the bounds
      */
@@ -49,17 +49,17 @@ public final class ErrorBounds {
     }
 
     /**
-     * ITD with Picard steps: bound (8), (c&#8321; + c&#8322; t/q + c&#8323;) q^t, with D = &#8214;w&#8320; - w_t&#8214; + r_in/(1 - q).
-     * Seed 004 proves it for w&#8320; = 0; with a warm start w&#8320; &ne; 0 the same recursion holds with D = &#8214;w&#8320; - w(&lambda;)&#8214;
-     * provided the problem's Lipschitz constants hold on a ball around w(&lambda;) that contains the iterates, which
+     * ITD with Picard steps: bound (8), (c₁ + c₂ t/q + c₃) q^t, with D = ‖w₀ - w_t‖ + r_in/(1 - q).
+     * Seed 004 proves it for w₀ = 0; with a warm start w₀ ≠ 0 the same recursion holds with D = ‖w₀ - w(λ)‖
+     * provided the problem's Lipschitz constants hold on a ball around w(λ) that contains the iterates, which
      * the problem's {@link LipschitzConstants} are responsible for declaring.
      *
      * @param problem       the problem
-     * @param outer         &lambda;
+     * @param outer         λ
      * @param t             the number of steps differentiated through
-     * @param start         w&#8320;
+     * @param start         w₀
      * @param inner         w_t
-     * @param innerResidual &#8214;w_t - &Phi;(w_t, &lambda;)&#8214;
+     * @param innerResidual ‖w_t - Φ(w_t, λ)‖
      * @param picard        whether the inner solver was Picard iteration of the problem's map (the theorem's setting)
      * @return the bounds
      */

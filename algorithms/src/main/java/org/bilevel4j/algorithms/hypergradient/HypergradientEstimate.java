@@ -9,13 +9,13 @@ import org.bilevel4j.api.tensor.Tensor;
  * A hypergradient with everything needed to trust it (or not), and to warm-start the next one.
  *
  * @param method          the estimator, e.g. {@code "aid-cg(t=20,k=10)"}
- * @param hypergradient   the estimate of &nabla;f(&lambda;), of the shape of &lambda;
+ * @param hypergradient   the estimate of ∇f(λ), of the shape of λ
  * @param inner           w_t, the inner iterate the estimate was computed at (warm start for the next call)
- * @param adjoint         v, the solution of (I - &part;&#8321;&Phi;&#7488;)v = &nabla;&#8321;E at w_t (AID; warm start for the next
+ * @param adjoint         v, the solution of (I - ∂₁Φᵀ)v = ∇₁E at w_t (AID; warm start for the next
  *                        call), or null for ITD, which solves no linear system
- * @param outerValue      E(w_t, &lambda;), the objective the estimate differentiates (f_t for ITD)
- * @param innerResidual   &#8214;w_t - &Phi;(w_t, &lambda;)&#8214;
- * @param adjointResidual &#8214;(I - &part;&#8321;&Phi;(w_t, &lambda;)&#7488;)v - &nabla;&#8321;E(w_t, &lambda;)&#8214;, the true residual (NaN for ITD)
+ * @param outerValue      E(w_t, λ), the objective the estimate differentiates (f_t for ITD)
+ * @param innerResidual   ‖w_t - Φ(w_t, λ)‖
+ * @param adjointResidual ‖(I - ∂₁Φ(w_t, λ)ᵀ)v - ∇₁E(w_t, λ)‖, the true residual (NaN for ITD)
  * @param innerIterations inner steps taken
  * @param linearSolve     the adjoint solve (AID), or null
  * @param counts          oracle calls of this estimate
@@ -31,11 +31,11 @@ public record HypergradientEstimate(String method, Tensor hypergradient, Tensor 
 
     /**
      * The estimate of an inner iteration that blew up: status DIVERGED and a hypergradient of zeros (estimates never
-     * carry NaN) that must not be used; {@code BilevelSolver} stops on it without updating &lambda;.
+     * carry NaN) that must not be used; {@code BilevelSolver} stops on it without updating λ.
      *
      * @param method the estimator
      * @param solver the inner solver's name
-     * @param outer  &lambda;
+     * @param outer  λ
      * @param inner  the last finite inner iterate
      * @param steps  the step at which the iteration diverged
      * @param counts oracle calls until then

@@ -4,7 +4,7 @@ import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Computes an approximation of the hypergradient &nabla;f(&lambda;) of a bilevel problem at &lambda;, with its
+ * Computes an approximation of the hypergradient ∇f(λ) of a bilevel problem at λ, with its
  * diagnostics. Estimators are immutable and thread-safe; the optional previous estimate is a warm start (its
  * inner iterate and adjoint vector), used as far as the estimator's settings allow.
  */
@@ -12,7 +12,7 @@ public interface HypergradientEstimator {
 
     /**
      * @param problem  the problem
-     * @param outer    &lambda;, of the problem's outer shape; not modified
+     * @param outer    λ, of the problem's outer shape; not modified
      * @param previous the estimate at the previous outer iterate, or null for a cold start
      * @return the estimate
      * @throws UncertifiedHypergradientException in strict mode, if the estimate did not converge
@@ -23,7 +23,7 @@ public interface HypergradientEstimator {
      * Cold start.
      *
      * @param problem the problem
-     * @param outer   &lambda;
+     * @param outer   λ
      * @return the estimate
      */
     default HypergradientEstimate estimate(BilevelProblem problem, Tensor outer) {

@@ -9,7 +9,7 @@ import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * How an estimator computes w_t: which inner solver, with which budget, and whether it starts from the previous
- * estimate's w_t (warm start, "amortization") or from the problem's initial point w&#8320; (as the bounds of seed 004
+ * estimate's w_t (warm start, "amortization") or from the problem's initial point w₀ (as the bounds of seed 004
  * assume).
  *
  * @param solver    the inner solver
@@ -25,7 +25,7 @@ public record InnerPhase(InnerSolver solver, IterationBudget budget, boolean war
     }
 
     /**
-     * @param t exactly t Picard steps from w&#8320;, no warm start (the setting of seed 004's theorems)
+     * @param t exactly t Picard steps from w₀, no warm start (the setting of seed 004's theorems)
      * @return the phase
      */
     public static InnerPhase picard(int t) {
@@ -34,7 +34,7 @@ public record InnerPhase(InnerSolver solver, IterationBudget budget, boolean war
 
     /**
      * @param problem  the problem
-     * @param outer    &lambda;
+     * @param outer    λ
      * @param previous the previous estimate, or null
      * @return the starting inner iterate
      */

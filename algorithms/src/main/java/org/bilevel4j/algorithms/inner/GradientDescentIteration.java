@@ -7,9 +7,9 @@ import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Gradient descent w_i = w_{i-1} - &alpha; &nabla;_w g(w_{i-1}, &lambda;) on the inner objective of an optimization-form
- * problem, with a step of its own: a fixed &alpha;, or the optimal &alpha;(&lambda;) = 2/(&mu; + L) of seed 004 &sect;2 from the
- * problem's curvature bounds, for which the iteration is a contraction with q = (&kappa; - 1)/(&kappa; + 1).
+ * Gradient descent w_i = w_{i-1} - α ∇_w g(w_{i-1}, λ) on the inner objective of an optimization-form
+ * problem, with a step of its own: a fixed α, or the optimal α(λ) = 2/(μ + L) of seed 004 §2 from the
+ * problem's curvature bounds, for which the iteration is a contraction with q = (κ - 1)/(κ + 1).
  */
 public final class GradientDescentIteration implements InnerSolver {
     private final double step;
@@ -18,13 +18,13 @@ public final class GradientDescentIteration implements InnerSolver {
         this.step = step;
     }
 
-    /** @return gradient descent with the optimal step 2/(&mu;(&lambda;) + L(&lambda;)) (needs curvature bounds) */
+    /** @return gradient descent with the optimal step 2/(μ(λ) + L(λ)) (needs curvature bounds) */
     public static GradientDescentIteration optimalStep() {
         return new GradientDescentIteration(Double.NaN);
     }
 
     /**
-     * @param step &alpha; &gt; 0 (a contraction when &alpha; &lt; 2/L)
+     * @param step α &gt; 0 (a contraction when α &lt; 2/L)
      * @return gradient descent with that step
      */
     public static GradientDescentIteration withStep(double step) {

@@ -5,10 +5,10 @@ import org.bilevel4j.api.map.CurvatureBounds;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Polyak's heavy ball on the inner objective, w_{i+1} = w_i - a &nabla;_w g(w_i, &lambda;) + b (w_i - w_{i-1}). With the
- * optimal constants of a quadratic with Hessian spectrum in [&mu;, L], a = 4/(&radic;L + &radic;&mu;)&sup2; and
- * b = ((&radic;L - &radic;&mu;)/(&radic;L + &radic;&mu;))&sup2;, it converges as ((&radic;&kappa; - 1)/(&radic;&kappa; + 1))^t, but it is not a
- * contraction in the Euclidean norm (seed 004 &sect;1.6(b)); see {@link MomentumIteration}.
+ * Polyak's heavy ball on the inner objective, w_{i+1} = w_i - a ∇_w g(w_i, λ) + b (w_i - w_{i-1}). With the
+ * optimal constants of a quadratic with Hessian spectrum in [μ, L], a = 4/(√L + √μ)² and
+ * b = ((√L - √μ)/(√L + √μ))², it converges as ((√κ - 1)/(√κ + 1))^t, but it is not a
+ * contraction in the Euclidean norm (seed 004 §1.6(b)); see {@link MomentumIteration}.
  */
 public final class HeavyBallIteration extends MomentumIteration {
 
@@ -20,7 +20,7 @@ public final class HeavyBallIteration extends MomentumIteration {
         super("heavy-ball", a, b);
     }
 
-    /** @return heavy ball with the optimal constants from the problem's curvature bounds at each &lambda; */
+    /** @return heavy ball with the optimal constants from the problem's curvature bounds at each λ */
     public static HeavyBallIteration optimal() {
         return new HeavyBallIteration();
     }

@@ -9,7 +9,7 @@ import org.bilevel4j.api.tensor.Tensor;
  * @param state      the solver's final state (w itself for Picard and gradient descent, (w, w_prev) for momentum)
  * @param inner      the final inner iterate w_t
  * @param iterations steps taken
- * @param stepNorms  &#8214;w_i - w_{i-1}&#8214; for each step (for Picard, the fixed-point residual at w_{i-1})
+ * @param stepNorms  ‖w_i - w_{i-1}‖ for each step (for Picard, the fixed-point residual at w_{i-1})
  * @param status     CONVERGED if the step norm met the tolerance, BUDGET_EXHAUSTED after the budget, DIVERGED on
  *                   NaN or explosive growth
  */

@@ -9,11 +9,11 @@ import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * An iterative solver of the inner problem written as a fixed-point map on its state: one step is
- * s_i = &Psi;(s_{i-1}, &lambda;), and w_i = w(s_i) is the inner iterate. Picard iteration and gradient descent have
+ * s_i = Ψ(s_{i-1}, λ), and w_i = w(s_i) is the inner iterate. Picard iteration and gradient descent have
  * state w; heavy ball and Nesterov carry (w, w_prev). Because a step is a {@link FixedPointOperator}, iterative
  * differentiation (ITD) differentiates through exactly the iteration that produced w_t, and AID can run any
  * of them before solving its linear system at w_t. Every solver is warm-startable: the state is built from any
- * starting w&#8320;.
+ * starting w₀.
  */
 public interface InnerSolver {
 
@@ -22,14 +22,14 @@ public interface InnerSolver {
 
     /**
      * @param problem the bilevel problem
-     * @return &Psi;, the map of one step on the state
+     * @return Ψ, the map of one step on the state
      */
     FixedPointOperator stepMap(BilevelProblem problem);
 
     /**
      * @param problem the problem
-     * @param inner0  the starting inner iterate w&#8320; (a warm start, or the problem's initial point)
-     * @return the starting state s&#8320;
+     * @param inner0  the starting inner iterate w₀ (a warm start, or the problem's initial point)
+     * @return the starting state s₀
      */
     Tensor initialState(BilevelProblem problem, Tensor inner0);
 
@@ -44,12 +44,12 @@ public interface InnerSolver {
     String name();
 
     /**
-     * Runs the solver from w&#8320;: at most {@code budget.maxIterations()} steps, stopping early once
-     * &#8214;w_i - w_{i-1}&#8214; &le; max(rtol max(&#8214;w_i&#8214;, &#8214;w_{i-1}&#8214;), atol).
+     * Runs the solver from w₀: at most {@code budget.maxIterations()} steps, stopping early once
+     * ‖w_i - w_{i-1}‖ ≤ max(rtol max(‖w_i‖, ‖w_{i-1}‖), atol).
      *
      * @param problem the problem
-     * @param outer   &lambda;
-     * @param inner0  w&#8320;
+     * @param outer   λ
+     * @param inner0  w₀
      * @param budget  steps and tolerances
      * @return the final state and iterate, with the step history and a status
      */
@@ -61,9 +61,9 @@ public interface InnerSolver {
      * As {@link #run(BilevelProblem, Tensor, Tensor, IterationBudget)} with a given (e.g. instrumented) step map.
      *
      * @param problem the problem
-     * @param step    &Psi;
-     * @param outer   &lambda;
-     * @param inner0  w&#8320;
+     * @param step    Ψ
+     * @param outer   λ
+     * @param inner0  w₀
      * @param budget  steps and tolerances
      * @return the run
      */

@@ -10,11 +10,11 @@ import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * A two-step momentum method on the inner objective g(&middot;, &lambda;), written as a fixed-point map on the augmented
- * state s = (w, w_prev), stored as one flat vector and started from w_{-1} = w&#8320; (hypertorch's {@code HeavyBall}
- * construction). One step is (w, w_prev) &#8614; (next(w, w_prev), w) with constants a (step) and b (momentum), either
- * fixed or chosen at each &lambda; from the problem's curvature bounds. These methods contract only in a
- * problem-dependent norm (seed 004 &sect;1.6(b)): the error can grow in the first steps, so no Euclidean contraction
+ * A two-step momentum method on the inner objective g(·, λ), written as a fixed-point map on the augmented
+ * state s = (w, w_prev), stored as one flat vector and started from w_{-1} = w₀ (hypertorch's {@code HeavyBall}
+ * construction). One step is (w, w_prev) ↦ (next(w, w_prev), w) with constants a (step) and b (momentum), either
+ * fixed or chosen at each λ from the problem's curvature bounds. These methods contract only in a
+ * problem-dependent norm (seed 004 §1.6(b)): the error can grow in the first steps, so no Euclidean contraction
  * constant is declared and the a-posteriori bounds are not available with them.
  */
 public abstract sealed class MomentumIteration implements InnerSolver permits HeavyBallIteration, NesterovIteration {
@@ -23,7 +23,7 @@ public abstract sealed class MomentumIteration implements InnerSolver permits He
     private final double a;
     private final double b;
 
-    /** The method with its optimal constants, from the problem's curvature bounds at each &lambda;. */
+    /** The method with its optimal constants, from the problem's curvature bounds at each λ. */
     MomentumIteration(String method) {
         this.method = method;
         this.optimal = true;
@@ -46,7 +46,7 @@ public abstract sealed class MomentumIteration implements InnerSolver permits He
     }
 
     /**
-     * @param bounds curvature bounds of the inner objective at &lambda;
+     * @param bounds curvature bounds of the inner objective at λ
      * @return {a, b}, the method's optimal constants
      */
     abstract double[] constants(CurvatureBounds bounds);
@@ -54,7 +54,7 @@ public abstract sealed class MomentumIteration implements InnerSolver permits He
     /**
      * @param w        w_i
      * @param previous w_{i-1}
-     * @param gradient w &#8614; &nabla;_w g(w, &lambda;)
+     * @param gradient w ↦ ∇_w g(w, λ)
      * @param a        step
      * @param b        momentum
      * @return w_{i+1}

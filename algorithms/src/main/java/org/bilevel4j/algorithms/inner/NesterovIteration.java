@@ -6,9 +6,9 @@ import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * Nesterov's accelerated gradient on the inner objective, y = w_i + b (w_i - w_{i-1}),
- * w_{i+1} = y - a &nabla;_w g(y, &lambda;). The constants for a &mu;-strongly convex, L-smooth objective are a = 1/L and
- * b = (&radic;&kappa; - 1)/(&radic;&kappa; + 1); like heavy ball it contracts only in a problem-dependent norm
- * (seed 004 &sect;1.6(b)); see {@link MomentumIteration}.
+ * w_{i+1} = y - a ∇_w g(y, λ). The constants for a μ-strongly convex, L-smooth objective are a = 1/L and
+ * b = (√κ - 1)/(√κ + 1); like heavy ball it contracts only in a problem-dependent norm
+ * (seed 004 §1.6(b)); see {@link MomentumIteration}.
  */
 public final class NesterovIteration extends MomentumIteration {
 
@@ -20,7 +20,7 @@ public final class NesterovIteration extends MomentumIteration {
         super("nesterov", a, b);
     }
 
-    /** @return Nesterov with a = 1/L and b = (&radic;&kappa; - 1)/(&radic;&kappa; + 1) from the problem's curvature bounds */
+    /** @return Nesterov with a = 1/L and b = (√κ - 1)/(√κ + 1) from the problem's curvature bounds */
     public static NesterovIteration optimal() {
         return new NesterovIteration();
     }
@@ -36,7 +36,7 @@ public final class NesterovIteration extends MomentumIteration {
 
     /**
      * @param bounds curvature bounds
-     * @return {a, b} = {1/L, (&radic;&kappa; - 1)/(&radic;&kappa; + 1)}
+     * @return {a, b} = {1/L, (√κ - 1)/(√κ + 1)}
      */
     public static double[] optimalConstants(CurvatureBounds bounds) {
         double sk = Math.sqrt(bounds.conditionNumber());

@@ -5,9 +5,9 @@ import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Picard (fixed-point) iteration w_i = &Phi;(w_{i-1}, &lambda;) of the problem's own inner map (seed 004, Algorithm 1,
- * step 1). For the optimization form, &Phi; is the gradient step with the problem's step size, so this is gradient
- * descent; with the optimal step 2/(&mu; + L) it converges as q^t with q = (&kappa; - 1)/(&kappa; + 1).
+ * Picard (fixed-point) iteration w_i = Φ(w_{i-1}, λ) of the problem's own inner map (seed 004, Algorithm 1,
+ * step 1). For the optimization form, Φ is the gradient step with the problem's step size, so this is gradient
+ * descent; with the optimal step 2/(μ + L) it converges as q^t with q = (κ - 1)/(κ + 1).
  */
 public final class PicardIteration implements InnerSolver {
 

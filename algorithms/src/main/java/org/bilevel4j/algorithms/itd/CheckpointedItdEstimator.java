@@ -15,9 +15,9 @@ import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * ITD in reverse mode with bounded memory: the same gradient as {@link ItdEstimator}, but the forward pass keeps
- * only every c-th state (c = &lceil;&radic;t&rceil; by default), and the backward pass recomputes each segment of c states
+ * only every c-th state (c = ⌈√t⌉ by default), and the backward pass recomputes each segment of c states
  * from its checkpoint before sweeping back through it (Griewank's checkpointing with one level). Memory:
- * t/c + c states, O(&radic;t&middot;d) instead of O(t&middot;d); cost: about 3t map evaluations and t VJPs instead of 2t and t.
+ * t/c + c states, O(√t·d) instead of O(t·d); cost: about 3t map evaluations and t VJPs instead of 2t and t.
  */
 public final class CheckpointedItdEstimator implements HypergradientEstimator {
     private final InnerPhase phase;
@@ -26,7 +26,7 @@ public final class CheckpointedItdEstimator implements HypergradientEstimator {
 
     /**
      * @param phase    the inner solver, budget and warm-start setting
-     * @param interval steps between checkpoints, &ge; 1, or 0 for &lceil;&radic;t&rceil;
+     * @param interval steps between checkpoints, ≥ 1, or 0 for ⌈√t⌉
      * @param strict   throw unless the inner iteration met its tolerance
      */
     public CheckpointedItdEstimator(InnerPhase phase, int interval, boolean strict) {
@@ -38,7 +38,7 @@ public final class CheckpointedItdEstimator implements HypergradientEstimator {
         this.strict = strict;
     }
 
-    /** @param t inner steps @return checkpointed ITD through t Picard steps, checkpoints every &lceil;&radic;t&rceil; */
+    /** @param t inner steps @return checkpointed ITD through t Picard steps, checkpoints every ⌈√t⌉ */
     public static CheckpointedItdEstimator of(int t) {
         return new CheckpointedItdEstimator(InnerPhase.picard(t), 0, false);
     }

@@ -7,18 +7,18 @@ import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.hypergradient.InnerPhase;
 import org.bilevel4j.algorithms.hypergradient.Instrumentation;
 import org.bilevel4j.api.autodiff.Autodiff;
-import org.bilevel4j.api.error.NonFiniteValueException;
 import org.bilevel4j.api.autodiff.ValueAndPartials;
+import org.bilevel4j.api.error.NonFiniteValueException;
 import org.bilevel4j.api.map.FixedPointOperator;
 import org.bilevel4j.api.map.Linearization;
 import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Iterative differentiation in forward mode (ITD-FMAD): propagates the tangents Z = ds_i/d&lambda; along the inner
- * iteration, Z &larr; &part;&#8321;&Psi;(s_{i-1}, &lambda;) Z + &part;&#8322;&Psi;(s_{i-1}, &lambda;) (one JVP per coordinate of &lambda; and per step),
- * and returns &nabla;&#8322;E + (dw_t/d&lambda;)&#7488; &nabla;&#8321;E. Same value as reverse-mode ITD, no trajectory to store
- * (memory O(d&middot;n)), cost t&middot;n JVPs: for low-dimensional &lambda;. It also gives the Jacobian w_t'(&lambda;) itself
+ * Iterative differentiation in forward mode (ITD-FMAD): propagates the tangents Z = ds_i/dλ along the inner
+ * iteration, Z ← ∂₁Ψ(s_{i-1}, λ) Z + ∂₂Ψ(s_{i-1}, λ) (one JVP per coordinate of λ and per step),
+ * and returns ∇₂E + (dw_t/dλ)ᵀ ∇₁E. Same value as reverse-mode ITD, no trajectory to store
+ * (memory O(d·n)), cost t·n JVPs: for low-dimensional λ. It also gives the Jacobian w_t'(λ) itself
  * ({@link #innerJacobian}), the quantity of seed 004's Proposition 2.1.
  */
 public final class ForwardItdEstimator implements HypergradientEstimator {
@@ -39,7 +39,7 @@ public final class ForwardItdEstimator implements HypergradientEstimator {
         return new ForwardItdEstimator(InnerPhase.picard(t), false);
     }
 
-    /** The final state with its tangents, one per coordinate of &lambda;. */
+    /** The final state with its tangents, one per coordinate of λ. */
     private record Propagation(Tensor state, Tensor[] tangents, int steps, boolean converged, boolean diverged) {
     }
 
@@ -74,8 +74,8 @@ public final class ForwardItdEstimator implements HypergradientEstimator {
 
     /**
      * @param problem the problem
-     * @param outer   &lambda;
-     * @return w_t'(&lambda;), the Jacobian of the inner iterate, as a matrix [size of w, size of &lambda;]
+     * @param outer   λ
+     * @return w_t'(λ), the Jacobian of the inner iterate, as a matrix [size of w, size of λ]
      */
     public Tensor innerJacobian(BilevelProblem problem, Tensor outer) {
         Tensor w0 = problem.initialInner(outer);

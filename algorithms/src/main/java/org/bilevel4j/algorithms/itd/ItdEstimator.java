@@ -16,20 +16,20 @@ import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Iterative differentiation in reverse mode (ITD-RMAD, seed 004 Algorithm 1): run t steps s_i = &Psi;(s_{i-1}, &lambda;)
- * of the inner solver from s&#8320;, then compute the exact gradient of f_t(&lambda;) = E(w(s_t), &lambda;) by the backward
- * recursion a &larr; &part;&#8321;&Psi;(s_{i-1}, &lambda;)&#7488;a, g &larr; g + &part;&#8322;&Psi;(s_{i-1}, &lambda;)&#7488;a for i = t, ..., 1, seeded with
- * a = &nabla;_s E and g = &nabla;&#8322;E. The Jacobians are taken along the trajectory (at s_{i-1}, not at s_t, which is what
+ * Iterative differentiation in reverse mode (ITD-RMAD, seed 004 Algorithm 1): run t steps s_i = Ψ(s_{i-1}, λ)
+ * of the inner solver from s₀, then compute the exact gradient of f_t(λ) = E(w(s_t), λ) by the backward
+ * recursion a ← ∂₁Ψ(s_{i-1}, λ)ᵀa, g ← g + ∂₂Ψ(s_{i-1}, λ)ᵀa for i = t, ..., 1, seeded with
+ * a = ∇_s E and g = ∇₂E. The Jacobians are taken along the trajectory (at s_{i-1}, not at s_t, which is what
  * distinguishes ITD from AID-FP).
  *
- * <p>Memory: the whole trajectory s&#8320;, ..., s_t is stored (O(t&middot;d)); each backward step re-evaluates &Psi; to
+ * <p>Memory: the whole trajectory s₀, ..., s_t is stored (O(t·d)); each backward step re-evaluates Ψ to
  * linearize it (hypertorch's {@code reverse}), so the cost is 2t map evaluations and t VJPs. With
  * {@link Builder#keepTape(boolean)} the forward pass records every step's linearization instead (t map evaluations,
  * but the memory of every step's intermediate values). For bounded memory use {@link CheckpointedItdEstimator}.
  * A tolerance in the inner budget stops the forward pass early; the gradient is then that of the steps taken.
  *
- * <p>Theorem 2.1: with Picard steps on a q-contraction from w&#8320; = 0, &#8214;&nabla;f_t - &nabla;f&#8214; &le;
- * (c&#8321; + c&#8322;t/q + c&#8323;) q^t; the estimate reports this bound when the problem's constants are known.
+ * <p>Theorem 2.1: with Picard steps on a q-contraction from w₀ = 0, ‖∇f_t - ∇f‖ ≤
+ * (c₁ + c₂t/q + c₃) q^t; the estimate reports this bound when the problem's constants are known.
  */
 public final class ItdEstimator implements HypergradientEstimator {
     private final InnerPhase phase;

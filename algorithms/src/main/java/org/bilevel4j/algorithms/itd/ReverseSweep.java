@@ -1,5 +1,6 @@
 package org.bilevel4j.algorithms.itd;
 
+import org.bilevel4j.algorithms.diagnostics.OracleCounter;
 import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.algorithms.hypergradient.Certification;
 import org.bilevel4j.algorithms.hypergradient.ErrorBound;
@@ -8,7 +9,6 @@ import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.algorithms.hypergradient.InnerPhase;
 import org.bilevel4j.algorithms.inner.InnerSolver;
 import org.bilevel4j.algorithms.inner.PicardIteration;
-import org.bilevel4j.algorithms.diagnostics.OracleCounter;
 import org.bilevel4j.api.autodiff.Autodiff;
 import org.bilevel4j.api.autodiff.PartialGradients;
 import org.bilevel4j.api.autodiff.ValueAndPartials;
@@ -32,14 +32,14 @@ final class ReverseSweep {
             this.outer = outer;
         }
 
-        /** One backward step through s_i = &Psi;(s_{i-1}, &lambda;): a &larr; &part;&#8321;&Psi;&#7488;a, g &larr; g + &part;&#8322;&Psi;&#7488;a. */
+        /** One backward step through s_i = Ψ(s_{i-1}, λ): a ← ∂₁Ψᵀa, g ← g + ∂₂Ψᵀa. */
         void through(Linearization step) {
             PartialGradients p = step.vjp(state);
             state = p.inner();
             outer = outer.add(p.outer());
         }
 
-        /** As {@link #through(Linearization)}, linearizing &Psi; at s_{i-1} first. */
+        /** As {@link #through(Linearization)}, linearizing Ψ at s_{i-1} first. */
         void through(FixedPointOperator step, Tensor previousState, Tensor lambda) {
             through(step.linearize(previousState, lambda));
         }
@@ -47,7 +47,7 @@ final class ReverseSweep {
 
     /**
      * The divergence rule of {@link InnerSolver#run}: the iterate of the state is not finite or has grown
-     * {@link InnerSolver#DIVERGENCE_FACTOR} times over max(&#8214;w&#8320;&#8214;, 1).
+     * {@link InnerSolver#DIVERGENCE_FACTOR} times over max(‖w₀‖, 1).
      *
      * @param phase the inner phase
      * @param problem the problem
@@ -61,7 +61,7 @@ final class ReverseSweep {
     }
 
     /**
-     * Evaluates E at w_t = w(s_t) and seeds the backward pass: a = &nabla;_s E(w(s_t), &lambda;), g = &nabla;&#8322;E.
+     * Evaluates E at w_t = w(s_t) and seeds the backward pass: a = ∇_s E(w(s_t), λ), g = ∇₂E.
      */
     static Adjoint seed(BilevelProblem problem, InnerSolver solver, ValueAndPartials grad, Tensor finalState) {
         Tensor a = Autodiff.vjp(s -> solver.inner(problem, s), finalState, grad.inner());
@@ -76,7 +76,7 @@ final class ReverseSweep {
     }
 
     /**
-     * Finishes an ITD estimate: inner residual &#8214;w_t - &Phi;(w_t, &lambda;)&#8214; (one map evaluation), status, bound.
+     * Finishes an ITD estimate: inner residual ‖w_t - Φ(w_t, λ)‖ (one map evaluation), status, bound.
      */
     static HypergradientEstimate finish(String name, BilevelProblem problem, FixedPointOperator phi, InnerPhase phase,
             Tensor outer, Tensor w0, Tensor wt, ValueAndPartials grad, Tensor hypergradient, int steps,

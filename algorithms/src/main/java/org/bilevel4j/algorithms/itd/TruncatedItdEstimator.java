@@ -14,7 +14,7 @@ import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * Truncated back-propagation (K-RMAD, Shaban et al. 2019): t forward steps, then the reverse recursion of
- * {@link ItdEstimator} through the last K steps only. Memory O(K&middot;d). K = t gives ITD; when &part;&#8321;&Phi; and &part;&#8322;&Phi;
+ * {@link ItdEstimator} through the last K steps only. Memory O(K·d). K = t gives ITD; when ∂₁Φ and ∂₂Φ
  * do not depend on w it equals AID-FP with k = K at the same w_t. Biased for K &lt; t; seed 004 does not analyse it.
  */
 public final class TruncatedItdEstimator implements HypergradientEstimator {
@@ -24,7 +24,7 @@ public final class TruncatedItdEstimator implements HypergradientEstimator {
 
     /**
      * @param phase      the inner solver, budget and warm-start setting
-     * @param truncation K &ge; 1, the steps differentiated through
+     * @param truncation K ≥ 1, the steps differentiated through
      * @param strict     throw unless the inner iteration met its tolerance
      */
     public TruncatedItdEstimator(InnerPhase phase, int truncation, boolean strict) {

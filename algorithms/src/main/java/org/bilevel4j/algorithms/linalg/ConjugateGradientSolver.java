@@ -5,19 +5,19 @@ import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Conjugate gradients (Hestenes&ndash;Stiefel) for A x = b with A symmetric positive definite: AID-CG of seed 004,
- * eqs. (15)&ndash;(18).
+ * Conjugate gradients (Hestenes–Stiefel) for A x = b with A symmetric positive definite: AID-CG of seed 004,
+ * eqs. (15)–(18).
  *
  * <p>One iteration: one application of A, two inner products, three vector updates:
- * &alpha; = r&#183;r / p&#183;Ap, x &larr; x + &alpha;p, r &larr; r - &alpha;Ap, p &larr; r + (r&#8314;&#183;r&#8314; / r&#183;r) p. It minimises the
+ * α = r·r / p·Ap, x ← x + αp, r ← r - αAp, p ← r + (r⁺·r⁺ / r·r) p. It minimises the
  * A-norm error over growing Krylov spaces; in exact arithmetic
- * &#8214;x_k - x&#8214; &le; 2&radic;&kappa; ((&radic;&kappa; - 1)/(&radic;&kappa; + 1))^k &#8214;x&#8320; - x&#8214; (eq. (17)).
+ * ‖x_k - x‖ ≤ 2√κ ((√κ - 1)/(√κ + 1))^k ‖x₀ - x‖ (eq. (17)).
  *
- * <p>Stopping rule: the recurrence residual &#8214;r_k&#8214; &le; max(rtol&#8214;b&#8214;, atol, &epsilon;&#8214;b&#8214;), or the budget. The iterate
- * returned is the one whose residual was checked. If p&#183;Ap &le; 0 the operator is not positive definite: the
+ * <p>Stopping rule: the recurrence residual ‖r_k‖ ≤ max(rtol‖b‖, atol, ε‖b‖), or the budget. The iterate
+ * returned is the one whose residual was checked. If p·Ap ≤ 0 the operator is not positive definite: the
  * solve stops with status BREAKDOWN and says so (use {@link MinresSolver} for symmetric indefinite systems); an
  * operator not declared symmetric ({@link LinearOperator#isSymmetric}) is refused the same way, before any work.
- * NaN or a residual 10&sup1;&sup2; times the initial one gives DIVERGED.
+ * NaN or a residual 10¹² times the initial one gives DIVERGED.
  */
 public final class ConjugateGradientSolver implements LinearSolver {
 

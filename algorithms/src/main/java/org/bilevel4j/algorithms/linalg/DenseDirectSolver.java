@@ -7,9 +7,9 @@ import org.bilevel4j.api.tensor.Tensor;
 /**
  * Reference solver for small systems: assembles A column by column (n applications, n = number of unknowns)
  * and solves it by LU with partial pivoting on the backend. The budget and the starting point are ignored
- * ({@code residualNorms[0]} is &#8214;b&#8214;). Cost O(n) applications plus
- * O(n&sup3;); used by AID-exact and by tests as the ground truth. A singular matrix (non-finite solution, or a
- * residual far above the 10 n &epsilon; (&#8214;A&#8214;&#8214;x&#8214; + &#8214;b&#8214;) of a backward-stable LU) gives BREAKDOWN.
+ * ({@code residualNorms[0]} is ‖b‖). Cost O(n) applications plus
+ * O(n³); used by AID-exact and by tests as the ground truth. A singular matrix (non-finite solution, or a
+ * residual far above the 10 n ε (‖A‖‖x‖ + ‖b‖) of a backward-stable LU) gives BREAKDOWN.
  */
 public final class DenseDirectSolver implements LinearSolver {
 

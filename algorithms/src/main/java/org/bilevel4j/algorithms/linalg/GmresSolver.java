@@ -8,12 +8,12 @@ import org.bilevel4j.api.tensor.Tensor;
  * Restarted GMRES(m) (Saad &amp; Schultz, 1986) for A x = b with A non-symmetric: the adjoint system of equilibrium
  * models and other maps whose Jacobian is not symmetric.
  *
- * <p>One iteration: one application of A and one modified Gram&ndash;Schmidt step of the Arnoldi process, then a
+ * <p>One iteration: one application of A and one modified Gram–Schmidt step of the Arnoldi process, then a
  * Givens rotation that updates the least-squares residual; every {@code restart} iterations the correction is
  * formed and the Krylov basis is discarded (memory: restart + 1 vectors). Within a cycle the residual never
- * increases. Stopping rule: the least-squares residual &le; max(rtol&#8214;b&#8214;, atol, &epsilon;&#8214;b&#8214;), or the budget. An Arnoldi
+ * increases. Stopping rule: the least-squares residual ≤ max(rtol‖b‖, atol, ε‖b‖), or the budget. An Arnoldi
  * breakdown (a numerically zero new basis vector) means the solution is exact in the current space: CONVERGED if
- * the residual is at most &radic;&epsilon;&#8214;b&#8214;, otherwise A is singular there and the status is BREAKDOWN.
+ * the residual is at most √ε‖b‖, otherwise A is singular there and the status is BREAKDOWN.
  */
 public final class GmresSolver implements LinearSolver {
     private final int restart;
@@ -24,7 +24,7 @@ public final class GmresSolver implements LinearSolver {
     }
 
     /**
-     * @param restart Krylov dimension m between restarts, &ge; 1
+     * @param restart Krylov dimension m between restarts, ≥ 1
      */
     public GmresSolver(int restart) {
         if (restart < 1) {

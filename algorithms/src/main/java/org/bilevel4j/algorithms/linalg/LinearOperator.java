@@ -6,9 +6,9 @@ import org.bilevel4j.api.error.UnsupportedCapabilityException;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * A matrix-free linear operator v &#8614; Av on tensors of one shape (vectors, or matrices for equilibrium states).
- * The matrix is never formed. For AID the operator is A = I - &part;&#8321;&Phi;&#7488; (one VJP per application) and its
- * transpose I - &part;&#8321;&Phi; (one JVP).
+ * A matrix-free linear operator v ↦ Av on tensors of one shape (vectors, or matrices for equilibrium states).
+ * The matrix is never formed. For AID the operator is A = I - ∂₁Φᵀ (one VJP per application) and its
+ * transpose I - ∂₁Φ (one JVP).
  */
 public interface LinearOperator {
 
@@ -20,7 +20,7 @@ public interface LinearOperator {
 
     /**
      * @param v a tensor of the operator's shape; not modified
-     * @return A&#7488;v
+     * @return Aᵀv
      * @throws UnsupportedCapabilityException if the operator has no transpose
      */
     default Tensor applyTranspose(Tensor v) {
@@ -31,7 +31,7 @@ public interface LinearOperator {
                 + "A^T v (CG on the normal equations) need an operator built with a transpose");
     }
 
-    /** @return true if A&#7488;v can be applied */
+    /** @return true if Aᵀv can be applied */
     default boolean hasTranspose() {
         return isSymmetric();
     }
@@ -42,7 +42,7 @@ public interface LinearOperator {
     }
 
     /**
-     * @param apply v &#8614; Av
+     * @param apply v ↦ Av
      * @param symmetric whether A is symmetric
      * @return the operator
      */
@@ -62,8 +62,8 @@ public interface LinearOperator {
     }
 
     /**
-     * @param apply     v &#8614; Av
-     * @param transpose v &#8614; A&#7488;v
+     * @param apply     v ↦ Av
+     * @param transpose v ↦ Aᵀv
      * @return a non-symmetric operator with a transpose
      */
     static LinearOperator of(UnaryOperator<Tensor> apply, UnaryOperator<Tensor> transpose) {
@@ -90,8 +90,8 @@ public interface LinearOperator {
     /**
      * Tikhonov damping.
      *
-     * @param rho &rho; &ge; 0
-     * @return A + &rho;I (symmetric and transposable exactly when A is)
+     * @param rho ρ ≥ 0
+     * @return A + ρI (symmetric and transposable exactly when A is)
      */
     default LinearOperator damped(double rho) {
         if (!(rho >= 0) || !Double.isFinite(rho)) {

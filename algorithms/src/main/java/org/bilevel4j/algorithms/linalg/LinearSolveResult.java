@@ -10,9 +10,9 @@ import org.bilevel4j.api.tensor.Tensor;
  * @param solution             the last iterate (for BREAKDOWN and DIVERGED, the last finite one)
  * @param status               how the solve ended
  * @param iterations           iterations performed
- * @param operatorApplications applications of A (and of A&#7488;, counted separately below)
- * @param transposeApplications applications of A&#7488;
- * @param residualNorms        &#8214;b - Ax&#8214; at the start and after each iteration, as the method tracks it
+ * @param operatorApplications applications of A (and of Aᵀ, counted separately below)
+ * @param transposeApplications applications of Aᵀ
+ * @param residualNorms        ‖b - Ax‖ at the start and after each iteration, as the method tracks it
  *                             (recurrence residuals for the Krylov methods)
  * @param message              what happened, in words (names the cause of a breakdown)
  */

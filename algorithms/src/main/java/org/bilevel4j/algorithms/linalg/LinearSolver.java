@@ -13,7 +13,7 @@ public interface LinearSolver {
      * @param a      the operator
      * @param b      the right-hand side
      * @param x0     the starting point (a warm start), or null for zero
-     * @param budget iterations and tolerances: stop when &#8214;b - Ax&#8214; &le; max(rtol&#8214;b&#8214;, atol)
+     * @param budget iterations and tolerances: stop when ‖b - Ax‖ ≤ max(rtol‖b‖, atol)
      * @return the solution with its diagnostics
      */
     LinearSolveResult solve(LinearOperator a, Tensor b, Tensor x0, IterationBudget budget);

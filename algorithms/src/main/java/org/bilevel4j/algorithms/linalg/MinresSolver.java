@@ -10,14 +10,14 @@ import org.bilevel4j.api.tensor.Tensor;
  * non-positive curvature.
  *
  * <p>One iteration: one application of A and a three-term Lanczos step, followed by a Givens rotation of the
- * tridiagonal least-squares problem; the iterate minimises &#8214;b - Ax&#8214; over the Krylov space, so the residual
- * never increases. Stopping rule: the residual estimate &phi;&#772;_k (exact in exact arithmetic) &le;
- * max(rtol&#8214;b&#8214;, atol, &epsilon;&#8214;b&#8214;), or the budget; convergence is then confirmed by one application for the true
+ * tridiagonal least-squares problem; the iterate minimises ‖b - Ax‖ over the Krylov space, so the residual
+ * never increases. Stopping rule: the residual estimate φ̄_k (exact in exact arithmetic) ≤
+ * max(rtol‖b‖, atol, ε‖b‖), or the budget; convergence is then confirmed by one application for the true
  * residual (CONVERGED only if it meets the tolerance too; if it does not, the iteration goes on until the estimate
- * reaches rounding level &epsilon;&#8214;b&#8214; and is confirmed once more: then the true residual is the attainable
+ * reaches rounding level ε‖b‖ and is confirmed once more: then the true residual is the attainable
  * accuracy, reported as CONVERGED with a message saying the tolerance was not attainable if it is within
- * &radic;&epsilon;&#8214;b&#8214;). Non-finite Lanczos coefficients give DIVERGED; an invariant Krylov space on which A
- * is singular (the true residual stays above &radic;&epsilon;&#8214;b&#8214;) gives BREAKDOWN. MINRES assumes symmetry and does not check it: a non-symmetric
+ * √ε‖b‖). Non-finite Lanczos coefficients give DIVERGED; an invariant Krylov space on which A
+ * is singular (the true residual stays above √ε‖b‖) gives BREAKDOWN. MINRES assumes symmetry and does not check it: a non-symmetric
  * operator gives a wrong answer with a plausible residual estimate, so use {@link GmresSolver} for those.
  */
 public final class MinresSolver implements LinearSolver {

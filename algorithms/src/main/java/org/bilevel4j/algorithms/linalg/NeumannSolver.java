@@ -5,15 +5,15 @@ import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Truncated Neumann series x = x&#8320; + &Sigma;_{i=0}^{K} (I - A)^i r&#8320;, r&#8320; = b - Ax&#8320; (Liao et al., 2018). For AID,
- * I - A = &part;&#8321;&Phi;&#7488; and the series is (I - &part;&#8321;&Phi;&#7488;)&#8315;&sup1; = &Sigma; (&part;&#8321;&Phi;&#7488;)^i truncated after K + 1 terms, the
+ * Truncated Neumann series x = x₀ + Σ_{i=0}^{K} (I - A)^i r₀, r₀ = b - Ax₀ (Liao et al., 2018). For AID,
+ * I - A = ∂₁Φᵀ and the series is (I - ∂₁Φᵀ)⁻¹ = Σ (∂₁Φᵀ)^i truncated after K + 1 terms, the
  * proof of Lemma 2.2 of seed 004; it equals AID-FP with K + 1 iterations, so the FP bounds apply with k = K + 1,
- * and its tail is bounded by q^(K+1)/(1 - q) &#8214;r&#8320;&#8214;.
+ * and its tail is bounded by q^(K+1)/(1 - q) ‖r₀‖.
  *
- * <p>One iteration: one application of A, giving the next term (I - A)^i r&#8320; and adding it. The budget K is the
+ * <p>One iteration: one application of A, giving the next term (I - A)^i r₀ and adding it. The budget K is the
  * number of applications. The size of each term is also the residual of the partial sum before it, so
- * {@code residualNorms[i]} = &#8214;b - A x_i&#8214; where x_i sums the first i terms; stopping rule: that residual
- * &le; max(rtol&#8214;b&#8214;, atol) (the term is still added), or the budget. Growing terms give DIVERGED.
+ * {@code residualNorms[i]} = ‖b - A x_i‖ where x_i sums the first i terms; stopping rule: that residual
+ * ≤ max(rtol‖b‖, atol) (the term is still added), or the budget. Growing terms give DIVERGED.
  */
 public final class NeumannSolver implements LinearSolver {
 

@@ -5,12 +5,12 @@ import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Conjugate gradients on the normal equations A&#7488;A x = A&#7488;b (CGLS form), for non-symmetric A: AID-CG for
+ * Conjugate gradients on the normal equations AᵀA x = Aᵀb (CGLS form), for non-symmetric A: AID-CG for
  * equilibrium models in seed 004 ("the conjugate gradient method must be applied on the normal equations of
- * problem (15)"). Converges for any invertible A, at the rate of CG with condition number &kappa;(A)&sup2;.
+ * problem (15)"). Converges for any invertible A, at the rate of CG with condition number κ(A)².
  *
- * <p>One iteration: one application of A and one of A&#7488; (for AID: one VJP and one JVP). Stopping rule: the
- * recurrence residual &#8214;b - Ax_k&#8214; &le; max(rtol&#8214;b&#8214;, atol, &epsilon;&#8214;b&#8214;), or the budget. Needs an operator with a
+ * <p>One iteration: one application of A and one of Aᵀ (for AID: one VJP and one JVP). Stopping rule: the
+ * recurrence residual ‖b - Ax_k‖ ≤ max(rtol‖b‖, atol, ε‖b‖), or the budget. Needs an operator with a
  * transpose.
  */
 public final class NormalEquationsSolver implements LinearSolver {

@@ -5,18 +5,18 @@ import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Richardson iteration x &larr; x + &omega;(b - Ax), a fixed-point iteration for A x = b.
+ * Richardson iteration x ← x + ω(b - Ax), a fixed-point iteration for A x = b.
  *
  * <ul>
- *   <li>With &omega; = 1 and A = I - &part;&#8321;&Phi;&#7488; it is the fixed-point method of AID-FP (seed 004, eq. (19)),
- *       v &larr; &part;&#8321;&Phi;&#7488;v + &nabla;&#8321;E, also called recurrent backpropagation; from v&#8320; = 0 it converges as
- *       &#8214;v_k - v&#8214; &le; q^k &#8214;v&#8214; when &Phi; is a q-contraction (Theorem 2.3).</li>
- *   <li>With A symmetric positive definite it is gradient descent on the quadratic &frac12;x&#7488;Ax - b&#7488;x with step
- *       &omega; (the linear-system solver of AmIGO-GD, seed 003); it converges for 0 &lt; &omega; &lt; 2/&lambda;_max(A).</li>
+ *   <li>With ω = 1 and A = I - ∂₁Φᵀ it is the fixed-point method of AID-FP (seed 004, eq. (19)),
+ *       v ← ∂₁Φᵀv + ∇₁E, also called recurrent backpropagation; from v₀ = 0 it converges as
+ *       ‖v_k - v‖ ≤ q^k ‖v‖ when Φ is a q-contraction (Theorem 2.3).</li>
+ *   <li>With A symmetric positive definite it is gradient descent on the quadratic ½xᵀAx - bᵀx with step
+ *       ω (the linear-system solver of AmIGO-GD, seed 003); it converges for 0 &lt; ω &lt; 2/λ_max(A).</li>
  * </ul>
  *
- * <p>One iteration: one application of A. Stopping rule: &#8214;b - Ax_k&#8214; &le; max(rtol&#8214;b&#8214;, atol), or the
- * budget. A residual that grows by 10&sup1;&sup2; or becomes NaN gives DIVERGED (&omega; too large, or &Phi; not a
+ * <p>One iteration: one application of A. Stopping rule: ‖b - Ax_k‖ ≤ max(rtol‖b‖, atol), or the
+ * budget. A residual that grows by 10¹² or becomes NaN gives DIVERGED (ω too large, or Φ not a
  * contraction).
  */
 public final class RichardsonSolver implements LinearSolver {
@@ -24,7 +24,7 @@ public final class RichardsonSolver implements LinearSolver {
     private final String name;
 
     /**
-     * @param relaxation &omega; &gt; 0
+     * @param relaxation ω &gt; 0
      */
     public RichardsonSolver(double relaxation) {
         this(relaxation, relaxation == 1.0 ? "fixed-point" : "richardson(" + relaxation + ")");
@@ -38,20 +38,20 @@ public final class RichardsonSolver implements LinearSolver {
         this.name = name;
     }
 
-    /** @return the fixed-point iteration of AID-FP (&omega; = 1) */
+    /** @return the fixed-point iteration of AID-FP (ω = 1) */
     public static RichardsonSolver fixedPoint() {
         return new RichardsonSolver(1.0);
     }
 
     /**
-     * @param step the step &gamma; of gradient descent on &frac12;x&#7488;Ax - b&#7488;x
+     * @param step the step γ of gradient descent on ½xᵀAx - bᵀx
      * @return gradient descent on the quadratic (AmIGO-GD's linear solver)
      */
     public static RichardsonSolver gradientDescent(double step) {
         return new RichardsonSolver(step, "gd(" + step + ")");
     }
 
-    /** @return &omega; */
+    /** @return ω */
     public double relaxation() {
         return relaxation;
     }

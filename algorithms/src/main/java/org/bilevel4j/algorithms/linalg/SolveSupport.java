@@ -26,7 +26,7 @@ final class SolveSupport {
 
     /**
      * The residual below which a Krylov recurrence cannot improve the iterate any more: machine epsilon of b's
-     * element type times &#8214;b&#8214;. Iterating further only drives the recurrence towards underflow (where CG would
+     * element type times ‖b‖. Iterating further only drives the recurrence towards underflow (where CG would
      * report a spurious zero curvature), so solvers stop there with CONVERGED even when the tolerance is 0.
      */
     static double roundingFloor(Tensor b, double bNorm) {

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Eigenvalues of a small dense symmetric matrix on the JVM, by the cyclic Jacobi method (rotations until the
- * off-diagonal mass is below 10&#8315;&sup3;&#8304; of the diagonal's), accurate to rounding. For spectral bounds of test and
- * example problems (&mu;, L, condition numbers); O(n&sup3;) per sweep, so meant for n up to a few hundred.
+ * off-diagonal mass is below 10⁻³⁰ of the diagonal's), accurate to rounding. For spectral bounds of test and
+ * example problems (μ, L, condition numbers); O(n³) per sweep, so meant for n up to a few hundred.
  */
 public final class SymmetricEigenvalues {
     private static final int MAX_SWEEPS = 100;
@@ -55,7 +55,7 @@ public final class SymmetricEigenvalues {
         return e;
     }
 
-    /** The Jacobi rotation J with J&#7488;MJ zero at (p, q). */
+    /** The Jacobi rotation J with JᵀMJ zero at (p, q). */
     private static void rotate(double[][] m, int p, int q) {
         int n = m.length;
         double theta = (m[q][q] - m[p][p]) / (2 * m[p][q]);

@@ -9,8 +9,8 @@ import org.bilevel4j.api.tensor.Tensor;
 /**
  * The outcome of an outer-loop run.
  *
- * @param outer        the final &lambda;
- * @param lastEstimate the last hypergradient estimate (its inner iterate is w_t at the last estimated &lambda;)
+ * @param outer        the final λ
+ * @param lastEstimate the last hypergradient estimate (its inner iterate is w_t at the last estimated λ)
  * @param history      one record per iteration
  * @param status       CONVERGED (hypergradient norm below tolerance), BUDGET_EXHAUSTED (iterations or time),
  *                     or the failure status of the estimate that stopped the run

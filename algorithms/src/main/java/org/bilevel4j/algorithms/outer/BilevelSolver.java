@@ -14,13 +14,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The outer loop of bilevel optimization: projected (hyper)gradient iterations
- * &lambda;_{i+1} = P_&Lambda;(update(&lambda;_i, &nabla;&#770;f(&lambda;_i))), where &nabla;&#770;f comes from a {@link HypergradientEstimator}
+ * λ_{i+1} = P_Λ(update(λ_i, ∇̂f(λ_i))), where ∇̂f comes from a {@link HypergradientEstimator}
  * and the update from an {@link OuterOptimizer} (gradient descent, momentum, Nesterov, Adam).
  *
  * <p>One iteration: one hypergradient estimate (warm-started from the previous one as far as the estimator
  * allows), one optimizer update, one projection, the listeners. Stopping rule: the hypergradient norm falls
  * below the tolerance (CONVERGED), the iteration or time budget runs out (BUDGET_EXHAUSTED), or an estimate
- * diverges or breaks down, in which case &lambda; is not updated with it and the run stops with that status.
+ * diverges or breaks down, in which case λ is not updated with it and the run stops with that status.
  * Estimates that did not converge (budget exhausted) are used, counted and reported in the result's message.
  *
  * <p>The solver is immutable; {@link #solve} may run concurrently on different problems.
@@ -57,8 +57,8 @@ public final class BilevelSolver {
 
     /**
      * @param problem the problem
-     * @param outer0  the starting &lambda; (projected first); not modified
-     * @return the final &lambda;, the history and the status
+     * @param outer0  the starting λ (projected first); not modified
+     * @return the final λ, the history and the status
      */
     public BilevelResult solve(BilevelProblem problem, Tensor outer0) {
         Objects.requireNonNull(problem, "problem");
@@ -139,13 +139,13 @@ public final class BilevelSolver {
             this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
         }
 
-        /** @param p projection onto &Lambda; after every step @return this builder */
+        /** @param p projection onto Λ after every step @return this builder */
         public Builder projection(Projection p) {
             this.projection = Objects.requireNonNull(p, "projection");
             return this;
         }
 
-        /** @param n the outer iteration budget, &ge; 1 @return this builder */
+        /** @param n the outer iteration budget, ≥ 1 @return this builder */
         public Builder maxIterations(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("maxIterations: expected >= 1, got " + n);
@@ -154,7 +154,7 @@ public final class BilevelSolver {
             return this;
         }
 
-        /** @param tolerance stop when &#8214;hypergradient&#8214; &le; tolerance, &ge; 0 (0, the default: never stop on it) @return this builder */
+        /** @param tolerance stop when ‖hypergradient‖ ≤ tolerance, ≥ 0 (0, the default: never stop on it) @return this builder */
         public Builder gradientTolerance(double tolerance) {
             if (!(tolerance >= 0)) {
                 throw new IllegalArgumentException("tolerance: expected >= 0, got " + tolerance);

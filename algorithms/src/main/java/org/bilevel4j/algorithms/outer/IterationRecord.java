@@ -8,10 +8,10 @@ import org.bilevel4j.algorithms.diagnostics.Status;
  * their history cheaply.
  *
  * @param iteration         1-based index
- * @param objective         E(w_t, &lambda;)
- * @param hypergradientNorm &#8214;estimate&#8214;
- * @param stepNorm          &#8214;&lambda;_next - &lambda;&#8214;
- * @param innerResidual     &#8214;w_t - &Phi;(w_t, &lambda;)&#8214;
+ * @param objective         E(w_t, λ)
+ * @param hypergradientNorm ‖estimate‖
+ * @param stepNorm          ‖λ_next - λ‖
+ * @param innerResidual     ‖w_t - Φ(w_t, λ)‖
  * @param adjointResidual   the adjoint residual (NaN for ITD)
  * @param errorBound        the a-posteriori hypergradient error bound (NaN if unavailable)
  * @param status            the estimate's status

@@ -2,7 +2,7 @@ package org.bilevel4j.algorithms.outer;
 
 import org.bilevel4j.api.tensor.Tensor;
 
-/** Gradient descent, heavy-ball momentum and Nesterov momentum on &lambda;. */
+/** Gradient descent, heavy-ball momentum and Nesterov momentum on λ. */
 final class MomentumOptimizer implements OuterOptimizer {
     private final double step;
     private final double momentum;

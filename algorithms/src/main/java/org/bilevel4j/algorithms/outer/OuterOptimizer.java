@@ -3,7 +3,7 @@ package org.bilevel4j.algorithms.outer;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * An update rule for the outer variable &lambda; given hypergradient estimates. The optimizer itself is an immutable
+ * An update rule for the outer variable λ given hypergradient estimates. The optimizer itself is an immutable
  * configuration; {@link #start} creates the per-run state (momentum buffers, Adam moments).
  */
 public interface OuterOptimizer {
@@ -11,15 +11,15 @@ public interface OuterOptimizer {
     /** The mutable state of one run. */
     interface Run {
         /**
-         * @param outer         the current &lambda;; not modified
-         * @param hypergradient the estimate of &nabla;f(&lambda;); not modified
-         * @return the next &lambda; (before projection)
+         * @param outer         the current λ; not modified
+         * @param hypergradient the estimate of ∇f(λ); not modified
+         * @return the next λ (before projection)
          */
         Tensor update(Tensor outer, Tensor hypergradient);
     }
 
     /**
-     * @param outer the starting &lambda;
+     * @param outer the starting λ
      * @return a fresh run
      */
     Run start(Tensor outer);
@@ -28,26 +28,26 @@ public interface OuterOptimizer {
     String name();
 
     /**
-     * @param step &zeta; &gt; 0
-     * @return hypergradient descent &lambda; &larr; &lambda; - &zeta; g (seed 004 &sect;2.9)
+     * @param step ζ &gt; 0
+     * @return hypergradient descent λ ← λ - ζ g (seed 004 §2.9)
      */
     static OuterOptimizer gradientDescent(double step) {
         return new MomentumOptimizer(step, 0, false);
     }
 
     /**
-     * @param step     &zeta; &gt; 0
-     * @param momentum &beta; in [0, 1)
-     * @return heavy-ball momentum: m &larr; &beta;m + g, &lambda; &larr; &lambda; - &zeta;m
+     * @param step     ζ &gt; 0
+     * @param momentum β in [0, 1)
+     * @return heavy-ball momentum: m ← βm + g, λ ← λ - ζm
      */
     static OuterOptimizer momentum(double step, double momentum) {
         return new MomentumOptimizer(step, momentum, false);
     }
 
     /**
-     * @param step     &zeta; &gt; 0
-     * @param momentum &beta; in [0, 1)
-     * @return Nesterov momentum (as in PyTorch's SGD): m &larr; &beta;m + g, &lambda; &larr; &lambda; - &zeta;(g + &beta;m); the
+     * @param step     ζ &gt; 0
+     * @param momentum β in [0, 1)
+     * @return Nesterov momentum (as in PyTorch's SGD): m ← βm + g, λ ← λ - ζ(g + βm); the
      *         outer optimizer of seed 004's equilibrium models
      */
     static OuterOptimizer nesterov(double step, double momentum) {
@@ -55,18 +55,18 @@ public interface OuterOptimizer {
     }
 
     /**
-     * @param step &zeta; &gt; 0
-     * @return Adam with &beta;&#8321; = 0.9, &beta;&#8322; = 0.999, &epsilon; = 1e-8
+     * @param step ζ &gt; 0
+     * @return Adam with β₁ = 0.9, β₂ = 0.999, ε = 1e-8
      */
     static OuterOptimizer adam(double step) {
         return new AdamOptimizer(step, 0.9, 0.999, 1e-8);
     }
 
     /**
-     * @param step  &zeta; &gt; 0
+     * @param step  ζ &gt; 0
      * @param beta1 first-moment decay in [0, 1)
      * @param beta2 second-moment decay in [0, 1)
-     * @param eps   &epsilon; &gt; 0
+     * @param eps   ε &gt; 0
      * @return Adam (Kingma &amp; Ba, 2015) with bias correction
      */
     static OuterOptimizer adam(double step, double beta1, double beta2, double eps) {

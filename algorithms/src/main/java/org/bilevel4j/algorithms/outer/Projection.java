@@ -5,14 +5,14 @@ import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * A projection of the outer variable onto its feasible set &Lambda;, applied after every outer step (projected
+ * A projection of the outer variable onto its feasible set Λ, applied after every outer step (projected
  * hypergradient descent). Implementations do not modify their argument.
  */
 @FunctionalInterface
 public interface Projection {
 
     /**
-     * @param outer &lambda;; not modified
+     * @param outer λ; not modified
      * @return the nearest feasible point
      */
     Tensor project(Tensor outer);
@@ -24,7 +24,7 @@ public interface Projection {
 
     /**
      * @param low  lower bound of every coordinate
-     * @param high upper bound of every coordinate, &ge; low
+     * @param high upper bound of every coordinate, ≥ low
      * @return the box [low, high]^n
      */
     static Projection box(double low, double high) {
@@ -44,8 +44,8 @@ public interface Projection {
     }
 
     /**
-     * The spectral-norm ball {A : &#8214;A&#8214;&#8322; &le; radius} for a matrix, the constraint that keeps an equilibrium
-     * model's transition a contraction (seed 004 &sect;3.2): singular values above the radius are clipped to it
+     * The spectral-norm ball {A : ‖A‖₂ ≤ radius} for a matrix, the constraint that keeps an equilibrium
+     * model's transition a contraction (seed 004 §3.2): singular values above the radius are clipped to it
      * (the Frobenius-nearest point of the ball), computed by a one-sided Jacobi SVD only when the spectral norm,
      * estimated first, exceeds the radius.
      *

@@ -6,8 +6,8 @@ import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * Clips the singular values of a small dense matrix with a one-sided Jacobi SVD (Hestenes), computed on the JVM
- * in double precision. Rotations orthogonalise the columns of A (of A&#7488; if it is wide); the column norms are then
- * the singular values and A = (AV) V&#7488;, so A' = (AV) diag(min(&sigma;, r)/&sigma;) V&#7488;.
+ * in double precision. Rotations orthogonalise the columns of A (of Aᵀ if it is wide); the column norms are then
+ * the singular values and A = (AV) Vᵀ, so A' = (AV) diag(min(σ, r)/σ) Vᵀ.
  */
 final class SingularValueClipping {
     private static final int MAX_SWEEPS = 60;
@@ -90,7 +90,7 @@ final class SingularValueClipping {
         return a.backend().fromArray(out, Shape.of(rows, cols), a.dtype());
     }
 
-    /** An upper bound on &#8214;A&#8214;&#8322;: the smaller of the Frobenius norm and &radic;(&#8214;A&#8214;&#8321;&#8214;A&#8214;&#8734;). */
+    /** An upper bound on ‖A‖₂: the smaller of the Frobenius norm and √(‖A‖₁‖A‖∞). */
     static double spectralNormUpperEstimate(Tensor a) {
         double frobenius = a.normValue();
         double[] abs = a.abs().toDoubleArray();

@@ -26,8 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Inner solvers on g(w, &lambda;) = &frac12;w'Hw - w'B&lambda; with the spectrum of H exactly [mu, L], whose minimiser
- * H^-1 B &lambda; is known; iterates are compared with the recurrences written out densely.
+ * Inner solvers on g(w, λ) = ½w'Hw - w'Bλ with the spectrum of H exactly [mu, L], whose minimiser
+ * H^-1 B λ is known; iterates are compared with the recurrences written out densely.
  */
 class InnerSolversTest {
 
@@ -42,7 +42,7 @@ class InnerSolversTest {
         return randomVector(q.n, new SplittableRandom(seed));
     }
 
-    /** Dense gradient descent w &larr; w - a (Hw - B&lambda;). */
+    /** Dense gradient descent w ← w - a (Hw - Bλ). */
     private static Tensor gradientDescent(QuadraticBilevel q, Tensor lambda, Tensor w0, double a, int steps) {
         Tensor w = w0;
         for (int i = 0; i < steps; i++) {
@@ -278,7 +278,7 @@ class InnerSolversTest {
         }
     }
 
-    /** A fixed-point-only problem: &Phi;(w, &lambda;) = M w + C &lambda; with ||M|| = 0.5. */
+    /** A fixed-point-only problem: Φ(w, λ) = M w + C λ with ||M|| = 0.5. */
     private static BilevelProblem fixedPointProblem(Tensor m, Tensor c, int n, int p) {
         BinaryOperator<Tensor> phi = (w, l) -> m.matmul(w).add(c.matmul(l));
         return BilevelProblem.fixedPoint(

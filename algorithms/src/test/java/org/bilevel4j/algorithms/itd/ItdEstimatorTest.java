@@ -24,7 +24,7 @@ import org.bilevel4j.api.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ITD estimators compute the exact gradient of f_t(&lambda;) = E(w_t(&lambda;), &lambda;): checked against autodiff
+ * The ITD estimators compute the exact gradient of f_t(λ) = E(w_t(λ), λ): checked against autodiff
  * through the unrolled loop, and against each other.
  */
 class ItdEstimatorTest {

@@ -76,7 +76,7 @@ class ConjugateGradientSolverTest {
     }
 
     /**
-     * Eq. (17): ||x_k - x*|| &le; 2 sqrt(kappa) ((sqrt(kappa) - 1)/(sqrt(kappa) + 1))^k ||x0 - x*||, for every k, with
+     * Eq. (17): ||x_k - x*|| ≤ 2 sqrt(kappa) ((sqrt(kappa) - 1)/(sqrt(kappa) + 1))^k ||x0 - x*||, for every k, with
      * the exact-count budget of k iterations.
      */
     @ParameterizedTest(name = "kappa = {0}, seed = {1}")

@@ -100,7 +100,7 @@ class GmresSolverTest {
     }
 
     /**
-     * With tolerance 0 (an exact budget, the setting of {@code AidEstimator.gmres(t, k)}), a budget of k &ge; n lets the
+     * With tolerance 0 (an exact budget, the setting of {@code AidEstimator.gmres(t, k)}), a budget of k ≥ n lets the
      * Krylov space become invariant. This is the "lucky" Arnoldi breakdown: the solution is exact. The solver
      * nevertheless reports BREAKDOWN ("the operator is singular on the Krylov space") for a well-conditioned,
      * non-singular A, because its test {@code residual > threshold} compares a rounding-level residual (~1e-16)

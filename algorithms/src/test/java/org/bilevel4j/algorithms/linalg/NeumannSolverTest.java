@@ -59,7 +59,7 @@ class NeumannSolverTest {
         assertArrayEquals(fp.residualNorms(), neumann.residualNorms(), 1e-12 * b.normValue());
     }
 
-    /** ||x_K - x*|| &le; q^(K+1) / (1 - q) ||b|| when ||I - A|| &le; q. */
+    /** ||x_K - x*|| ≤ q^(K+1) / (1 - q) ||b|| when ||I - A|| ≤ q. */
     @ParameterizedTest(name = "q = {0}")
     @ValueSource(doubles = {0.2, 0.5, 0.8, 0.95})
     void tailObeysTheGeometricBound(double q) {

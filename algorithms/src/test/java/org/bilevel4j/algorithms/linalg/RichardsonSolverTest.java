@@ -31,7 +31,7 @@ class RichardsonSolverTest {
         return B.identity(n).sub(m.transpose());
     }
 
-    /** Theorem 2.3 of Grazzi et al.: from v0 = 0, ||v_k - v|| &le; q^k ||v||. */
+    /** Theorem 2.3 of Grazzi et al.: from v0 = 0, ||v_k - v|| ≤ q^k ||v||. */
     @ParameterizedTest(name = "q = {0}")
     @ValueSource(doubles = {0.3, 0.7, 0.9, 0.99})
     void fixedPointObeysTheContractionBound(double q) {

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The outer loop end to end on the quadratic problem
- * g(w, &lambda;) = &frac12;w'Hw - w'B&lambda;, E(w, &lambda;) = &frac12;||w - w_target||&sup2; + &frac12;theta||&lambda;||&sup2;, whose
- * hypergradient theta &lambda; + B'H^-1(w*(&lambda;) - w_target) and minimiser are known in closed form, with AID-CG(200, 50).
+ * g(w, λ) = ½w'Hw - w'Bλ, E(w, λ) = ½||w - w_target||² + ½theta||λ||², whose
+ * hypergradient theta λ + B'H^-1(w*(λ) - w_target) and minimiser are known in closed form, with AID-CG(200, 50).
  */
 class BilevelSolverTest {
     private static final QuadraticBilevel Q = new QuadraticBilevel(10, 3, 1, 10, 0.5, 401);

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The outer update rules used directly through start()/update() with the exact gradient of
- * f(&lambda;) = &frac12;(&lambda; - c)'Q(&lambda; - c), Q with eigenvalues in [1, 10]; and their first steps by hand.
+ * f(λ) = ½(λ - c)'Q(λ - c), Q with eigenvalues in [1, 10]; and their first steps by hand.
  */
 class OuterOptimizerTest {
     private static final int P = 6;

@@ -29,7 +29,7 @@ public final class Autodiff {
     /**
      * @param f a scalar-valued function (one-element output)
      * @param x the point; not modified
-     * @return &nabla;f(x), of the shape of x
+     * @return ∇f(x), of the shape of x
      */
     public static Tensor grad(UnaryOperator<Tensor> f, Tensor x) {
         return valueAndGrad(f, x).gradient();
@@ -38,7 +38,7 @@ public final class Autodiff {
     /**
      * @param f a scalar-valued function (one-element output)
      * @param x the point; not modified
-     * @return f(x) and &nabla;f(x) from one forward and one backward pass
+     * @return f(x) and ∇f(x) from one forward and one backward pass
      */
     public static ValueAndGradient valueAndGrad(UnaryOperator<Tensor> f, Tensor x) {
         Objects.requireNonNull(f, "f");
@@ -93,12 +93,12 @@ public final class Autodiff {
     }
 
     /**
-     * Records a two-argument map at (w, &lambda;); its pullback returns both partial VJPs from one backward pass.
+     * Records a two-argument map at (w, λ); its pullback returns both partial VJPs from one backward pass.
      *
      * @param f a function of two arguments
      * @param w first argument; not modified
      * @param lambda second argument; not modified
-     * @return the value and pullback of f at (w, &lambda;)
+     * @return the value and pullback of f at (w, λ)
      */
     public static Pullback vjp(BinaryOperator<Tensor> f, Tensor w, Tensor lambda) {
         Objects.requireNonNull(f, "f");
@@ -114,7 +114,7 @@ public final class Autodiff {
      * @param f         a function
      * @param x         the point; not modified
      * @param cotangent a finite tensor of the shape of f(x); not modified
-     * @return J(x)&#7488; cotangent
+     * @return J(x)ᵀ cotangent
      */
     public static Tensor vjp(UnaryOperator<Tensor> f, Tensor x, Tensor cotangent) {
         cotangent.requireFinite("cotangent");
@@ -123,7 +123,7 @@ public final class Autodiff {
 
     /**
      * Forward-mode product, computed as the derivative of the VJP with respect to its cotangent (which is
-     * linear): J u = d/dc &lang;J&#7488;c, u&rang;.
+     * linear): J u = d/dc ⟨Jᵀc, u⟩.
      *
      * @param f       a function
      * @param x       the point; not modified
@@ -140,7 +140,7 @@ public final class Autodiff {
      *
      * @param pullback a recorded function
      * @param tangents one tangent per input (null for a zero tangent); not modified
-     * @return &Sigma;&#7522; J&#7522; tangent&#7522;, of the shape of the value
+     * @return Σᵢ Jᵢ tangentᵢ, of the shape of the value
      */
     public static Tensor jvp(Pullback pullback, Tensor... tangents) {
         if (tangents.length != pullback.arity()) {
@@ -171,7 +171,7 @@ public final class Autodiff {
      * @param f a scalar-valued, twice differentiable function
      * @param x the point; not modified
      * @param v a finite tensor of the shape of x; not modified
-     * @return &nabla;&sup2;f(x) v
+     * @return ∇²f(x) v
      */
     public static Tensor hvp(UnaryOperator<Tensor> f, Tensor x, Tensor v) {
         Objects.requireNonNull(f, "f");
@@ -186,12 +186,12 @@ public final class Autodiff {
     }
 
     /**
-     * The fused call of the stochastic bilevel methods: for an inner objective g(w, &lambda;) and a vector v,
-     * returns g, &nabla;_w g, &nabla;&sup2;_ww g&middot;v and &nabla;&sup2;_&lambda;w g&middot;v from one forward pass and one
+     * The fused call of the stochastic bilevel methods: for an inner objective g(w, λ) and a vector v,
+     * returns g, ∇_w g, ∇²_ww g·v and ∇²_λw g·v from one forward pass and one
      * backward pass through the gradient (the last two are the two partial derivatives of
-     * &lang;&nabla;_w g(w, &lambda;), v&rang;).
+     * ⟨∇_w g(w, λ), v⟩).
      *
-     * @param g      a scalar-valued function of (w, &lambda;)
+     * @param g      a scalar-valued function of (w, λ)
      * @param w      the inner variable; not modified
      * @param lambda the outer variable; not modified
      * @param v      a finite tensor of the shape of w; not modified
@@ -241,7 +241,7 @@ public final class Autodiff {
      *
      * @param f a scalar-valued, twice differentiable function
      * @param x the point; not modified
-     * @return the n&times;n Hessian over the row-major flattening of x
+     * @return the n×n Hessian over the row-major flattening of x
      */
     public static Tensor hessian(UnaryOperator<Tensor> f, Tensor x) {
         return jacobian(z -> {

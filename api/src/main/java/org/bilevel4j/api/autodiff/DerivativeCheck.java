@@ -6,21 +6,21 @@ import java.util.Locale;
 /**
  * The outcome of one {@link GradientCheck}: a central finite-difference comparison and a Taylor-remainder test.
  *
- * <p>The Taylor test evaluates r(h) = &#8214;F(x + h u) - F(x) - h D(u)&#8214; for a sequence of halving steps.
- * With a correct derivative D, r(h) = O(h&sup2;) and each halving divides r by about 4 (observed order 2); with a
+ * <p>The Taylor test evaluates r(h) = ‖F(x + h u) - F(x) - h D(u)‖ for a sequence of halving steps.
+ * With a correct derivative D, r(h) = O(h²) and each halving divides r by about 4 (observed order 2); with a
  * wrong one r(h) = O(h) (order 1). Unlike the finite-difference error, this verdict does not depend on guessing
  * a good step.
  *
  * @param what            which derivative was checked (gradient, vjp, jvp, hvp)
  * @param analytic        the claimed directional derivative (or its norm, for vector-valued checks)
  * @param finiteDifference the central finite-difference estimate (or its norm)
- * @param relativeError   &#8214;claimed - finite difference&#8214; / max(&#8214;claimed&#8214;, &#8214;finite difference&#8214;)
+ * @param relativeError   ‖claimed - finite difference‖ / max(‖claimed‖, ‖finite difference‖)
  * @param roundingError   the estimated rounding error of the finite difference, allowed on top of the tolerance
  * @param step            the finite-difference step h along the unit-norm direction
  * @param tolerance       the largest relative error accepted
  * @param steps           the Taylor-test steps
  * @param remainders      r(h) for each step
- * @param orders          log&#8322;(r(h) / r(h/2)) for consecutive steps above the rounding floor (NaN below it)
+ * @param orders          log₂(r(h) / r(h/2)) for consecutive steps above the rounding floor (NaN below it)
  * @param passed          relative error within tolerance and Taylor order about 2 (or remainders at rounding level)
  */
 public record DerivativeCheck(String what, double analytic, double finiteDifference, double relativeError,

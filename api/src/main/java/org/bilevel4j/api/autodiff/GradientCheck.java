@@ -11,11 +11,11 @@ import org.bilevel4j.api.tensor.Tensor;
  * against the function itself, in two independent ways:
  * <ol>
  *   <li><b>central finite differences</b> along a random unit direction u, with step
- *       h = &epsilon;^(1/3) max(1, &#8214;x&#8214;) (the step that balances truncation and rounding error), accepted when
+ *       h = ε^(1/3) max(1, ‖x‖) (the step that balances truncation and rounding error), accepted when
  *       the error is below the relative tolerance (default 1e-6 in float64, 1e-2 in float32) plus the rounding
- *       error of the difference quotient, 16&epsilon;(|F(x + hu)| + |F(x - hu)|)/(2h), which matters only when the
+ *       error of the difference quotient, 16ε(|F(x + hu)| + |F(x - hu)|)/(2h), which matters only when the
  *       derivative itself is close to zero;</li>
- *   <li>a <b>Taylor-remainder test</b>: r(h) = &#8214;F(x + hu) - F(x) - h D(u)&#8214; must shrink as h&sup2;, i.e. with
+ *   <li>a <b>Taylor-remainder test</b>: r(h) = ‖F(x + hu) - F(x) - h D(u)‖ must shrink as h², i.e. with
  *       observed order about 2 over a sequence of halving steps (see {@link DerivativeCheck}).</li>
  * </ol>
  * A check passes when both agree. Directions and cotangents come from a seeded generator, so checks are
@@ -56,7 +56,7 @@ public final class GradientCheck {
 
     /**
      * @param f        a scalar function
-     * @param gradient the claimed gradient x &#8614; &nabla;f(x)
+     * @param gradient the claimed gradient x ↦ ∇f(x)
      * @param x        the point
      * @return the verdict
      */
@@ -68,9 +68,9 @@ public final class GradientCheck {
 
     /**
      * @param f   a vector function
-     * @param vjp the claimed VJP (x, c) &#8614; J(x)&#7488;c
+     * @param vjp the claimed VJP (x, c) ↦ J(x)ᵀc
      * @param x   the point
-     * @return the verdict (checked as the gradient of &lang;c, f(x)&rang; for a random cotangent c)
+     * @return the verdict (checked as the gradient of ⟨c, f(x)⟩ for a random cotangent c)
      */
     public DerivativeCheck vjp(UnaryOperator<Tensor> f, BinaryOperator<Tensor> vjp, Tensor x) {
         Tensor u = direction(x, 0);
@@ -81,7 +81,7 @@ public final class GradientCheck {
 
     /**
      * @param f   a vector function
-     * @param jvp the claimed JVP (x, u) &#8614; J(x) u
+     * @param jvp the claimed JVP (x, u) ↦ J(x) u
      * @param x   the point
      * @return the verdict
      */
@@ -91,8 +91,8 @@ public final class GradientCheck {
     }
 
     /**
-     * @param gradient the gradient x &#8614; &nabla;f(x) (itself correct, e.g. checked first)
-     * @param hvp      the claimed Hessian-vector product (x, v) &#8614; &nabla;&sup2;f(x) v
+     * @param gradient the gradient x ↦ ∇f(x) (itself correct, e.g. checked first)
+     * @param hvp      the claimed Hessian-vector product (x, v) ↦ ∇²f(x) v
      * @param x        the point
      * @return the verdict (checked as the JVP of the gradient)
      */

@@ -5,8 +5,8 @@ import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.api.tensor.Trace;
 
 /**
- * The linearization of a function at a point, for reverse mode: the value y = f(x&#8321;, ..., x&#8342;) and the
- * map from a cotangent c to the vector-Jacobian products (J&#8321;&#7488;c, ..., J&#8342;&#7488;c).
+ * The linearization of a function at a point, for reverse mode: the value y = f(x₁, ..., xₖ) and the
+ * map from a cotangent c to the vector-Jacobian products (J₁ᵀc, ..., Jₖᵀc).
  *
  * <p>The forward computation is recorded once; each {@link #apply} call runs one backward pass over the
  * recording, so iterative linear solvers that need many VJPs at the same point pay for the forward pass once.
@@ -35,7 +35,7 @@ public final class Pullback {
 
     /**
      * @param cotangent a tensor of the value's shape; not modified
-     * @return J&#7522;&#7488; cotangent for every input i, each of that input's shape
+     * @return Jᵢᵀ cotangent for every input i, each of that input's shape
      */
     public Tensor[] apply(Tensor cotangent) {
         Objects.requireNonNull(cotangent, "cotangent");
@@ -47,7 +47,7 @@ public final class Pullback {
      *
      * @param cotangent a tensor of the value's shape; not modified
      * @param input     index of the input
-     * @return J&#7522;&#7488; cotangent for {@code i = input}
+     * @return Jᵢᵀ cotangent for {@code i = input}
      */
     public Tensor apply(Tensor cotangent, int input) {
         Objects.requireNonNull(cotangent, "cotangent");

@@ -6,7 +6,7 @@ import org.bilevel4j.api.tensor.Tensor;
  * A scalar function's value and gradient at one point.
  *
  * @param value    f(x), a tensor with one element
- * @param gradient &nabla;f(x), of the shape of x
+ * @param gradient ∇f(x), of the shape of x
  */
 public record ValueAndGradient(Tensor value, Tensor gradient) {
 }

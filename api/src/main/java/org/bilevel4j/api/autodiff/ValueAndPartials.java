@@ -6,9 +6,9 @@ import org.bilevel4j.api.tensor.Tensor;
  * A two-argument scalar function's value and both partial gradients at one point, from one forward and one
  * backward pass.
  *
- * @param value f(w, &lambda;), a scalar tensor
- * @param inner &nabla;_w f
- * @param outer &nabla;_&lambda; f
+ * @param value f(w, λ), a scalar tensor
+ * @param inner ∇_w f
+ * @param outer ∇_λ f
  */
 public record ValueAndPartials(Tensor value, Tensor inner, Tensor outer) {
 

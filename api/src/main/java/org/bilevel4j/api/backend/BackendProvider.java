@@ -1,8 +1,6 @@
 package org.bilevel4j.api.backend;
 
 import java.util.Set;
-import org.bilevel4j.api.tensor.Capability;
-import org.bilevel4j.api.tensor.Kernels;
 
 /**
  * The service interface a backend module registers with {@link java.util.ServiceLoader} (a line in

@@ -15,7 +15,6 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.bilevel4j.api.error.BackendUnavailableException;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Capability;
 
 /**
  * Discovers backends with {@link ServiceLoader} (the only class that does) and resolves which one to use.

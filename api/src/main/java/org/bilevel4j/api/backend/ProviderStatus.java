@@ -1,7 +1,6 @@
 package org.bilevel4j.api.backend;
 
 import java.util.Set;
-import org.bilevel4j.api.tensor.Capability;
 
 /**
  * What the resolver found about one discovered provider.

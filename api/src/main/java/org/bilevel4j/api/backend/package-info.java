@@ -1,5 +1,14 @@
 /**
- * Backend discovery and selection.
+ * The backend SPI and backend selection: everything a backend author implements is in this package.
+ *
+ * <ul>
+ *   <li>{@link org.bilevel4j.api.backend.BackendProvider}: the service a backend registers with
+ *       {@link java.util.ServiceLoader} (name, priority, capabilities, availability probe, kernels);</li>
+ *   <li>{@link org.bilevel4j.api.backend.Kernels} and {@link org.bilevel4j.api.backend.Storage}: the primitive
+ *       kernels below {@link org.bilevel4j.api.tensor.Tensor} and the backend's opaque arrays;</li>
+ *   <li>the operation enums {@link org.bilevel4j.api.backend.UnaryOp}, {@link org.bilevel4j.api.backend.BinaryOp},
+ *       {@link org.bilevel4j.api.backend.ReduceOp}, and {@link org.bilevel4j.api.backend.Capability}.</li>
+ * </ul>
  *
  * <p>Backends register a {@link org.bilevel4j.api.backend.BackendProvider} with {@link java.util.ServiceLoader};
  * {@link org.bilevel4j.api.backend.Backends} is the one class that discovers them and resolves which to use:

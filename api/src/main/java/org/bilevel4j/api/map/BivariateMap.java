@@ -5,8 +5,8 @@ import java.util.function.BinaryOperator;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * A differentiable map of two arguments, &Phi;(w, &lambda;), where w is the inner (state) variable and &lambda;
- * the outer (hyper)parameter: the fixed-point maps of seed 004, or the gradient &nabla;_w g(w, &lambda;) of an inner
+ * A differentiable map of two arguments, Φ(w, λ), where w is the inner (state) variable and λ
+ * the outer (hyper)parameter: the fixed-point maps of seed 004, or the gradient ∇_w g(w, λ) of an inner
  * objective. Its derivatives are reached through {@link #linearize}.
  *
  * <p>Build one from a tensor lambda with {@link #of} or implement it by hand (matrix-free), providing a
@@ -16,15 +16,15 @@ public interface BivariateMap {
 
     /**
      * @param inner  w; not modified
-     * @param outer  &lambda;; not modified
-     * @return &Phi;(w, &lambda;)
+     * @param outer  λ; not modified
+     * @return Φ(w, λ)
      */
     Tensor apply(Tensor inner, Tensor outer);
 
     /**
      * @param inner  w; not modified
-     * @param outer  &lambda;; not modified
-     * @return the value and partial Jacobians of &Phi; at (w, &lambda;)
+     * @param outer  λ; not modified
+     * @return the value and partial Jacobians of Φ at (w, λ)
      */
     Linearization linearize(Tensor inner, Tensor outer);
 

@@ -1,10 +1,10 @@
 package org.bilevel4j.api.map;
 
 /**
- * What is known of the Lipschitz constant q of w &#8614; &Phi;(w, &lambda;) in the Euclidean norm:
- * &#8214;&Phi;(w&#8321;, &lambda;) - &Phi;(w&#8322;, &lambda;)&#8214; &le; q &#8214;w&#8321; - w&#8322;&#8214; (Assumption B of seed 004). When q &lt; 1 the
+ * What is known of the Lipschitz constant q of w ↦ Φ(w, λ) in the Euclidean norm:
+ * ‖Φ(w₁, λ) - Φ(w₂, λ)‖ ≤ q ‖w₁ - w₂‖ (Assumption B of seed 004). When q &lt; 1 the
  * map is a contraction: its fixed point is unique, Picard iteration converges as q^t, and
- * &#8214;(I - &part;&#8321;&Phi;)&#8315;&sup1;&#8214; &le; 1/(1 - q) (Lemma 2.2). Estimators use q for their a-posteriori error bounds.
+ * ‖(I - ∂₁Φ)⁻¹‖ ≤ 1/(1 - q) (Lemma 2.2). Estimators use q for their a-posteriori error bounds.
  *
  * @param constant q, or NaN when unknown
  * @param source   where q comes from
@@ -13,9 +13,9 @@ public record ContractionInfo(double constant, Source source) {
 
     /** Where a contraction constant comes from. */
     public enum Source {
-        /** Proven for the problem (e.g. q = (&kappa; - 1)/(&kappa; + 1) for gradient descent with the optimal step). */
+        /** Proven for the problem (e.g. q = (κ - 1)/(κ + 1) for gradient descent with the optimal step). */
         KNOWN,
-        /** Measured numerically (e.g. by power iteration on &part;&#8321;&Phi;); not a guarantee. */
+        /** Measured numerically (e.g. by power iteration on ∂₁Φ); not a guarantee. */
         ESTIMATED,
         /** Nothing is known. */
         UNKNOWN

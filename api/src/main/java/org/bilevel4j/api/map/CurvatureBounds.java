@@ -1,13 +1,13 @@
 package org.bilevel4j.api.map;
 
 /**
- * Bounds on the spectrum of the inner Hessian, &mu; I &#10927; &nabla;&sup2;_ww g(w, &lambda;) &#10927; L I for every w: g(&middot;, &lambda;) is
- * &mu;-strongly convex and L-smooth. They give gradient descent its optimal step &alpha; = 2/(&mu; + L) and the
- * contraction constant of the step map, q = max(|1 - &alpha;&mu;|, |1 - &alpha;L|), which is (&kappa; - 1)/(&kappa; + 1) at
+ * Bounds on the spectrum of the inner Hessian, μ I ⪯ ∇²_ww g(w, λ) ⪯ L I for every w: g(·, λ) is
+ * μ-strongly convex and L-smooth. They give gradient descent its optimal step α = 2/(μ + L) and the
+ * contraction constant of the step map, q = max(|1 - αμ|, |1 - αL|), which is (κ - 1)/(κ + 1) at
  * the optimal step (seed 004, eq. (6) and Appendix B).
  *
- * @param strongConvexity &mu; &gt; 0
- * @param smoothness      L &ge; &mu;
+ * @param strongConvexity μ &gt; 0
+ * @param smoothness      L ≥ μ
  */
 public record CurvatureBounds(double strongConvexity, double smoothness) {
 
@@ -22,19 +22,19 @@ public record CurvatureBounds(double strongConvexity, double smoothness) {
         }
     }
 
-    /** @return &kappa; = L / &mu; */
+    /** @return κ = L / μ */
     public double conditionNumber() {
         return smoothness / strongConvexity;
     }
 
-    /** @return &alpha; = 2 / (&mu; + L) */
+    /** @return α = 2 / (μ + L) */
     public double optimalStep() {
         return 2.0 / (strongConvexity + smoothness);
     }
 
     /**
-     * @param step &alpha; &gt; 0
-     * @return q = max(|1 - &alpha;&mu;|, |1 - &alpha;L|), the Lipschitz constant of w &#8614; w - &alpha;&nabla;_w g(w, &lambda;)
+     * @param step α &gt; 0
+     * @return q = max(|1 - αμ|, |1 - αL|), the Lipschitz constant of w ↦ w - α∇_w g(w, λ)
      */
     public double contraction(double step) {
         if (!(step > 0) || !Double.isFinite(step)) {

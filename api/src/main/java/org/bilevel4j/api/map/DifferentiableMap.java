@@ -6,8 +6,8 @@ import org.bilevel4j.api.autodiff.Autodiff;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * A differentiable map F: x &#8614; F(x), known through its value and its matrix-free derivatives: the
- * vector-Jacobian product J(x)&#7488;c and the Jacobian-vector product J(x)u. No Jacobian is ever formed.
+ * A differentiable map F: x ↦ F(x), known through its value and its matrix-free derivatives: the
+ * vector-Jacobian product J(x)ᵀc and the Jacobian-vector product J(x)u. No Jacobian is ever formed.
  *
  * <p>Build one from a tensor lambda with {@link #of} (autodiff supplies the derivatives) or implement it by
  * hand when the derivatives are known in closed form. Implementations must not modify their arguments.
@@ -23,7 +23,7 @@ public interface DifferentiableMap {
     /**
      * @param x         the point; not modified
      * @param cotangent a tensor of the shape of F(x); not modified
-     * @return J(x)&#7488; cotangent, of the shape of x
+     * @return J(x)ᵀ cotangent, of the shape of x
      */
     Tensor vjp(Tensor x, Tensor cotangent);
 

@@ -6,23 +6,23 @@ import java.util.function.Function;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * The map &Phi;(&middot;, &lambda;) of a fixed-point equation w = &Phi;(w, &lambda;) (problem (1) of seed 004), carrying
- * what is known of its contraction constant and whether its Jacobian &part;&#8321;&Phi; is symmetric (true for
- * gradient steps on an objective, where &part;&#8321;&Phi; = I - &alpha;&nabla;&sup2;g). Symmetry decides which linear solvers
- * apply to the adjoint system (I - &part;&#8321;&Phi;&#7488;)v = &nabla;&#8321;E: conjugate gradients needs it, and a
+ * The map Φ(·, λ) of a fixed-point equation w = Φ(w, λ) (problem (1) of seed 004), carrying
+ * what is known of its contraction constant and whether its Jacobian ∂₁Φ is symmetric (true for
+ * gradient steps on an objective, where ∂₁Φ = I - α∇²g). Symmetry decides which linear solvers
+ * apply to the adjoint system (I - ∂₁Φᵀ)v = ∇₁E: conjugate gradients needs it, and a
  * non-symmetric map needs CG on the normal equations, MINRES or GMRES.
  */
 public interface FixedPointOperator extends BivariateMap {
 
     /**
-     * @param outer &lambda;; not modified
-     * @return what is known of the contraction constant of &Phi;(&middot;, &lambda;)
+     * @param outer λ; not modified
+     * @return what is known of the contraction constant of Φ(·, λ)
      */
     default ContractionInfo contraction(Tensor outer) {
         return ContractionInfo.unknown();
     }
 
-    /** @return true if &part;&#8321;&Phi;(w, &lambda;) is symmetric at every point */
+    /** @return true if ∂₁Φ(w, λ) is symmetric at every point */
     default boolean hasSymmetricJacobian() {
         return false;
     }
@@ -38,8 +38,8 @@ public interface FixedPointOperator extends BivariateMap {
 
     /**
      * @param map               the map (autodiff or hand-written)
-     * @param contraction       what is known of q for each &lambda;
-     * @param symmetricJacobian whether &part;&#8321;&Phi; is symmetric at every point
+     * @param contraction       what is known of q for each λ
+     * @param symmetricJacobian whether ∂₁Φ is symmetric at every point
      * @return the operator
      */
     static FixedPointOperator of(BivariateMap map, Function<Tensor, ContractionInfo> contraction,

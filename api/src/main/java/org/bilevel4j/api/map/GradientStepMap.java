@@ -6,15 +6,15 @@ import org.bilevel4j.api.autodiff.PartialGradients;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * The gradient-descent map of an inner objective, &Phi;(w, &lambda;) = w - &alpha;(&lambda;) &nabla;_w g(w, &lambda;), which turns
- * the optimization form w(&lambda;) = argmin_w g(w, &lambda;) into the fixed-point form w = &Phi;(w, &lambda;) (seed 004,
- * problem (2)). Its Jacobians are &part;&#8321;&Phi; = I - &alpha;&nabla;&sup2;_ww g (symmetric) and
- * &part;&#8322;&Phi; = -&alpha;&nabla;&sup2;_&lambda;w g.
+ * The gradient-descent map of an inner objective, Φ(w, λ) = w - α(λ) ∇_w g(w, λ), which turns
+ * the optimization form w(λ) = argmin_w g(w, λ) into the fixed-point form w = Φ(w, λ) (seed 004,
+ * problem (2)). Its Jacobians are ∂₁Φ = I - α∇²_ww g (symmetric) and
+ * ∂₂Φ = -α∇²_λw g.
  *
- * <p>The step &alpha;(&lambda;) is treated as a constant when differentiating in &lambda; (the "practical replacement"
- * &part;&#770;&#8322;&Phi; = -&alpha;&nabla;&sup2;_&lambda;w g of seed 004, Appendix B, used in all its experiments); at the fixed point the
+ * <p>The step α(λ) is treated as a constant when differentiating in λ (the "practical replacement"
+ * ∂̂₂Φ = -α∇²_λw g of seed 004, Appendix B, used in all its experiments); at the fixed point the
  * dropped term vanishes, so the exact hypergradient is unchanged. With {@link CurvatureBounds} the step is the
- * optimal 2/(&mu; + L) unless given, and the contraction constant is known.
+ * optimal 2/(μ + L) unless given, and the contraction constant is known.
  */
 public final class GradientStepMap implements FixedPointOperator {
     private final ScalarObjective objective;
@@ -28,8 +28,8 @@ public final class GradientStepMap implements FixedPointOperator {
     }
 
     /**
-     * @param objective g(w, &lambda;)
-     * @param step      &alpha; &gt; 0, the same for every &lambda;
+     * @param objective g(w, λ)
+     * @param step      α &gt; 0, the same for every λ
      * @return the map, without contraction information
      */
     public static GradientStepMap withStep(ScalarObjective objective, double step) {
@@ -38,9 +38,9 @@ public final class GradientStepMap implements FixedPointOperator {
     }
 
     /**
-     * @param objective g(w, &lambda;)
-     * @param step      &alpha; &gt; 0, the same for every &lambda;
-     * @param curvature bounds on &nabla;&sup2;_ww g for each &lambda;, giving q = max(|1 - &alpha;&mu;|, |1 - &alpha;L|)
+     * @param objective g(w, λ)
+     * @param step      α &gt; 0, the same for every λ
+     * @param curvature bounds on ∇²_ww g for each λ, giving q = max(|1 - αμ|, |1 - αL|)
      * @return the map
      */
     public static GradientStepMap withStep(ScalarObjective objective, double step,
@@ -50,9 +50,9 @@ public final class GradientStepMap implements FixedPointOperator {
     }
 
     /**
-     * @param objective g(w, &lambda;)
-     * @param curvature bounds on &nabla;&sup2;_ww g for each &lambda;
-     * @return the map with the optimal step &alpha;(&lambda;) = 2/(&mu; + L) and q = (&kappa; - 1)/(&kappa; + 1)
+     * @param objective g(w, λ)
+     * @param curvature bounds on ∇²_ww g for each λ
+     * @return the map with the optimal step α(λ) = 2/(μ + L) and q = (κ - 1)/(κ + 1)
      */
     public static GradientStepMap optimal(ScalarObjective objective, Function<Tensor, CurvatureBounds> curvature) {
         return new GradientStepMap(objective, Double.NaN, Objects.requireNonNull(curvature, "curvature"));
@@ -70,8 +70,8 @@ public final class GradientStepMap implements FixedPointOperator {
     }
 
     /**
-     * @param outer &lambda;
-     * @return &alpha;(&lambda;)
+     * @param outer λ
+     * @return α(λ)
      */
     public double step(Tensor outer) {
         return Double.isNaN(fixedStep) ? curvature.apply(outer).optimalStep() : fixedStep;

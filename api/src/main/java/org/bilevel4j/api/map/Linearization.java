@@ -5,28 +5,28 @@ import org.bilevel4j.api.error.UnsupportedCapabilityException;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * A two-argument map &Phi;(w, &lambda;) linearized at one point: its value and its matrix-free partial Jacobians
- * &part;&#8321;&Phi; = &part;&Phi;/&part;w and &part;&#8322;&Phi; = &part;&Phi;/&part;&lambda; there.
+ * A two-argument map Φ(w, λ) linearized at one point: its value and its matrix-free partial Jacobians
+ * ∂₁Φ = ∂Φ/∂w and ∂₂Φ = ∂Φ/∂λ there.
  *
  * <p>Iterative linear solvers apply the same Jacobian many times; a linearization pays for the forward pass
  * once. Implementations are immutable and thread-safe; no method modifies its arguments.
  */
 public interface Linearization {
 
-    /** @return &Phi;(w, &lambda;) at the linearization point */
+    /** @return Φ(w, λ) at the linearization point */
     Tensor value();
 
     /**
      * Both partial vector-Jacobian products from one backward pass.
      *
      * @param cotangent c, of the shape of the value
-     * @return (&part;&#8321;&Phi;&#7488;c, &part;&#8322;&Phi;&#7488;c), of the shapes of w and &lambda;
+     * @return (∂₁Φᵀc, ∂₂Φᵀc), of the shapes of w and λ
      */
     PartialGradients vjp(Tensor cotangent);
 
     /**
      * @param cotangent c, of the shape of the value
-     * @return &part;&#8321;&Phi;&#7488;c only (implementations skip the &lambda; part)
+     * @return ∂₁Φᵀc only (implementations skip the λ part)
      */
     default Tensor vjpInner(Tensor cotangent) {
         return vjp(cotangent).inner();
@@ -36,8 +36,8 @@ public interface Linearization {
      * Jacobian-vector product in both arguments.
      *
      * @param tangentInner u, of the shape of w, or null for zero
-     * @param tangentOuter s, of the shape of &lambda;, or null for zero
-     * @return &part;&#8321;&Phi; u + &part;&#8322;&Phi; s
+     * @param tangentOuter s, of the shape of λ, or null for zero
+     * @return ∂₁Φ u + ∂₂Φ s
      * @throws UnsupportedCapabilityException if the map provides reverse mode only
      */
     default Tensor jvp(Tensor tangentInner, Tensor tangentOuter) {
@@ -47,7 +47,7 @@ public interface Linearization {
 
     /**
      * @param tangentInner u, of the shape of w
-     * @return &part;&#8321;&Phi; u
+     * @return ∂₁Φ u
      */
     default Tensor jvpInner(Tensor tangentInner) {
         return jvp(tangentInner, null);

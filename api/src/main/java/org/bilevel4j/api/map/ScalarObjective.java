@@ -9,8 +9,8 @@ import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.api.tensor.Trace;
 
 /**
- * A scalar objective of the inner variable w and the outer variable &lambda;: the outer objective E(w, &lambda;) of a
- * bilevel problem, or the inner objective g(w, &lambda;) whose minimizer defines w(&lambda;).
+ * A scalar objective of the inner variable w and the outer variable λ: the outer objective E(w, λ) of a
+ * bilevel problem, or the inner objective g(w, λ) whose minimizer defines w(λ).
  *
  * <p>Build one from a tensor lambda with {@link #of} (autodiff supplies every derivative) or implement
  * {@link #value} and {@link #gradient} by hand. The second-order methods have defaults that differentiate
@@ -22,21 +22,21 @@ public interface ScalarObjective {
 
     /**
      * @param inner w; not modified
-     * @param outer &lambda;; not modified
+     * @param outer λ; not modified
      * @return the value, a scalar tensor
      */
     Tensor value(Tensor inner, Tensor outer);
 
     /**
      * @param inner w; not modified
-     * @param outer &lambda;; not modified
-     * @return (&nabla;_w f, &nabla;_&lambda; f), from one backward pass
+     * @param outer λ; not modified
+     * @return (∇_w f, ∇_λ f), from one backward pass
      */
     PartialGradients gradient(Tensor inner, Tensor outer);
 
     /**
      * @param inner w; not modified
-     * @param outer &lambda;; not modified
+     * @param outer λ; not modified
      * @return the value and both partial gradients (one pass where the implementation allows)
      */
     default ValueAndPartials valueAndGradient(Tensor inner, Tensor outer) {
@@ -45,8 +45,8 @@ public interface ScalarObjective {
     }
 
     /**
-     * The map (w, &lambda;) &#8614; &nabla;_w f(w, &lambda;). The VJP of its linearization at (w, &lambda;) with cotangent v
-     * gives the Hessian-vector product &nabla;&sup2;_ww f v and the cross product &nabla;&sup2;_&lambda;w f v in one pass.
+     * The map (w, λ) ↦ ∇_w f(w, λ). The VJP of its linearization at (w, λ) with cotangent v
+     * gives the Hessian-vector product ∇²_ww f v and the cross product ∇²_λw f v in one pass.
      *
      * @return the inner-gradient map
      */
@@ -55,11 +55,11 @@ public interface ScalarObjective {
     }
 
     /**
-     * The fused call of the stochastic methods (SOBA, SABA, AmIGO...): value, &nabla;_w f, &nabla;&sup2;_ww f v and
-     * &nabla;&sup2;_&lambda;w f v at one point.
+     * The fused call of the stochastic methods (SOBA, SABA, AmIGO...): value, ∇_w f, ∇²_ww f v and
+     * ∇²_λw f v at one point.
      *
      * @param inner w; not modified
-     * @param outer &lambda;; not modified
+     * @param outer λ; not modified
      * @param v     a tensor of the shape of w; not modified
      * @return the four quantities
      */
@@ -70,7 +70,7 @@ public interface ScalarObjective {
     }
 
     /**
-     * @param f a scalar function of (w, &lambda;) written with tensor operations
+     * @param f a scalar function of (w, λ) written with tensor operations
      * @return the objective, differentiated by autodiff
      */
     static ScalarObjective of(BinaryOperator<Tensor> f) {
@@ -81,10 +81,10 @@ public interface ScalarObjective {
     /**
      * The gradient of f in w, as a differentiable tensor function (used to build inner-gradient maps).
      *
-     * @param f     a scalar function of (w, &lambda;)
+     * @param f     a scalar function of (w, λ)
      * @param inner w
-     * @param outer &lambda;
-     * @return &nabla;_w f(w, &lambda;), recorded on any trace that w or &lambda; belong to
+     * @param outer λ
+     * @return ∇_w f(w, λ), recorded on any trace that w or λ belong to
      */
     static Tensor innerGradient(BinaryOperator<Tensor> f, Tensor inner, Tensor outer) {
         Trace trace = new Trace();

@@ -14,31 +14,31 @@ import org.bilevel4j.api.tensor.Tensor;
 /**
  * A bilevel problem in fixed-point form (seed 004, problem (1)):
  * <pre>
- *   min_&lambda; f(&lambda;) = E(w(&lambda;), &lambda;)   subject to   w(&lambda;) = &Phi;(w(&lambda;), &lambda;)
+ *   min_λ f(λ) = E(w(λ), λ)   subject to   w(λ) = Φ(w(λ), λ)
  * </pre>
- * with the outer objective E and the fixed-point operator &Phi;. Its hypergradient is
- * &nabla;f(&lambda;) = &nabla;&#8322;E + &part;&#8322;&Phi;&#7488; v where v solves (I - &part;&#8321;&Phi;&#7488;) v = &nabla;&#8321;E, all at (w(&lambda;), &lambda;)
+ * with the outer objective E and the fixed-point operator Φ. Its hypergradient is
+ * ∇f(λ) = ∇₂E + ∂₂Φᵀ v where v solves (I - ∂₁Φᵀ) v = ∇₁E, all at (w(λ), λ)
  * (eqs. (9)-(10)). The optimization form is {@link OptimizationBilevelProblem}.
  *
- * <p>Estimators only use the derivatives exposed here (VJPs of &Phi;, gradients of E), never dense Jacobians.
+ * <p>Estimators only use the derivatives exposed here (VJPs of Φ, gradients of E), never dense Jacobians.
  */
 public interface BilevelProblem {
 
-    /** @return E(w, &lambda;) */
+    /** @return E(w, λ) */
     ScalarObjective outerObjective();
 
-    /** @return &Phi;(w, &lambda;) */
+    /** @return Φ(w, λ) */
     FixedPointOperator innerMap();
 
     /** @return the shape of w */
     Shape innerShape();
 
-    /** @return the shape of &lambda; */
+    /** @return the shape of λ */
     Shape outerShape();
 
     /**
-     * @param outer &lambda;
-     * @return the starting point w&#8320; of the inner iteration (zeros, as in the papers' analyses)
+     * @param outer λ
+     * @return the starting point w₀ of the inner iteration (zeros, as in the papers' analyses)
      */
     default Tensor initialInner(Tensor outer) {
         return outer.backend().zeros(innerShape(), outer.dtype());
@@ -48,8 +48,8 @@ public interface BilevelProblem {
      * Regularity constants for error bounds. Problems that know them (the test problems of seed 004 with closed
      * forms) override this; estimators then report a certified bound on the hypergradient error.
      *
-     * @param outer &lambda;
-     * @return the constants at &lambda;, if known
+     * @param outer λ
+     * @return the constants at λ, if known
      */
     default Optional<LipschitzConstants> lipschitzConstants(Tensor outer) {
         return Optional.empty();
@@ -57,7 +57,7 @@ public interface BilevelProblem {
 
     /**
      * @param inner w
-     * @param outer &lambda;
+     * @param outer λ
      * @throws ShapeMismatchException naming the argument whose shape does not match the problem
      */
     default void checkShapes(Tensor inner, Tensor outer) {
@@ -72,10 +72,10 @@ public interface BilevelProblem {
     }
 
     /**
-     * @param outerObjective E(w, &lambda;)
-     * @param innerMap       &Phi;(w, &lambda;)
+     * @param outerObjective E(w, λ)
+     * @param innerMap       Φ(w, λ)
      * @param innerShape     shape of w
-     * @param outerShape     shape of &lambda;
+     * @param outerShape     shape of λ
      * @return the problem in fixed-point form
      */
     static BilevelProblem fixedPoint(ScalarObjective outerObjective, FixedPointOperator innerMap, Shape innerShape,
@@ -87,13 +87,13 @@ public interface BilevelProblem {
 
     /**
      * The optimization form with a known curvature: the inner map is gradient descent with the optimal step
-     * 2/(&mu;(&lambda;) + L(&lambda;)), whose contraction constant is (&kappa; - 1)/(&kappa; + 1).
+     * 2/(μ(λ) + L(λ)), whose contraction constant is (κ - 1)/(κ + 1).
      *
-     * @param outerObjective f(w, &lambda;)
-     * @param innerObjective g(w, &lambda;), strongly convex in w
+     * @param outerObjective f(w, λ)
+     * @param innerObjective g(w, λ), strongly convex in w
      * @param innerShape     shape of w
-     * @param outerShape     shape of &lambda;
-     * @param curvature      &mu; and L of &nabla;&sup2;_ww g for each &lambda; (remembered for the last &lambda;, so it may be
+     * @param outerShape     shape of λ
+     * @param curvature      μ and L of ∇²_ww g for each λ (remembered for the last λ, so it may be
      *                       expensive)
      * @return the problem
      */
@@ -108,11 +108,11 @@ public interface BilevelProblem {
     /**
      * The optimization form with a fixed inner step and no curvature information.
      *
-     * @param outerObjective f(w, &lambda;)
-     * @param innerObjective g(w, &lambda;), strongly convex in w
+     * @param outerObjective f(w, λ)
+     * @param innerObjective g(w, λ), strongly convex in w
      * @param innerShape     shape of w
-     * @param outerShape     shape of &lambda;
-     * @param step           the gradient step &alpha; &gt; 0 of the inner map (below 2/L for a contraction)
+     * @param outerShape     shape of λ
+     * @param step           the gradient step α &gt; 0 of the inner map (below 2/L for a contraction)
      * @return the problem
      */
     static OptimizationBilevelProblem optimization(ScalarObjective outerObjective, ScalarObjective innerObjective,
@@ -124,14 +124,14 @@ public interface BilevelProblem {
 
     /**
      * The optimization form with a fixed inner step and known curvature: the inner map is gradient descent with step
-     * &alpha; for every &lambda;, and its contraction constant is max(|1 - &alpha;&mu;(&lambda;)|, |1 - &alpha;L(&lambda;)|).
+     * α for every λ, and its contraction constant is max(|1 - αμ(λ)|, |1 - αL(λ)|).
      *
-     * @param outerObjective f(w, &lambda;)
-     * @param innerObjective g(w, &lambda;), strongly convex in w
+     * @param outerObjective f(w, λ)
+     * @param innerObjective g(w, λ), strongly convex in w
      * @param innerShape     shape of w
-     * @param outerShape     shape of &lambda;
-     * @param step           the gradient step &alpha; &gt; 0 of the inner map
-     * @param curvature      &mu; and L of &nabla;&sup2;_ww g for each &lambda; (remembered for the last &lambda;)
+     * @param outerShape     shape of λ
+     * @param step           the gradient step α &gt; 0 of the inner map
+     * @param curvature      μ and L of ∇²_ww g for each λ (remembered for the last λ)
      * @return the problem
      */
     static OptimizationBilevelProblem optimization(ScalarObjective outerObjective, ScalarObjective innerObjective,

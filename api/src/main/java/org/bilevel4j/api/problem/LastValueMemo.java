@@ -6,7 +6,7 @@ import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * Remembers the result for the last argument, compared by value. Curvature bounds of the inner objective are
- * asked for at every inner step with the same &lambda;, and can cost an eigenvalue computation. Thread-safe: the
+ * asked for at every inner step with the same λ, and can cost an eigenvalue computation. Thread-safe: the
  * entry is replaced atomically.
  */
 final class LastValueMemo<R> implements Function<Tensor, R> {

@@ -1,16 +1,16 @@
 package org.bilevel4j.api.problem;
 
 /**
- * Regularity constants of a bilevel problem at one &lambda; (seed 004, Assumption A(iii)-(iv) and Lemma 2.1), valid
- * on the ball &#8214;w&#8214; &le; 2D&lambda; that contains every iterate. With a contraction constant q they turn measured
+ * Regularity constants of a bilevel problem at one λ (seed 004, Assumption A(iii)-(iv) and Lemma 2.1), valid
+ * on the ball ‖w‖ ≤ 2Dλ that contains every iterate. With a contraction constant q they turn measured
  * residuals into a-posteriori error bounds on the hypergradient (Theorems 2.1 and 2.2).
  *
- * @param outerGradientInner  &eta;&#8321;: Lipschitz constant of w &#8614; &nabla;&#8321;E(w, &lambda;)
- * @param outerGradientOuter  &eta;&#8322;: Lipschitz constant of w &#8614; &nabla;&#8322;E(w, &lambda;)
- * @param jacobianInner       &nu;&#8321;: Lipschitz constant of w &#8614; &part;&#8321;&Phi;(w, &lambda;) (spectral norm)
- * @param jacobianOuter       &nu;&#8322;: Lipschitz constant of w &#8614; &part;&#8322;&Phi;(w, &lambda;) (spectral norm)
- * @param outerGradientBound  L_E: bound on &#8214;&nabla;&#8321;E(w, &lambda;)&#8214;
- * @param jacobianOuterBound  L_&Phi;: bound on &#8214;&part;&#8322;&Phi;(w, &lambda;)&#8214;
+ * @param outerGradientInner  η₁: Lipschitz constant of w ↦ ∇₁E(w, λ)
+ * @param outerGradientOuter  η₂: Lipschitz constant of w ↦ ∇₂E(w, λ)
+ * @param jacobianInner       ν₁: Lipschitz constant of w ↦ ∂₁Φ(w, λ) (spectral norm)
+ * @param jacobianOuter       ν₂: Lipschitz constant of w ↦ ∂₂Φ(w, λ) (spectral norm)
+ * @param outerGradientBound  L_E: bound on ‖∇₁E(w, λ)‖
+ * @param jacobianOuterBound  L_Φ: bound on ‖∂₂Φ(w, λ)‖
  */
 public record LipschitzConstants(double outerGradientInner, double outerGradientOuter, double jacobianInner,
         double jacobianOuter, double outerGradientBound, double jacobianOuterBound) {

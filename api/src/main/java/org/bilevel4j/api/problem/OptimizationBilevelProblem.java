@@ -7,29 +7,29 @@ import org.bilevel4j.api.map.ScalarObjective;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * A bilevel problem in optimization form (seed 004 problem (2); seeds 000&ndash;003):
+ * A bilevel problem in optimization form (seed 004 problem (2); seeds 000–003):
  * <pre>
- *   min_&lambda; f(&lambda;) = E(w(&lambda;), &lambda;)   subject to   w(&lambda;) = argmin_w g(w, &lambda;)
+ *   min_λ f(λ) = E(w(λ), λ)   subject to   w(λ) = argmin_w g(w, λ)
  * </pre>
  * with g strongly convex in w. It is also a {@link BilevelProblem} whose inner map is the gradient step
- * &Phi;(w, &lambda;) = w - &alpha;&nabla;_w g(w, &lambda;) ({@link GradientStepMap}), so every fixed-point estimator applies; the
+ * Φ(w, λ) = w - α∇_w g(w, λ) ({@link GradientStepMap}), so every fixed-point estimator applies; the
  * stochastic methods use {@link #innerObjective()} directly.
  *
  * <p>Sign convention (one adjoint for the whole library): the hypergradient is
- * &nabla;f = &nabla;_&lambda;E - &nabla;&sup2;_&lambda;w g &middot; z with z solving &nabla;&sup2;_ww g &middot; z = &nabla;_w E; the fixed-point adjoint of
- * {@link BilevelProblem} is v = z/&alpha;.
+ * ∇f = ∇_λE - ∇²_λw g · z with z solving ∇²_ww g · z = ∇_w E; the fixed-point adjoint of
+ * {@link BilevelProblem} is v = z/α.
  */
 public interface OptimizationBilevelProblem extends BilevelProblem {
 
-    /** @return g(w, &lambda;) */
+    /** @return g(w, λ) */
     ScalarObjective innerObjective();
 
     @Override
     GradientStepMap innerMap();
 
     /**
-     * @param outer &lambda;
-     * @return &mu; and L of &nabla;&sup2;_ww g at &lambda;, if known
+     * @param outer λ
+     * @return μ and L of ∇²_ww g at λ, if known
      */
     Optional<CurvatureBounds> curvature(Tensor outer);
 }

@@ -1,5 +1,5 @@
 /**
- * Bilevel problems in the two forms of the papers: fixed-point form (outer objective E, inner map &Phi;; seed 004)
+ * Bilevel problems in the two forms of the papers: fixed-point form (outer objective E, inner map Φ; seed 004)
  * and optimization form (outer objective f, inner objective g with a derived gradient-step map).
  */
 package org.bilevel4j.api.problem;

@@ -6,6 +6,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
+import org.bilevel4j.api.backend.Capability;
+import org.bilevel4j.api.backend.Kernels;
+import org.bilevel4j.api.backend.Storage;
 import org.bilevel4j.api.error.NonFiniteValueException;
 import org.bilevel4j.api.error.UnsupportedCapabilityException;
 
@@ -213,7 +216,7 @@ public final class Backend {
 
     /**
      * @param n order
-     * @return the float64 n&times;n identity
+     * @return the float64 n×n identity
      */
     public Tensor identity(int n) {
         return identity(n, DType.FLOAT64);
@@ -222,7 +225,7 @@ public final class Backend {
     /**
      * @param n     order
      * @param dtype element type
-     * @return the n&times;n identity
+     * @return the n×n identity
      */
     public Tensor identity(int n, DType dtype) {
         if (n < 0) {

@@ -2,6 +2,10 @@ package org.bilevel4j.api.tensor;
 
 import java.util.EnumMap;
 import java.util.Map;
+import org.bilevel4j.api.backend.BinaryOp;
+import org.bilevel4j.api.backend.Kernels;
+import org.bilevel4j.api.backend.Storage;
+import org.bilevel4j.api.backend.UnaryOp;
 
 /** Element-wise primitives and their vector-Jacobian products. */
 final class Elementwise {

@@ -1,5 +1,8 @@
 package org.bilevel4j.api.tensor;
 
+import org.bilevel4j.api.backend.Kernels;
+import org.bilevel4j.api.backend.Storage;
+
 /** Matrix products, transposition, inner products and dense solves, with their vector-Jacobian products. */
 final class LinearAlgebra {
     private LinearAlgebra() {

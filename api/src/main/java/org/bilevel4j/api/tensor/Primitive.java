@@ -1,5 +1,8 @@
 package org.bilevel4j.api.tensor;
 
+import org.bilevel4j.api.backend.Kernels;
+import org.bilevel4j.api.backend.Storage;
+
 /**
  * A differentiable operation: how to compute it on storages, and its vector-Jacobian product written with
  * {@link Tensor} operations. Because the VJP is itself made of recorded tensor operations, gradients can be

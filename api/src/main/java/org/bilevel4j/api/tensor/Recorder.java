@@ -1,5 +1,7 @@
 package org.bilevel4j.api.tensor;
 
+import org.bilevel4j.api.backend.Storage;
+
 /**
  * Applies primitives to tensors. On concrete inputs it calls the backend's kernel directly; when an input is
  * traced it records a {@link Node} at the highest trace level among the inputs, and computes the value by

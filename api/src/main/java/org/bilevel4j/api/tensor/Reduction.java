@@ -1,5 +1,9 @@
 package org.bilevel4j.api.tensor;
 
+import org.bilevel4j.api.backend.Kernels;
+import org.bilevel4j.api.backend.ReduceOp;
+import org.bilevel4j.api.backend.Storage;
+
 /** A reduction over one axis or all elements, with its vector-Jacobian product. */
 final class Reduction extends Primitive {
     private final ReduceOp op;

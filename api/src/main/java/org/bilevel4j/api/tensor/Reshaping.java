@@ -2,6 +2,8 @@ package org.bilevel4j.api.tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.bilevel4j.api.backend.Kernels;
+import org.bilevel4j.api.backend.Storage;
 
 /** Primitives that move values without arithmetic: reshape, broadcast, slice, pad, gather, scatter, concat. */
 final class Reshaping {

@@ -6,8 +6,8 @@ import org.bilevel4j.api.error.ShapeMismatchException;
 /**
  * Immutable shape of a tensor of rank 0 (scalar), 1 (vector) or 2 (matrix).
  *
- * <p>Every shape has a <em>matrix view</em> used by kernels and broadcasting: a scalar is 1&times;1, a vector
- * {@code [n]} is the row 1&times;n, a matrix {@code [m, n]} is m&times;n. Broadcasting follows NumPy: shapes are
+ * <p>Every shape has a <em>matrix view</em> used by kernels and broadcasting: a scalar is 1×1, a vector
+ * {@code [n]} is the row 1×n, a matrix {@code [m, n]} is m×n. Broadcasting follows NumPy: shapes are
  * aligned on their last axis and an axis of length 1 stretches, so {@code [n]} and {@code [1, n]} broadcast over
  * the rows of {@code [m, n]} and {@code [m, 1]} over its columns.
  */
@@ -98,7 +98,7 @@ public final class Shape {
     }
 
     /**
-     * Broadcast two shapes (NumPy rules on rank &le; 2).
+     * Broadcast two shapes (NumPy rules on rank ≤ 2).
      *
      * @param op  the operation, for the error message
      * @param lhs left operand shape

@@ -2,6 +2,12 @@ package org.bilevel4j.api.tensor;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.bilevel4j.api.backend.BinaryOp;
+import org.bilevel4j.api.backend.Capability;
+import org.bilevel4j.api.backend.Kernels;
+import org.bilevel4j.api.backend.ReduceOp;
+import org.bilevel4j.api.backend.Storage;
+import org.bilevel4j.api.backend.UnaryOp;
 import org.bilevel4j.api.error.BackendMismatchException;
 import org.bilevel4j.api.error.DTypeMismatchException;
 import org.bilevel4j.api.error.NonFiniteValueException;
@@ -193,7 +199,7 @@ public final class Tensor {
      * @param other a tensor of the same shape (on any backend)
      * @param rtol  relative tolerance
      * @param atol  absolute tolerance
-     * @return true if |a - b| &le; atol + rtol |b| for every element
+     * @return true if |a - b| ≤ atol + rtol |b| for every element
      */
     public boolean allClose(Tensor other, double rtol, double atol) {
         requireShape("allClose", "other", other.shape);
@@ -393,12 +399,12 @@ public final class Tensor {
         return unary(UnaryOp.EXPM1);
     }
 
-    /** @return &radic;x */
+    /** @return √x */
     public Tensor sqrt() {
         return unary(UnaryOp.SQRT);
     }
 
-    /** @return x&sup2; */
+    /** @return x² */
     public Tensor square() {
         return unary(UnaryOp.SQUARE);
     }
@@ -516,7 +522,7 @@ public final class Tensor {
 
     /**
      * @param rhs a tensor of the same shape
-     * @return the scalar &Sigma; this&middot;rhs
+     * @return the scalar Σ this·rhs
      */
     public Tensor dot(Tensor rhs) {
         requireCompatible("dot", "rhs", rhs);
@@ -526,7 +532,7 @@ public final class Tensor {
 
     /**
      * @param rhs a tensor of the same shape
-     * @return &Sigma; this&middot;rhs as a double (not differentiable)
+     * @return Σ this·rhs as a double (not differentiable)
      */
     public double dotValue(Tensor rhs) {
         return concrete().dot(rhs.concrete()).item();
@@ -796,12 +802,12 @@ public final class Tensor {
         return reduce(ReduceOp.MIN, axis);
     }
 
-    /** @return ln &Sigma; e^x over all elements, computed without overflow */
+    /** @return ln Σ e^x over all elements, computed without overflow */
     public Tensor logSumExp() {
         return reduce(ReduceOp.LOG_SUM_EXP, -1);
     }
 
-    /** @param axis the axis @return ln &Sigma; e^x along {@code axis}, without overflow */
+    /** @param axis the axis @return ln Σ e^x along {@code axis}, without overflow */
     public Tensor logSumExp(int axis) {
         return reduce(ReduceOp.LOG_SUM_EXP, axis);
     }
@@ -811,13 +817,13 @@ public final class Tensor {
         return sub(Reduction.keepDims(logSumExp(axis), shape, axis));
     }
 
-    /** @param axis the axis @return probabilities e^x / &Sigma; e^x along {@code axis} */
+    /** @param axis the axis @return probabilities e^x / Σ e^x along {@code axis} */
     public Tensor softmax(int axis) {
         return logSoftmax(axis).exp();
     }
 
     /**
-     * Softmax cross-entropy of logits against target distributions, per row: logSumExp(z_i) - &lang;y_i, z_i&rang;.
+     * Softmax cross-entropy of logits against target distributions, per row: logSumExp(z_i) - ⟨y_i, z_i⟩.
      *
      * @param labels one-hot rows or probability rows, of this shape [n, k]
      * @return the n losses

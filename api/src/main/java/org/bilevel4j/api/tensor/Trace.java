@@ -80,7 +80,7 @@ public final class Trace {
     }
 
     /**
-     * Reverse-mode vector-Jacobian product: for each variable x, J&#7488; cotangent where J = d output / d x.
+     * Reverse-mode vector-Jacobian product: for each variable x, Jᵀ cotangent where J = d output / d x.
      * The graph is not consumed; this method may be called again with another cotangent.
      *
      * @param output    a tensor computed from the variables

@@ -26,8 +26,6 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.bilevel4j.api.error.BackendUnavailableException;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Capability;
-import org.bilevel4j.api.tensor.Kernels;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

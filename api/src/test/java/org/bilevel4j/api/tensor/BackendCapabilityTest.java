@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.Proxy;
 import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.bilevel4j.api.backend.Capability;
+import org.bilevel4j.api.backend.Kernels;
 import org.bilevel4j.api.error.NonFiniteValueException;
 import org.bilevel4j.api.error.UnsupportedCapabilityException;
 import org.junit.jupiter.api.Test;

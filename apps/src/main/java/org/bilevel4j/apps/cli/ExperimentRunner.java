@@ -82,7 +82,7 @@ public final class ExperimentRunner {
      * @param estimator the hypergradient estimator
      * @param optimizer the outer optimizer
      * @param steps     outer iterations
-     * @param start     &lambda;&#8320;
+     * @param start     λ₀
      * @return the result and its log
      */
     public Outcome run(BilevelProblem problem, HypergradientEstimator estimator, OuterOptimizer optimizer, int steps,

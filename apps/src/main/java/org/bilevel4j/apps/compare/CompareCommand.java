@@ -25,8 +25,8 @@ import org.bilevel4j.apps.cli.ExperimentFailure;
 import org.bilevel4j.apps.cli.ExperimentOptions;
 import org.bilevel4j.apps.cli.ExperimentRunner;
 import org.bilevel4j.apps.cli.MethodNames;
-import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.models.Classification.Batch;
+import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.report.Plots;
 import org.bilevel4j.apps.report.SummaryTable;
 import org.bilevel4j.apps.tunel2.L2TuningProblem;
@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
 /**
  * Runs several hypergradient methods on the same problem (per-feature L2 tuning on synthetic data, small enough
  * for an exact reference) with the same budgets and outer optimizer, and plots, for each, the relative error of
- * its hypergradient against AID-exact at the same &lambda; and the outer objective, versus wall time and versus oracle
+ * its hypergradient against AID-exact at the same λ and the outer objective, versus wall time and versus oracle
  * calls. The reference is computed after each run, so it does not count in the timings.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, defaultValueProvider = CompareCommand.Defaults.class,

@@ -16,11 +16,11 @@ import org.bilevel4j.apps.models.Spectra;
 /**
  * The built-in quadratic bilevel problem of the {@code hypergradient} command, with a closed-form hypergradient:
  * <pre>
- *   inner  g(w, &lambda;) = &frac12; w&#7488;Hw - w&#7488;(B&lambda; + c),   H = Q diag(h) Q&#7488;, h in [&mu;, L]
- *   outer  E(w, &lambda;) = &frac12;&#8214;w - w*&#8214;&sup2; + (&theta;/2)&#8214;&lambda;&#8214;&sup2;
- *   w(&lambda;) = H&#8315;&sup1;(B&lambda; + c),   &nabla;f(&lambda;) = &theta;&lambda; + B&#7488;H&#8315;&sup1;(w(&lambda;) - w*)
+ *   inner  g(w, λ) = ½ wᵀHw - wᵀ(Bλ + c),   H = Q diag(h) Qᵀ, h in [μ, L]
+ *   outer  E(w, λ) = ½‖w - w*‖² + (θ/2)‖λ‖²
+ *   w(λ) = H⁻¹(Bλ + c),   ∇f(λ) = θλ + BᵀH⁻¹(w(λ) - w*)
  * </pre>
- * Its regularity constants are known (&nu;&#8321; = &nu;&#8322; = 0, &eta;&#8321; = 1, &eta;&#8322; = 0, L_&Phi; = &alpha;&#8214;B&#8214;, L_E = 2D + &#8214;w*&#8214;), so
+ * Its regularity constants are known (ν₁ = ν₂ = 0, η₁ = 1, η₂ = 0, L_Φ = α‖B‖, L_E = 2D + ‖w*‖), so
  * estimates on it carry a certified error bound.
  */
 public final class QuadraticProblem extends ForwardingOptimizationProblem {
@@ -68,7 +68,7 @@ public final class QuadraticProblem extends ForwardingOptimizationProblem {
         return new Data(h, b, c, target, Math.sqrt(Spectra.largestEigenvalue(b.matmul(b, true, false))));
     }
 
-    /** Q from the Gram&ndash;Schmidt process on a Gaussian matrix. */
+    /** Q from the Gram–Schmidt process on a Gaussian matrix. */
     private static Tensor orthogonal(Backend backend, int d, SplittableRandom rng) {
         Tensor g = backend.randomNormal(Shape.of(d, d), DType.FLOAT64, rng);
         Tensor[] rows = new Tensor[d];
@@ -85,16 +85,16 @@ public final class QuadraticProblem extends ForwardingOptimizationProblem {
     }
 
     /**
-     * @param lambda &lambda;
-     * @return w(&lambda;) = H&#8315;&sup1;(B&lambda; + c)
+     * @param lambda λ
+     * @return w(λ) = H⁻¹(Bλ + c)
      */
     public Tensor exactInner(Tensor lambda) {
         return data.h().solve(data.b().matmul(lambda).add(data.c()));
     }
 
     /**
-     * @param lambda &lambda;
-     * @return &theta;&lambda; + B&#7488;H&#8315;&sup1;(w(&lambda;) - w*), by dense solves
+     * @param lambda λ
+     * @return θλ + BᵀH⁻¹(w(λ) - w*), by dense solves
      */
     public Tensor closedFormHypergradient(Tensor lambda) {
         Tensor w = exactInner(lambda);

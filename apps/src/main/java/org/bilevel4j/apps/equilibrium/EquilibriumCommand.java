@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.inner.PicardIteration;
-import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.DType;
 import org.bilevel4j.api.tensor.Tensor;
@@ -25,8 +25,8 @@ import org.bilevel4j.apps.cli.FashionMnistOption;
 import org.bilevel4j.apps.cli.MethodNames;
 import org.bilevel4j.apps.data.FashionMnist;
 import org.bilevel4j.apps.data.LabelledData;
-import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.models.Classification.Batch;
+import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.report.Plots;
 import org.bilevel4j.apps.report.SummaryTable;
 import picocli.CommandLine.Command;
@@ -37,7 +37,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Seed 004's equilibrium models (&sect;3.2, Figure 2) on a Fashion-MNIST subset: trains {@link EquilibriumProblem} with ITD,
+ * Seed 004's equilibrium models (§3.2, Figure 2) on a Fashion-MNIST subset: trains {@link EquilibriumProblem} with ITD,
  * AID-FP and AID-CG on the normal equations (t = k = 20, Nesterov momentum), with and without the projection of A
  * onto the spectral-norm ball, and plots the training objective of every run together.
  */
@@ -87,7 +87,7 @@ public final class EquilibriumCommand implements Callable<Integer> {
         /**
          * Finished, ended lower than it started, and never blew up on the way: no rise above the best objective so
          * far of more than half the first objective (a momentum overshoot stays well below that; the blow-up when
-         * &#8214;A&#8214; leaves the unit ball does not).
+         * ‖A‖ leaves the unit ball does not).
          */
         boolean stable() {
             return !status.isFailure() && Double.isFinite(lastObjective) && lastObjective < firstObjective
@@ -95,7 +95,7 @@ public final class EquilibriumCommand implements Callable<Integer> {
         }
     }
 
-    /** @return max over i of E_i - min_{j &le; i} E_j; NaN if any E_i is NaN */
+    /** @return max over i of E_i - min_{j ≤ i} E_j; NaN if any E_i is NaN */
     static double worstRise(double[] objective) {
         double best = Double.POSITIVE_INFINITY;
         double rise = 0;
@@ -109,7 +109,7 @@ public final class EquilibriumCommand implements Callable<Integer> {
         return rise;
     }
 
-    /** {@code equilibrium}'s defaults: t = k = 20, 100 Nesterov steps of 0.1, as in seed 004 &sect;3.2. */
+    /** {@code equilibrium}'s defaults: t = k = 20, 100 Nesterov steps of 0.1, as in seed 004 §3.2. */
     public static final class Defaults extends ExperimentOptions.Defaults {
         /** The defaults. */
         public Defaults() {

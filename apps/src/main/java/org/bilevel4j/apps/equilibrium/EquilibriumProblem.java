@@ -13,19 +13,19 @@ import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.DType;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
-import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.models.Classification.Batch;
+import org.bilevel4j.apps.models.Classification;
 
 /**
  * An equilibrium model (seed 004, problem (3) and eq. (23)): each example x_i has a state w_i that solves
  * w_i = tanh(A w_i + B x_i + c), and a softmax classifier reads the states. All states form the matrix W [n, h]:
  * <pre>
- *   inner  W = &Phi;(W, &lambda;) = tanh(W A&#7488; + X B&#7488; + 1c&#7488;)
- *   outer  E(W, &lambda;) = CE(W U + 1u&#7488;, Y)        &lambda; = (A, B, c, U, u), one flat vector
+ *   inner  W = Φ(W, λ) = tanh(W Aᵀ + X Bᵀ + 1cᵀ)
+ *   outer  E(W, λ) = CE(W U + 1uᵀ, Y)        λ = (A, B, c, U, u), one flat vector
  * </pre>
- * &Phi; is a contraction with constant &#8214;A&#8214;&#8322; (tanh is 1-Lipschitz), so {@link #projection} keeps A in the
- * spectral-norm ball of radius 1 - &epsilon;. &part;&#8321;&Phi; is not symmetric: AID uses CG on the normal equations, FP or GMRES.
- * The input term X B&#7488; + c does not depend on W; {@link #innerMap}'s {@code apply} computes it once per &lambda;.
+ * Φ is a contraction with constant ‖A‖₂ (tanh is 1-Lipschitz), so {@link #projection} keeps A in the
+ * spectral-norm ball of radius 1 - ε. ∂₁Φ is not symmetric: AID uses CG on the normal equations, FP or GMRES.
+ * The input term X Bᵀ + c does not depend on W; {@link #innerMap}'s {@code apply} computes it once per λ.
  */
 public final class EquilibriumProblem implements BilevelProblem {
     private final int n;
@@ -71,7 +71,7 @@ public final class EquilibriumProblem implements BilevelProblem {
         return l.slice(0, offsetU, offsetBias).reshape(h, classes);
     }
 
-    /** X B&#7488; + 1c&#7488;, the part of the pre-activation that does not depend on the states. */
+    /** X Bᵀ + 1cᵀ, the part of the pre-activation that does not depend on the states. */
     private Tensor input(Tensor l) {
         return input(x, l);
     }
@@ -82,7 +82,7 @@ public final class EquilibriumProblem implements BilevelProblem {
     }
 
     /**
-     * The map, with X B&#7488; + c computed once per concrete &lambda; for plain evaluations (the inner iterations);
+     * The map, with X Bᵀ + c computed once per concrete λ for plain evaluations (the inner iterations);
      * linearizations (ITD, AID) record the full map.
      */
     private final class CachingMap implements FixedPointOperator {
@@ -118,7 +118,7 @@ public final class EquilibriumProblem implements BilevelProblem {
     /**
      * @param seed seed of the initialisation (the paper's five seeds vary only this)
      * @param dtype element type
-     * @return a random &lambda;&#8320;: A with spectral norm about 0.6, B scaled by 1/&radic;p, small U, zero biases
+     * @return a random λ₀: A with spectral norm about 0.6, B scaled by 1/√p, small U, zero biases
      */
     public Tensor initial(long seed, DType dtype) {
         Backend b = x.backend();
@@ -137,15 +137,15 @@ public final class EquilibriumProblem implements BilevelProblem {
     }
 
     /**
-     * @param epsilon margin &epsilon; &gt; 0
-     * @return the projection of the A block onto the ball &#8214;A&#8214;&#8322; &le; 1 - &epsilon; (the rest is free)
+     * @param epsilon margin ε &gt; 0
+     * @return the projection of the A block onto the ball ‖A‖₂ ≤ 1 - ε (the rest is free)
      */
     public Projection projection(double epsilon) {
         return Projection.onBlock(0, Shape.of(h, h), Projection.spectralNormBall(1 - epsilon));
     }
 
     /**
-     * @param l     &lambda;
+     * @param l     λ
      * @param batch examples
      * @param steps fixed-point iterations from W = 0
      * @return the classification accuracy of the model on the batch
@@ -161,8 +161,8 @@ public final class EquilibriumProblem implements BilevelProblem {
     }
 
     /**
-     * @param l &lambda;
-     * @return &#8214;A&#8214;&#8322;, the contraction constant of &Phi;: the square root of the largest eigenvalue of A&#7488;A (Jacobi)
+     * @param l λ
+     * @return ‖A‖₂, the contraction constant of Φ: the square root of the largest eigenvalue of AᵀA (Jacobi)
      */
     public double spectralNormOfA(Tensor l) {
         Tensor a = matrixA(l).to(DType.FLOAT64);

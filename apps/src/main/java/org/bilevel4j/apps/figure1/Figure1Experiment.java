@@ -19,9 +19,9 @@ import org.bilevel4j.algorithms.linalg.RichardsonSolver;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Seed 004 &sect;3.1, Figure 1: the relative error &#8214;g(&lambda;) - &nabla;f(&lambda;)&#8214; / &#8214;&nabla;f(&lambda;)&#8214; of ITD, AID-FP and AID-CG (with
- * k = t, and with a fixed k) as a function of the number t of inner iterations, mean and spread over random &lambda;.
- * ITD and AID share the inner solver (gradient descent for LR, heavy ball otherwise), start from w&#8320; = 0 and
+ * Seed 004 §3.1, Figure 1: the relative error ‖g(λ) - ∇f(λ)‖ / ‖∇f(λ)‖ of ITD, AID-FP and AID-CG (with
+ * k = t, and with a fixed k) as a function of the number t of inner iterations, mean and spread over random λ.
+ * ITD and AID share the inner solver (gradient descent for LR, heavy ball otherwise), start from w₀ = 0 and
  * run exactly t steps; the linear systems run exactly k iterations from v = 0, as in the paper.
  */
 public final class Figure1Experiment {
@@ -38,7 +38,7 @@ public final class Figure1Experiment {
      * @param method  one of {@link #METHODS}
      * @param t       inner iterations
      * @param k       linear-system iterations (0 for ITD)
-     * @param mean    mean relative error over the &lambda; samples
+     * @param mean    mean relative error over the λ samples
      * @param std     standard deviation
      * @param min     smallest
      * @param max     largest
@@ -50,8 +50,8 @@ public final class Figure1Experiment {
      * @param problem the problem
      * @param tGrid   the values of t
      * @param kFixed  k of the fixed-k curves
-     * @param samples number of &lambda; samples
-     * @param seed    seed of the &lambda; samples
+     * @param samples number of λ samples
+     * @param seed    seed of the λ samples
      * @param threads worker threads
      * @return one point per method and t
      */

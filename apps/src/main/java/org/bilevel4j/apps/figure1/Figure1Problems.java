@@ -18,12 +18,12 @@ import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.apps.models.Spectra;
 
 /**
- * The problems of seed 004 &sect;3.1 exactly as the paper describes them (digest &sect;4.1): training and validation
- * matrices X, X' of 50 &times; 100 i.i.d. normal entries, noise level m = 0.1, &lambda; sampled uniformly from the box
+ * The problems of seed 004 §3.1 exactly as the paper describes them (digest §4.1): training and validation
+ * matrices X, X' of 50 × 100 i.i.d. normal entries, noise level m = 0.1, λ sampled uniformly from the box
  * that makes the inner problem hard (q close to 1), gradient descent with the optimal step for LR and heavy
- * ball with optimal constants for KRR, BR and HR. The step size &alpha;(&lambda;) is a constant in the derivatives (the
- * paper's &part;&#770;&#8322;&Phi;). Spectral bounds &mu;(&lambda;), L(&lambda;) are computed per &lambda;: exactly from the Gram matrix for
- * the quadratic problems, and as min &lambda;&#7522; and &#8214;X&#8214;&sup2;/4 + max &lambda;&#7522; for LR.
+ * ball with optimal constants for KRR, BR and HR. The step size α(λ) is a constant in the derivatives (the
+ * paper's ∂̂₂Φ). Spectral bounds μ(λ), L(λ) are computed per λ: exactly from the Gram matrix for
+ * the quadratic problems, and as min λᵢ and ‖X‖²/4 + max λᵢ for LR.
  */
 public final class Figure1Problems {
     static final int SAMPLES = 50;
@@ -62,7 +62,7 @@ public final class Figure1Problems {
 
     // ---------------------------------------------------------------- LR
 
-    /** LR: logistic regression with one &#8467;&#8322; penalty per feature, &lambda; &isin; [0.01, 10]^100. */
+    /** LR: logistic regression with one ℓ₂ penalty per feature, λ ∈ [0.01, 10]^100. */
     static SyntheticProblem logisticRegression(Backend b, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         Tensor wStar = gaussian(b, Shape.of(FEATURES), rng);
@@ -83,7 +83,7 @@ public final class Figure1Problems {
                 r -> uniform(b, Shape.of(FEATURES), 0.01, 10, r));
     }
 
-    /** w(&lambda;) by Newton's method, then &nabla;f = -diag(w) H&#8315;&sup1; &nabla;_w E. */
+    /** w(λ) by Newton's method, then ∇f = -diag(w) H⁻¹ ∇_w E. */
     private static Tensor logisticHypergradient(Tensor a, ScalarObjective inner, ScalarObjective outer, Tensor l) {
         Backend b = l.backend();
         Tensor w = b.zeros(FEATURES);
@@ -108,7 +108,7 @@ public final class Figure1Problems {
     // ---------------------------------------------------------------- KRR
 
     /**
-     * KRR: kernel ridge regression with an anisotropic Gaussian kernel, &lambda; = (&beta;, &gamma;) &isin; [0.0005, 0.005]^101.
+     * KRR: kernel ridge regression with an anisotropic Gaussian kernel, λ = (β, γ) ∈ [0.0005, 0.005]^101.
      */
     static SyntheticProblem kernelRidge(Backend b, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
@@ -142,7 +142,7 @@ public final class Figure1Problems {
         return lambda.slice(0, 1, FEATURES + 1);
     }
 
-    /** K_ij = exp(-(u_i - v_j)&#7488; diag(&gamma;) (u_i - v_j)), differentiable in &gamma;. */
+    /** K_ij = exp(-(u_i - v_j)ᵀ diag(γ) (u_i - v_j)), differentiable in γ. */
     static Tensor kernel(Tensor u, Tensor v, Tensor gamma) {
         Tensor su = u.square().matmul(gamma);
         Tensor sv = v.square().matmul(gamma);
@@ -164,7 +164,7 @@ public final class Figure1Problems {
 
     // ---------------------------------------------------------------- BR
 
-    /** BR: biased regularisation, &beta; = 1, &lambda; &isin; [-5, 5]^100. */
+    /** BR: biased regularisation, β = 1, λ ∈ [-5, 5]^100. */
     static SyntheticProblem biasedRegularization(Backend b, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double beta = 1.0;
@@ -190,7 +190,7 @@ public final class Figure1Problems {
 
     // ---------------------------------------------------------------- HR
 
-    /** HR: hyper-representation, H &isin; [-1, 1]^{100&times;200}, &beta; = 10. */
+    /** HR: hyper-representation, H ∈ [-1, 1]^{100×200}, β = 10. */
     static SyntheticProblem hyperRepresentation(Backend b, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         int d = 200;

@@ -7,15 +7,15 @@ import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * One of the four synthetic problems of seed 004 &sect;3.1 (Figure 1), with the inner solver the paper uses for it
+ * One of the four synthetic problems of seed 004 §3.1 (Figure 1), with the inner solver the paper uses for it
  * and its exact hypergradient.
  *
  * @param name               LR, KRR, BR or HR
  * @param problem            the bilevel problem; its inner map (the gradient step with the optimal step size)
  *                           defines the AID linear system
  * @param innerSolver        gradient descent (LR) or heavy ball (KRR, BR, HR), shared by ITD and AID
- * @param exactHypergradient &lambda; &#8614; &nabla;f(&lambda;), from a closed-form or Newton-solved w(&lambda;)
- * @param sampler            draws &lambda; uniformly from the paper's box
+ * @param exactHypergradient λ ↦ ∇f(λ), from a closed-form or Newton-solved w(λ)
+ * @param sampler            draws λ uniformly from the paper's box
  */
 public record SyntheticProblem(String name, OptimizationBilevelProblem problem, InnerSolver innerSolver,
         Function<Tensor, Tensor> exactHypergradient, Function<SplittableRandom, Tensor> sampler) {

@@ -7,27 +7,27 @@ import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
-import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.models.Classification.Batch;
+import org.bilevel4j.apps.models.Classification;
 
 /**
- * Training-data optimisation (seed 004 &sect;3.2, after Maclaurin et al. 2015): learn c training images X, one per
+ * Training-data optimisation (seed 004 §3.2, after Maclaurin et al. 2015): learn c training images X, one per
  * class, such that logistic regression trained on them does well on the real training set.
  * <pre>
  *   outer  min_X  CE(X' w(X), y')                         (X', y'): the full training set
- *   inner  w(X) = argmin_w CE(X w, y) + &beta;/(2cp) &#8214;w&#8214;&sup2;     y = (0, ..., c-1), w &isin; R^{p&times;c}
+ *   inner  w(X) = argmin_w CE(X w, y) + β/(2cp) ‖w‖²     y = (0, ..., c-1), w ∈ R^{p×c}
  * </pre>
- * with &beta; = 1, c = 10, p = 784, X&#8320; = 0, and inner gradient descent with the fixed step 10&#8308; (digest &sect;4.2).
+ * with β = 1, c = 10, p = 784, X₀ = 0, and inner gradient descent with the fixed step 10⁴ (digest §4.2).
  */
 public final class DataLearningProblem extends ForwardingOptimizationProblem {
-    /** &beta; of the paper. */
+    /** β of the paper. */
     public static final double BETA = 1.0;
     /** The inner gradient step of the paper. */
     public static final double INNER_STEP = 1e4;
 
     /**
      * @param reference the real data (X', y') of the outer objective
-     * @param step      the inner gradient step (the paper's 10&#8308;)
+     * @param step      the inner gradient step (the paper's 10⁴)
      */
     public DataLearningProblem(Batch reference, double step) {
         super(build(reference, step));

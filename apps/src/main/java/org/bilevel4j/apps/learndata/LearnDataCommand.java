@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bilevel4j.algorithms.diagnostics.IterationBudget;
+import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.inner.PicardIteration;
-import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.apps.cli.ExperimentFailure;
@@ -25,8 +25,8 @@ import org.bilevel4j.apps.cli.FashionMnistOption;
 import org.bilevel4j.apps.cli.MethodNames;
 import org.bilevel4j.apps.data.FashionMnist;
 import org.bilevel4j.apps.data.LabelledData;
-import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.models.Classification.Batch;
+import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.report.SummaryTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,8 +36,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * Seed 004's training-data optimisation on Fashion-MNIST ({@link DataLearningProblem}): learns 10 training images, one
- * per class, writes them as a PNG, and reports f_t(&lambda;_s) and the test accuracy of w_t(&lambda;_s) (Table 1) and of the
- * exact w(&lambda;_s) from 2,000 gradient steps (Table 2). {@code --table1} runs every row and column of the paper's
+ * per class, writes them as a PNG, and reports f_t(λ_s) and the test accuracy of w_t(λ_s) (Table 1) and of the
+ * exact w(λ_s) from 2,000 gradient steps (Table 2). {@code --table1} runs every row and column of the paper's
  * Fashion-MNIST part of Table 1.
  */
 @Command(name = "learn-data", mixinStandardHelpOptions = true, defaultValueProvider = LearnDataCommand.Defaults.class,

@@ -85,7 +85,7 @@ public final class Classification {
 
     /**
      * @param x [n, d]
-     * @return &lambda;_max(x&#7488;x) / n, the curvature of a least-squares or softmax term, without forming x&#7488;x
+     * @return λ_max(xᵀx) / n, the curvature of a least-squares or softmax term, without forming xᵀx
      */
     public static double gramNorm(Tensor x) {
         return Spectra.largestEigenvalue(v -> x.matmul(x.matmul(v), true, false), x.backend().ones(x.dim(1)))

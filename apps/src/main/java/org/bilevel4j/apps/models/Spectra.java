@@ -4,9 +4,9 @@ import java.util.function.UnaryOperator;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * The largest eigenvalue of a symmetric positive semi-definite operator, by power iteration: v &larr; Sv/&#8214;Sv&#8214;
- * until &#8214;Sv&#8214; changes by at most 100 &epsilon; (relative, &epsilon; of the vector's element type) or 10,000 steps. The
- * estimate approaches &lambda;_max from below; for a step-size bound L callers that need a guaranteed upper bound
+ * The largest eigenvalue of a symmetric positive semi-definite operator, by power iteration: v ← Sv/‖Sv‖
+ * until ‖Sv‖ changes by at most 100 ε (relative, ε of the vector's element type) or 10,000 steps. The
+ * estimate approaches λ_max from below; for a step-size bound L callers that need a guaranteed upper bound
  * should add a margin.
  */
 public final class Spectra {
@@ -14,9 +14,9 @@ public final class Spectra {
     }
 
     /**
-     * @param operator v &#8614; Sv, S symmetric positive semi-definite
+     * @param operator v ↦ Sv, S symmetric positive semi-definite
      * @param start    a non-zero starting vector
-     * @return &lambda;_max(S), converged to 100 &epsilon; relative or after 10,000 iterations
+     * @return λ_max(S), converged to 100 ε relative or after 10,000 iterations
      */
     public static double largestEigenvalue(UnaryOperator<Tensor> operator, Tensor start) {
         Tensor v = start.div(start.normValue());

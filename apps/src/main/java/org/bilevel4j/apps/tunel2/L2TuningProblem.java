@@ -7,18 +7,18 @@ import org.bilevel4j.api.problem.ForwardingOptimizationProblem;
 import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
-import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.models.Classification.Batch;
+import org.bilevel4j.apps.models.Classification;
 
 /**
- * Per-feature L2 regularisation of multinomial logistic regression (the 20 Newsgroups problem of seed 004 &sect;3.2,
- * and seed 003 &sect;5.2), with &lambda; &isin; R^d entering as exp(&lambda;):
+ * Per-feature L2 regularisation of multinomial logistic regression (the 20 Newsgroups problem of seed 004 §3.2,
+ * and seed 003 §5.2), with λ ∈ R^d entering as exp(λ):
  * <pre>
- *   inner  g(W, &lambda;) = CE(X W, Y) + 1/(2cd) &Sigma;_j exp(&lambda;_j) &Sigma;_k W_jk&sup2;     W &isin; R^{d&times;c}
- *   outer  E(W, &lambda;) = CE(X' W, Y')   (validation cross-entropy)
+ *   inner  g(W, λ) = CE(X W, Y) + 1/(2cd) Σ_j exp(λ_j) Σ_k W_jk²     W ∈ R^{d×c}
+ *   outer  E(W, λ) = CE(X' W, Y')   (validation cross-entropy)
  * </pre>
  * The inner map is gradient descent with the optimal step for the curvature bounds
- * &mu; = min exp(&lambda;)/(cd) and L = &lambda;_max(X&#7488;X)/(2n) + max exp(&lambda;)/(cd) (the softmax Hessian is at most &frac12;).
+ * μ = min exp(λ)/(cd) and L = λ_max(XᵀX)/(2n) + max exp(λ)/(cd) (the softmax Hessian is at most ½).
  */
 public final class L2TuningProblem extends ForwardingOptimizationProblem {
     private final Batch train;

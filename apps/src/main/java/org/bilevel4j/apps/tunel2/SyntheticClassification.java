@@ -5,7 +5,7 @@ import org.bilevel4j.apps.data.LabelledData;
 
 /**
  * The embedded default data of {@code tune-l2}: Gaussian features of which only the first few carry signal; the
- * label is the largest of the class scores x&#7488;W plus Gaussian noise (a linear model with noisy labels). Per-feature penalties can learn to shut the noise features off, which a single
+ * label is the largest of the class scores xᵀW plus Gaussian noise (a linear model with noisy labels). Per-feature penalties can learn to shut the noise features off, which a single
  * penalty cannot.
  */
 public final class SyntheticClassification {

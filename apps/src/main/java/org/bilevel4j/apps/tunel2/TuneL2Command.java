@@ -22,8 +22,8 @@ import org.bilevel4j.apps.cli.FashionMnistOption;
 import org.bilevel4j.apps.data.FashionMnist;
 import org.bilevel4j.apps.data.LabelledData;
 import org.bilevel4j.apps.data.LibsvmReader;
-import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.models.Classification.Batch;
+import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.report.SummaryTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -118,7 +118,7 @@ public final class TuneL2Command implements Callable<Integer> {
         return 0;
     }
 
-    /** w(&lambda;) to a tight tolerance (for reporting, not for the hypergradient). */
+    /** w(λ) to a tight tolerance (for reporting, not for the hypergradient). */
     private static Tensor solveInner(L2TuningProblem problem, Tensor lambda, Tensor start) {
         InnerRun run = new PicardIteration().run(problem, lambda, start, new IterationBudget(3000, 1e-10, 0));
         return run.inner();

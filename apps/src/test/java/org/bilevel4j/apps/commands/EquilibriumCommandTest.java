@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The equilibrium experiment on a small Fashion-MNIST subset: with the projection every method is stable and keeps
- * &#8214;A&#8214; &le; 0.99; without it &#8214;A&#8214; leaves the unit ball.
+ * ‖A‖ ≤ 0.99; without it ‖A‖ leaves the unit ball.
  */
 class EquilibriumCommandTest {
 

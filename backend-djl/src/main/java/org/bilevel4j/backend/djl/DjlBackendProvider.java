@@ -10,8 +10,8 @@ import java.util.Properties;
 import java.util.Set;
 import org.bilevel4j.api.backend.Availability;
 import org.bilevel4j.api.backend.BackendProvider;
-import org.bilevel4j.api.tensor.Capability;
-import org.bilevel4j.api.tensor.Kernels;
+import org.bilevel4j.api.backend.Capability;
+import org.bilevel4j.api.backend.Kernels;
 
 /**
  * The DJL backend with the PyTorch engine, name {@code djl}. CPU by default (priority 5, below EJML, whose

@@ -15,13 +15,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
-import org.bilevel4j.api.tensor.BinaryOp;
+import org.bilevel4j.api.backend.BinaryOp;
+import org.bilevel4j.api.backend.Kernels;
+import org.bilevel4j.api.backend.ReduceOp;
+import org.bilevel4j.api.backend.Storage;
+import org.bilevel4j.api.backend.UnaryOp;
 import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Kernels;
-import org.bilevel4j.api.tensor.ReduceOp;
 import org.bilevel4j.api.tensor.Shape;
-import org.bilevel4j.api.tensor.Storage;
-import org.bilevel4j.api.tensor.UnaryOp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -262,7 +262,7 @@ final class DjlKernels implements Kernels {
 
     /**
      * log(1 + x) with Kahan's correction: log(u) - ((u - 1) - x)/u, u = 1 + x; the correction is dropped where it
-     * is 0/0 or &infin; - &infin; (x = -1 and x = &infin;), so that log1p(-1) = -&infin; and log1p(&infin;) = &infin;.
+     * is 0/0 or ∞ - ∞ (x = -1 and x = ∞), so that log1p(-1) = -∞ and log1p(∞) = ∞.
      */
     private static NDArray log1p(NDArray x) {
         try (NDArray u = x.add(1); NDArray lu = u.log(); NDArray um1 = u.sub(1); NDArray err = um1.sub(x);
@@ -428,7 +428,7 @@ final class DjlKernels implements Kernels {
         }
     }
 
-    /** m + log &Sigma; exp(x - m) with m the (finite part of the) maximum, so it neither overflows nor makes NaN. */
+    /** m + log Σ exp(x - m) with m the (finite part of the) maximum, so it neither overflows nor makes NaN. */
     private static NDArray logSumExp(NDArray x, int[] axes) {
         try (NDArray m = x.max(axes, true); NDArray finite = m.isInfinite(); NDArray zero = m.zerosLike();
                 NDArray safe = NDArrays.where(finite, zero, m); NDArray d = x.sub(safe); NDArray e = d.exp();

@@ -1,9 +1,9 @@
 package org.bilevel4j.backend.djl;
 
 import ai.djl.ndarray.NDArray;
+import org.bilevel4j.api.backend.Storage;
 import org.bilevel4j.api.tensor.DType;
 import org.bilevel4j.api.tensor.Shape;
-import org.bilevel4j.api.tensor.Storage;
 
 /**
  * One tensor's values as a DJL {@link NDArray}. The array is released (its native memory freed) by a

@@ -4,8 +4,8 @@ import java.util.EnumSet;
 import java.util.Set;
 import org.bilevel4j.api.backend.Availability;
 import org.bilevel4j.api.backend.BackendProvider;
-import org.bilevel4j.api.tensor.Capability;
-import org.bilevel4j.api.tensor.Kernels;
+import org.bilevel4j.api.backend.Capability;
+import org.bilevel4j.api.backend.Kernels;
 
 /**
  * The EJML backend: pure Java, always available where its jars are on the class path, float64 and float32,

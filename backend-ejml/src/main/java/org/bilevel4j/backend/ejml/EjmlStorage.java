@@ -1,14 +1,14 @@
 package org.bilevel4j.backend.ejml;
 
+import org.bilevel4j.api.backend.Storage;
 import org.bilevel4j.api.tensor.DType;
 import org.bilevel4j.api.tensor.Shape;
-import org.bilevel4j.api.tensor.Storage;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 
 /**
  * Row-major values of one tensor: a {@code double[]} for float64 or a {@code float[]} for float32, viewed as the
- * shape's matrix (a vector [n] is a 1&times;n row). Immutable: kernels never write to an existing storage, so
+ * shape's matrix (a vector [n] is a 1×n row). Immutable: kernels never write to an existing storage, so
  * reshapes share the array.
  */
 final class EjmlStorage implements Storage {

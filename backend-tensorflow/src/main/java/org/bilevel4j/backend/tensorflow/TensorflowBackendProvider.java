@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.Set;
 import org.bilevel4j.api.backend.Availability;
 import org.bilevel4j.api.backend.BackendProvider;
-import org.bilevel4j.api.tensor.Capability;
-import org.bilevel4j.api.tensor.Kernels;
+import org.bilevel4j.api.backend.Capability;
+import org.bilevel4j.api.backend.Kernels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,13 +7,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bilevel4j.api.tensor.BinaryOp;
+import org.bilevel4j.api.backend.BinaryOp;
+import org.bilevel4j.api.backend.Kernels;
+import org.bilevel4j.api.backend.ReduceOp;
+import org.bilevel4j.api.backend.Storage;
+import org.bilevel4j.api.backend.UnaryOp;
 import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Kernels;
-import org.bilevel4j.api.tensor.ReduceOp;
 import org.bilevel4j.api.tensor.Shape;
-import org.bilevel4j.api.tensor.Storage;
-import org.bilevel4j.api.tensor.UnaryOp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.EagerSession;
@@ -56,8 +56,8 @@ import org.tensorflow.types.family.TNumber;
  *
  * <p><b>Accuracy.</b> TensorFlow's float64 kernels for exp, log, log1p, expm1, tanh, sigmoid, softplus, sin, cos and
  * pow were measured against {@link Math} at 2.2e-16 to 9e-16 relative (sigmoid loses digits only where its value is
- * subnormal, as does the reference). Log-sum-exp is computed as m + log &Sigma; exp(x - m) with m the maximum clipped
- * to the finite range, so that an all -&infin; input gives -&infin; and +&infin; gives +&infin;. Dense solves use
+ * subnormal, as does the reference). Log-sum-exp is computed as m + log Σ exp(x - m) with m the maximum clipped
+ * to the finite range, so that an all -∞ input gives -∞ and +∞ gives +∞. Dense solves use
  * {@code MatrixSolve} (LU with partial pivoting); a singular matrix gives NaN entries.
  *
  * <p><b>Cost.</b> An eager operation costs tens of microseconds whatever its size; kernels use as few operations as
@@ -585,8 +585,8 @@ final class TensorflowKernels implements Kernels {
     }
 
     /**
-     * m + log &Sigma; exp(x - m) with m the maximum clipped to the finite range: never overflows, and gives -&infin;
-     * when every element is -&infin; and +&infin; when one is +&infin; (the reference's guard on an infinite m).
+     * m + log Σ exp(x - m) with m the maximum clipped to the finite range: never overflows, and gives -∞
+     * when every element is -∞ and +∞ when one is +∞ (the reference's guard on an infinite m).
      *
      * @param keepDims reduce with kept dimensions (the last axis of a matrix, whose maximum does not broadcast
      *                 against the rows otherwise)

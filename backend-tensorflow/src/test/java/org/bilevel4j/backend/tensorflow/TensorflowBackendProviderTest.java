@@ -17,7 +17,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import org.bilevel4j.api.backend.Availability;
 import org.bilevel4j.api.backend.BackendProvider;
-import org.bilevel4j.api.tensor.Capability;
+import org.bilevel4j.api.backend.Capability;
 import org.junit.jupiter.api.Test;
 
 /** Discovery of the TensorFlow provider: found, available here, cheap, and precise when something is missing. */

@@ -10,13 +10,13 @@ import java.util.EnumSet;
 import java.util.function.BinaryOperator;
 import org.bilevel4j.api.autodiff.Autodiff;
 import org.bilevel4j.api.autodiff.SecondOrderProducts;
+import org.bilevel4j.api.backend.Capability;
+import org.bilevel4j.api.backend.Storage;
+import org.bilevel4j.api.backend.UnaryOp;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Capability;
 import org.bilevel4j.api.tensor.DType;
 import org.bilevel4j.api.tensor.Shape;
-import org.bilevel4j.api.tensor.Storage;
 import org.bilevel4j.api.tensor.Tensor;
-import org.bilevel4j.api.tensor.UnaryOp;
 import org.junit.jupiter.api.Test;
 
 /**

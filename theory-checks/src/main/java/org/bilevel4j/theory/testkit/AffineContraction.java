@@ -13,10 +13,10 @@ import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * TP1, the affine contraction: &Phi;(w, &lambda;) = A w + B &lambda; + c with &#8214;A&#8214; = q exactly (A = U diag(&sigma;) V&#7488;,
- * &sigma;_max = q; symmetric when U = V with eigenvalues of both signs), E(w, &lambda;) = &frac12;&#8214;w - w*&#8214;&sup2; + (&theta;/2)&#8214;&lambda;&#8214;&sup2;.
- * Constants: q exact, &nu;&#8321; = &nu;&#8322; = 0, &eta;&#8321; = 1, &eta;&#8322; = 0, L_&Phi; = &#8214;B&#8214;, L_E = 2D + &#8214;w*&#8214;. Closed forms:
- * w = (I - A)&#8315;&sup1;(B&lambda; + c), w' = (I - A)&#8315;&sup1;B. Since &part;&Phi; does not depend on w, ITD(t) = AID-FP(t, k = t) exactly.
+ * TP1, the affine contraction: Φ(w, λ) = A w + B λ + c with ‖A‖ = q exactly (A = U diag(σ) Vᵀ,
+ * σ_max = q; symmetric when U = V with eigenvalues of both signs), E(w, λ) = ½‖w - w*‖² + (θ/2)‖λ‖².
+ * Constants: q exact, ν₁ = ν₂ = 0, η₁ = 1, η₂ = 0, L_Φ = ‖B‖, L_E = 2D + ‖w*‖. Closed forms:
+ * w = (I - A)⁻¹(Bλ + c), w' = (I - A)⁻¹B. Since ∂Φ does not depend on w, ITD(t) = AID-FP(t, k = t) exactly.
  */
 public final class AffineContraction extends TestProblem {
     static final double THETA = 0.1;

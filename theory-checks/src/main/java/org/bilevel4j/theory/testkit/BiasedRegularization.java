@@ -11,11 +11,11 @@ import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * TP4, biased regularisation (seed 004's BR setting): g(w, &lambda;) = &frac12;&#8214;Xw - y&#8214;&sup2; + (&beta;/2)&#8214;w - &lambda;&#8214;&sup2;,
- * E = &frac12;&#8214;X'w - y'&#8214;&sup2;. H = X&#7488;X + &beta;I does not depend on &lambda;; the gradient map uses the optimal step
- * &alpha; = 2/(&mu; + L), q = (&kappa; - 1)/(&kappa; + 1). Constants: &nu;&#8321; = &nu;&#8322; = 0, &eta;&#8321; = &#8214;X'&#8214;&sup2;, &eta;&#8322; = 0,
- * L_&Phi; = &alpha;&beta;, L_E = 2D&#8214;X'&#8214;&sup2; + &#8214;X'&#7488;y'&#8214;. Exact: w = H&#8315;&sup1;(X&#7488;y + &beta;&lambda;), w' = &beta;H&#8315;&sup1;. Used
- * with a heavy-ball inner solver to test Theorem 2.2 with a measured &rho;(t).
+ * TP4, biased regularisation (seed 004's BR setting): g(w, λ) = ½‖Xw - y‖² + (β/2)‖w - λ‖²,
+ * E = ½‖X'w - y'‖². H = XᵀX + βI does not depend on λ; the gradient map uses the optimal step
+ * α = 2/(μ + L), q = (κ - 1)/(κ + 1). Constants: ν₁ = ν₂ = 0, η₁ = ‖X'‖², η₂ = 0,
+ * L_Φ = αβ, L_E = 2D‖X'‖² + ‖X'ᵀy'‖. Exact: w = H⁻¹(Xᵀy + βλ), w' = βH⁻¹. Used
+ * with a heavy-ball inner solver to test Theorem 2.2 with a measured ρ(t).
  */
 public final class BiasedRegularization extends OptimizationTestProblem {
     private final int p;
@@ -33,7 +33,7 @@ public final class BiasedRegularization extends OptimizationTestProblem {
      * @param backend backend
      * @param samples rows of X and X'
      * @param p       features
-     * @param beta    &beta; &gt; 0
+     * @param beta    β &gt; 0
      * @param seed    seed
      */
     public BiasedRegularization(Backend backend, int samples, int p, double beta, long seed) {

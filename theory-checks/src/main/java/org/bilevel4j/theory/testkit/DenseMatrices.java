@@ -17,7 +17,7 @@ public final class DenseMatrices {
     /**
      * @param n   order
      * @param rng generator
-     * @return a random n&times;n orthogonal matrix (Gram&ndash;Schmidt of a Gaussian matrix, re-orthogonalised), row-major
+     * @return a random n×n orthogonal matrix (Gram–Schmidt of a Gaussian matrix, re-orthogonalised), row-major
      */
     public static double[][] orthogonal(int n, SplittableRandom rng) {
         double[][] q = new double[n][n];
@@ -50,10 +50,10 @@ public final class DenseMatrices {
     }
 
     /**
-     * @param u left factor (m&times;r)
+     * @param u left factor (m×r)
      * @param s diagonal (r)
-     * @param v right factor (n&times;r)
-     * @return U diag(s) V&#7488;
+     * @param v right factor (n×r)
+     * @return U diag(s) Vᵀ
      */
     public static double[][] compose(double[][] u, double[] s, double[][] v) {
         int m = u.length;
@@ -81,7 +81,7 @@ public final class DenseMatrices {
 
     /**
      * @param a a matrix (not modified)
-     * @return a&#7488;a
+     * @return aᵀa
      */
     public static double[][] gram(double[][] a) {
         int m = a.length;

@@ -11,12 +11,12 @@ import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * TP5, &#8467;&#8322;-regularised logistic regression with one penalty per feature (non-quadratic, &nu;&#8321; &ne; 0):
- * g(w, &lambda;) = &Sigma;_e &psi;(y_e x_e&middot;w) + &frac12;w&#7488;diag(&lambda;)w, E = &Sigma;_val &psi;(y'_e x'_e&middot;w), &psi;(z) = log(1 + e^-z),
- * &lambda; &isin; [&lambda;_lo, &lambda;_hi]^p. Fixed &alpha; = 2/(&mu;_box + L_box) with &mu;_box = &lambda;_lo and
- * L_box = &#8214;X&#8214;&sup2;/4 + &lambda;_hi, so q = 1 - &alpha;&mu;_box bounds &#8214;&part;&#8321;&Phi;(w)&#8214; everywhere. With &psi;'' &le; 1/4 and
- * |&psi;'''| &le; 1/(6&radic;3): &nu;&#8321; = &alpha;/(6&radic;3) &Sigma;_e &#8214;x_e&#8214;&sup3;, &nu;&#8322; = &alpha;, L_&Phi; = 2&alpha;D, &eta;&#8321; = &#8214;X'&#8214;&sup2;/4,
- * &eta;&#8322; = 0, L_E = &Sigma;_e &#8214;x'_e&#8214;. The exact w is found by Newton's method.
+ * TP5, ℓ₂-regularised logistic regression with one penalty per feature (non-quadratic, ν₁ ≠ 0):
+ * g(w, λ) = Σ_e ψ(y_e x_e·w) + ½wᵀdiag(λ)w, E = Σ_val ψ(y'_e x'_e·w), ψ(z) = log(1 + e^-z),
+ * λ ∈ [λ_lo, λ_hi]^p. Fixed α = 2/(μ_box + L_box) with μ_box = λ_lo and
+ * L_box = ‖X‖²/4 + λ_hi, so q = 1 - αμ_box bounds ‖∂₁Φ(w)‖ everywhere. With ψ'' ≤ 1/4 and
+ * |ψ'''| ≤ 1/(6√3): ν₁ = α/(6√3) Σ_e ‖x_e‖³, ν₂ = α, L_Φ = 2αD, η₁ = ‖X'‖²/4,
+ * η₂ = 0, L_E = Σ_e ‖x'_e‖. The exact w is found by Newton's method.
  */
 public final class L2LogisticRegression extends OptimizationTestProblem {
     private final int p;
@@ -35,8 +35,8 @@ public final class L2LogisticRegression extends OptimizationTestProblem {
      * @param backend backend
      * @param samples rows of X and X'
      * @param p       features
-     * @param low     &lambda;_lo &gt; 0
-     * @param high    &lambda;_hi
+     * @param low     λ_lo &gt; 0
+     * @param high    λ_hi
      * @param seed    seed
      */
     public L2LogisticRegression(Backend backend, int samples, int p, double low, double high, long seed) {
@@ -72,7 +72,7 @@ public final class L2LogisticRegression extends OptimizationTestProblem {
         define(BilevelProblem.optimization(outer, inner, Shape.of(p), Shape.of(p), alpha, l -> box));
     }
 
-    /** @return the Hessian of g at w: A&#7488; diag(&sigma;(1 - &sigma;)) A + diag(&lambda;), with A the rows y_e x_e */
+    /** @return the Hessian of g at w: Aᵀ diag(σ(1 - σ)) A + diag(λ), with A the rows y_e x_e */
     private Tensor hessian(Tensor w, Tensor lambda) {
         Tensor s = xy.matmul(w).sigmoid();
         Tensor weights = s.mul(s.neg().add(1)).reshape(xy.dim(0), 1);

@@ -11,11 +11,11 @@ import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * TP2, ridge regression with one penalty per coordinate: g(w, &lambda;) = &frac12;&#8214;Xw - y&#8214;&sup2; + &frac12;&Sigma;_j &lambda;_j w_j&sup2;,
- * E(w, &lambda;) = &frac12;&#8214;X'w - y'&#8214;&sup2;, &lambda; &isin; [&lambda;_lo, &lambda;_hi]^p. The gradient step has the fixed
- * &alpha; = 2/(&mu;_box + L_box), valid on the whole box; q_&lambda; = &#8214;I - &alpha;H(&lambda;)&#8214; with H = X&#7488;X + diag(&lambda;).
- * Constants: &nu;&#8321; = 0, &nu;&#8322; = &alpha;, L_&Phi; = 2&alpha;D, &eta;&#8321; = &#8214;X'&#8214;&sup2;, &eta;&#8322; = 0, L_E = 2D&#8214;X'&#8214;&sup2; + &#8214;X'&#7488;y'&#8214;.
- * &part;&#8322;&Phi; = -&alpha; diag(w) depends on w, so ITD and AID-FP differ; ITD at t = 1 is exactly 0.
+ * TP2, ridge regression with one penalty per coordinate: g(w, λ) = ½‖Xw - y‖² + ½Σ_j λ_j w_j²,
+ * E(w, λ) = ½‖X'w - y'‖², λ ∈ [λ_lo, λ_hi]^p. The gradient step has the fixed
+ * α = 2/(μ_box + L_box), valid on the whole box; q_λ = ‖I - αH(λ)‖ with H = XᵀX + diag(λ).
+ * Constants: ν₁ = 0, ν₂ = α, L_Φ = 2αD, η₁ = ‖X'‖², η₂ = 0, L_E = 2D‖X'‖² + ‖X'ᵀy'‖.
+ * ∂₂Φ = -α diag(w) depends on w, so ITD and AID-FP differ; ITD at t = 1 is exactly 0.
  */
 public final class PerCoordinateRidge extends OptimizationTestProblem {
     private final int p;
@@ -33,9 +33,9 @@ public final class PerCoordinateRidge extends OptimizationTestProblem {
     /**
      * @param backend backend
      * @param samples rows of X and X'
-     * @param p       features (= dimension of w and &lambda;)
-     * @param low     &lambda;_lo &gt; 0
-     * @param high    &lambda;_hi
+     * @param p       features (= dimension of w and λ)
+     * @param low     λ_lo &gt; 0
+     * @param high    λ_hi
      * @param seed    seed
      */
     public PerCoordinateRidge(Backend backend, int samples, int p, double low, double high, long seed) {
@@ -78,7 +78,7 @@ public final class PerCoordinateRidge extends OptimizationTestProblem {
         return h;
     }
 
-    /** @return the fixed step &alpha; */
+    /** @return the fixed step α */
     public double step() {
         return alpha;
     }

@@ -13,11 +13,11 @@ import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * TP3, a tanh equilibrium map (non-symmetric, nonlinear; like seed 004's eq. (23)): &Phi;(w, &lambda;) =
- * tanh(Aw + B&lambda; + c) with &#8214;A&#8214; = q, B Gaussian/&radic;n, E = &frac12;&#8214;w - w*&#8214;&sup2; + (&theta;/2)&#8214;&lambda;&#8214;&sup2;. With
- * c_s = max|tanh''| = 4/(3&radic;3): &nu;&#8321; = c_s q&sup2;, &nu;&#8322; = c_s q&#8214;B&#8214;, L_&Phi; = &#8214;B&#8214;, &eta;&#8321; = 1, &eta;&#8322; = 0,
- * L_E = 2D + &#8214;w*&#8214;. The fixed point is computed by Picard iteration to rounding; at it
- * &part;&#8321;&Phi; = diag(1 - w&sup2;)A and &part;&#8322;&Phi; = diag(1 - w&sup2;)B.
+ * TP3, a tanh equilibrium map (non-symmetric, nonlinear; like seed 004's eq. (23)): Φ(w, λ) =
+ * tanh(Aw + Bλ + c) with ‖A‖ = q, B Gaussian/√n, E = ½‖w - w*‖² + (θ/2)‖λ‖². With
+ * c_s = max|tanh''| = 4/(3√3): ν₁ = c_s q², ν₂ = c_s q‖B‖, L_Φ = ‖B‖, η₁ = 1, η₂ = 0,
+ * L_E = 2D + ‖w*‖. The fixed point is computed by Picard iteration to rounding; at it
+ * ∂₁Φ = diag(1 - w²)A and ∂₂Φ = diag(1 - w²)B.
  */
 public final class TanhEquilibrium extends TestProblem {
     static final double CURVATURE = 4 / (3 * Math.sqrt(3));
@@ -34,7 +34,7 @@ public final class TanhEquilibrium extends TestProblem {
      * @param backend backend
      * @param d       inner dimension
      * @param n       outer dimension
-     * @param q       &#8214;A&#8214; in [0, 1)
+     * @param q       ‖A‖ in [0, 1)
      * @param seed    seed
      */
     public TanhEquilibrium(Backend backend, int d, int n, double q, long seed) {

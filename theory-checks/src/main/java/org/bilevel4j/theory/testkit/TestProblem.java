@@ -10,9 +10,9 @@ import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * A bilevel problem with everything known in closed form or to rounding: the inner solution w(&lambda;), its
- * Jacobian w'(&lambda;), the exact hypergradient, the contraction constant q_&lambda; and the regularity constants of
- * seed 004 (catalogue of &sect;3.1 of the digest). The ground truth for the theory checks.
+ * A bilevel problem with everything known in closed form or to rounding: the inner solution w(λ), its
+ * Jacobian w'(λ), the exact hypergradient, the contraction constant q_λ and the regularity constants of
+ * seed 004 (catalogue of §3.1 of the digest). The ground truth for the theory checks.
  */
 public abstract class TestProblem implements BilevelProblem {
     private final String name;
@@ -72,8 +72,8 @@ public abstract class TestProblem implements BilevelProblem {
     private volatile Object[] lastInner = {new double[0], null};
 
     /**
-     * @param outer &lambda;
-     * @return w(&lambda;), to rounding (remembered for the last &lambda;: bounds ask for it at every estimate)
+     * @param outer λ
+     * @return w(λ), to rounding (remembered for the last λ: bounds ask for it at every estimate)
      */
     public final Tensor exactInner(Tensor outer) {
         double[] key = outer.toDoubleArray();
@@ -87,32 +87,32 @@ public abstract class TestProblem implements BilevelProblem {
     }
 
     /**
-     * @param outer &lambda; (concrete)
-     * @return w(&lambda;), to rounding
+     * @param outer λ (concrete)
+     * @return w(λ), to rounding
      */
     protected abstract Tensor solveInner(Tensor outer);
 
     /**
-     * @param outer &lambda;
-     * @return w'(&lambda;) as a matrix [size of w, size of &lambda;]
+     * @param outer λ
+     * @return w'(λ) as a matrix [size of w, size of λ]
      */
     public abstract Tensor exactInnerJacobian(Tensor outer);
 
     /**
-     * @param outer &lambda;
-     * @return q_&lambda;, the Lipschitz constant of &Phi;(&middot;, &lambda;) (also declared by the inner map)
+     * @param outer λ
+     * @return q_λ, the Lipschitz constant of Φ(·, λ) (also declared by the inner map)
      */
     public abstract double contraction(Tensor outer);
 
     /**
      * @param rng generator
-     * @return a random &lambda; from the problem's sampling distribution
+     * @return a random λ from the problem's sampling distribution
      */
     public abstract Tensor sampleOuter(SplittableRandom rng);
 
     /**
-     * @param outer &lambda;
-     * @return &nabla;f(&lambda;) = &nabla;&#8322;E(w, &lambda;) + w'(&lambda;)&#7488; &nabla;&#8321;E(w, &lambda;) at w = w(&lambda;) (eq. (5))
+     * @param outer λ
+     * @return ∇f(λ) = ∇₂E(w, λ) + w'(λ)ᵀ ∇₁E(w, λ) at w = w(λ) (eq. (5))
      */
     public Tensor exactHypergradient(Tensor outer) {
         Tensor w = exactInner(outer);
@@ -122,8 +122,8 @@ public abstract class TestProblem implements BilevelProblem {
     }
 
     /**
-     * @param outer &lambda;
-     * @return D_&lambda; = &#8214;w(&lambda;)&#8214; (&#8214;w(&lambda;) - w&#8320;&#8214; with w&#8320; = 0)
+     * @param outer λ
+     * @return D_λ = ‖w(λ)‖ (‖w(λ) - w₀‖ with w₀ = 0)
      */
     public double radius(Tensor outer) {
         return exactInner(outer).normValue();

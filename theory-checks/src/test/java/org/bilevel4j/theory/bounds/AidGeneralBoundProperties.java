@@ -22,14 +22,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Theorem 2.2 of Grazzi et al. (2020), the general AID bound, with the rates measured on each instance:
- * &rho;(t) = &#8214;w_t - w&#8214;/&#8214;w&#8214; (instances with &rho;(t) &gt; 1 violate Assumption C(ii) and are skipped) and
- * &sigma;(k) = &#8214;v_{t,k} - v_t&#8214;/&#8214;v_t&#8214;, v_t the exact adjoint at w_t (dense solve of
- * (I - &part;&#8321;&Phi;(w_t)&#7488;) v = &nabla;&#8321;E(w_t)). Asserted: bound (13) with &mu; = 1 - q and bound (14)
- * (algebraically equal), the intermediate inequalities of the proof (&#8214;&nabla;&#8321;E(w_t)&#8214; &le; L_E,
- * &#8214;&part;&#8322;&Phi;(w_t)&#8214; &le; L_&Phi;, &#8214;(I - &part;&#8321;&Phi;(w_t))&#8315;&sup1;&#8214; &le; 1/&mu;, &#8214;v_t - v&#8214; &le; (&eta;&#8321;/&mu; + L_E&nu;&#8321;/&mu;&sup2;)&rho;D), and that the
+ * ρ(t) = ‖w_t - w‖/‖w‖ (instances with ρ(t) &gt; 1 violate Assumption C(ii) and are skipped) and
+ * σ(k) = ‖v_{t,k} - v_t‖/‖v_t‖, v_t the exact adjoint at w_t (dense solve of
+ * (I - ∂₁Φ(w_t)ᵀ) v = ∇₁E(w_t)). Asserted: bound (13) with μ = 1 - q and bound (14)
+ * (algebraically equal), the intermediate inequalities of the proof (‖∇₁E(w_t)‖ ≤ L_E,
+ * ‖∂₂Φ(w_t)‖ ≤ L_Φ, ‖(I - ∂₁Φ(w_t))⁻¹‖ ≤ 1/μ, ‖v_t - v‖ ≤ (η₁/μ + L_Eν₁/μ²)ρD), and that the
  * estimate's own a-posteriori bound is never below the actual error. Solvers: AID-CG on symmetric problems (TP1-sym,
  * TP2, TP5), CG on the normal equations on non-symmetric ones (TP1, TP3), and on TP4 the heavy-ball inner solver
- * (not a Euclidean contraction, so &rho; is measured) with CG and with the fixed-point method.
+ * (not a Euclidean contraction, so ρ is measured) with CG and with the fixed-point method.
  */
 class AidGeneralBoundProperties {
     private static final RatioReport REPORT = new RatioReport("AidGeneralBoundProperties");

@@ -12,9 +12,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Lemma 2.2 of Grazzi et al. (2020): if &Phi;(&middot;, &lambda;) is a q-contraction then &#8214;&part;&#8321;&Phi;(w, &lambda;)&#8214; &le; q and
- * &#8214;(I - &part;&#8321;&Phi;(w, &lambda;))&#8315;&sup1;&#8214; &le; 1/(1 - q) at every w (eq. (26) and the Neumann-series proof), with the
- * truncated Neumann series &Sigma;_{i&lt;K} J^i within q^K/(1 - q) of the inverse. Checked at random w with &#8214;w&#8214; &le; 10
+ * Lemma 2.2 of Grazzi et al. (2020): if Φ(·, λ) is a q-contraction then ‖∂₁Φ(w, λ)‖ ≤ q and
+ * ‖(I - ∂₁Φ(w, λ))⁻¹‖ ≤ 1/(1 - q) at every w (eq. (26) and the Neumann-series proof), with the
+ * truncated Neumann series Σ_{i&lt;K} J^i within q^K/(1 - q) of the inverse. Checked at random w with ‖w‖ ≤ 10
  * (not only near the fixed point) on TP1 (both), TP2 and TP3, with the dense Jacobian assembled from JVPs on unit
  * vectors (and cross-checked against the one assembled from VJPs).
  */

@@ -8,8 +8,8 @@ import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.theory.testkit.DenseMatrices;
 
 /**
- * Dense double-precision references for the bound checks: Jacobians of &Phi; assembled from matrix-free products
- * on unit vectors, LU solves, spectral norms and extreme singular values. Small sizes only (d &le; 30).
+ * Dense double-precision references for the bound checks: Jacobians of Φ assembled from matrix-free products
+ * on unit vectors, LU solves, spectral norms and extreme singular values. Small sizes only (d ≤ 30).
  */
 final class Dense {
     private Dense() {
@@ -22,7 +22,7 @@ final class Dense {
         return b.fromArray(e, Shape.of(n));
     }
 
-    /** @return &part;&#8321;&Phi;(w, &lambda;) [d &times; d], column i = jvpInner(e_i) */
+    /** @return ∂₁Φ(w, λ) [d × d], column i = jvpInner(e_i) */
     static double[][] jacobianInner(Linearization lin, int d) {
         Backend b = lin.value().backend();
         double[][] j = new double[d][d];
@@ -35,7 +35,7 @@ final class Dense {
         return j;
     }
 
-    /** @return &part;&#8321;&Phi;(w, &lambda;) [d &times; d], row i = vjpInner(e_i) = &part;&#8321;&Phi;&#7488; e_i */
+    /** @return ∂₁Φ(w, λ) [d × d], row i = vjpInner(e_i) = ∂₁Φᵀ e_i */
     static double[][] jacobianInnerByVjp(Linearization lin, int d) {
         Backend b = lin.value().backend();
         double[][] j = new double[d][];
@@ -45,7 +45,7 @@ final class Dense {
         return j;
     }
 
-    /** @return &part;&#8322;&Phi;(w, &lambda;) [d &times; n], row i = (&part;&#8322;&Phi;&#7488; e_i) from the joint VJP */
+    /** @return ∂₂Φ(w, λ) [d × n], row i = (∂₂Φᵀ e_i) from the joint VJP */
     static double[][] jacobianOuter(Linearization lin, int d) {
         Backend b = lin.value().backend();
         double[][] j = new double[d][];
@@ -55,7 +55,7 @@ final class Dense {
         return j;
     }
 
-    /** @return &part;&#8321;&Phi; at (w, &lambda;) */
+    /** @return ∂₁Φ at (w, λ) */
     static double[][] jacobianInner(BivariateMap phi, Tensor w, Tensor lambda) {
         return jacobianInner(phi.linearize(w, lambda), w.size());
     }
@@ -136,7 +136,7 @@ final class Dense {
         return y;
     }
 
-    /** @return a&#7488; x */
+    /** @return aᵀ x */
     static double[] mulTransposed(double[][] a, double[] x) {
         double[] y = new double[a[0].length];
         for (int i = 0; i < a.length; i++) {
@@ -217,7 +217,7 @@ final class Dense {
         return f * Math.sqrt(Math.max(0, e[0]));
     }
 
-    /** @return the eigenvalues of the symmetric part (a + a&#7488;)/2, increasing */
+    /** @return the eigenvalues of the symmetric part (a + aᵀ)/2, increasing */
     static double[] symmetricEigenvalues(double[][] a) {
         return DenseMatrices.symmetricEigenvalues(scale(add(a, transpose(a)), 0.5));
     }

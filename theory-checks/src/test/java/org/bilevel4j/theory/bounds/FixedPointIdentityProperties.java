@@ -15,15 +15,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * AID-FP as "ITD with every Jacobian frozen at w_t" (Grazzi et al., 2020, Appendix A):
  * <ul>
- *   <li>Proposition A.1, identity (32): with u_{t,0} = 0, u_{t,k} = &part;&#8321;&Phi;(w_t) u_{t,k-1} + &part;&#8322;&Phi;(w_t) (dense
+ *   <li>Proposition A.1, identity (32): with u_{t,0} = 0, u_{t,k} = ∂₁Φ(w_t) u_{t,k-1} + ∂₂Φ(w_t) (dense
  *       forward recursion) and v_{t,k} the adjoint of AID-FP(t, k) (VJP recursion (19)),
- *       u_{t,k}&#7488;&nabla;&#8321;E(w_t) = &part;&#8322;&Phi;(w_t)&#7488;v_{t,k}, and hence (33) AID-FP = &nabla;&#8322;E + u_{t,k}&#7488;&nabla;&#8321;E, to 1e-12
- *       relative, k &isin; {0, 1, 2, 5, 20};</li>
- *   <li>Proposition A.2: &#8214;u_{t,k} - w'&#8214; &le; (&nu;&#8322; + &nu;&#8321;L_&Phi;/(1 - q)) D (1 - q^k)/(1 - q) &rho;(t) + L_&Phi;/(1 - q) q^k,
- *       with &rho;(t) = q^t;</li>
- *   <li>ITD(t) = AID-FP(t, k = t) to 1e-12 relative when &part;&#8321;&Phi;, &part;&#8322;&Phi; do not depend on w (TP1, and TP4 with
+ *       u_{t,k}ᵀ∇₁E(w_t) = ∂₂Φ(w_t)ᵀv_{t,k}, and hence (33) AID-FP = ∇₂E + u_{t,k}ᵀ∇₁E, to 1e-12
+ *       relative, k ∈ {0, 1, 2, 5, 20};</li>
+ *   <li>Proposition A.2: ‖u_{t,k} - w'‖ ≤ (ν₂ + ν₁L_Φ/(1 - q)) D (1 - q^k)/(1 - q) ρ(t) + L_Φ/(1 - q) q^k,
+ *       with ρ(t) = q^t;</li>
+ *   <li>ITD(t) = AID-FP(t, k = t) to 1e-12 relative when ∂₁Φ, ∂₂Φ do not depend on w (TP1, and TP4 with
  *       its gradient map iterated by Picard), and the identity fails (&gt; 1e-3 relative) on TP2 at t = 3, where
- *       &part;&#8322;&Phi; = -&alpha; diag(w) does.</li>
+ *       ∂₂Φ = -α diag(w) does.</li>
  * </ul>
  */
 class FixedPointIdentityProperties {

@@ -17,9 +17,9 @@ import org.bilevel4j.theory.testkit.TanhEquilibrium;
 import org.bilevel4j.theory.testkit.TestProblem;
 
 /**
- * One generated instance (problem, &lambda;) with its ground truth: w(&lambda;), w'(&lambda;), &nabla;f(&lambda;), q_&lambda;, the
- * regularity constants of the test kit and the constants c&#8321;, c&#8322;, c&#8323; of Theorem 2.1 (digest &sect;1.5) with
- * D = &#8214;w(&lambda;)&#8214; (w&#8320; = 0).
+ * One generated instance (problem, λ) with its ground truth: w(λ), w'(λ), ∇f(λ), q_λ, the
+ * regularity constants of the test kit and the constants c₁, c₂, c₃ of Theorem 2.1 (digest §1.5) with
+ * D = ‖w(λ)‖ (w₀ = 0).
  */
 final class Instance {
     static final Backend B = Backends.get("ejml");
@@ -33,7 +33,7 @@ final class Instance {
 
         /**
          * @param problems problem seeds (1..problems, offset by {@code seed})
-         * @param lambdas  &lambda; samples per problem
+         * @param lambdas  λ samples per problem
          * @param seed     base seed
          * @return the instances
          */
@@ -113,43 +113,43 @@ final class Instance {
         this.c3 = k.outerGradientBound() * k.jacobianOuterBound() / mu;
     }
 
-    /** @return the digest's &sect;3.0 absolute tolerance for hypergradient errors, 1e-9 max(1, &#8214;&nabla;f&#8214;) */
+    /** @return the digest's §3.0 absolute tolerance for hypergradient errors, 1e-9 max(1, ‖∇f‖) */
     double atol() {
         return 1e-9 * Math.max(1, Dense.norm(gradientArray));
     }
 
-    /** @return &#8214;g - &nabla;f(&lambda;)&#8214; */
+    /** @return ‖g - ∇f(λ)‖ */
     double hypergradientError(Tensor g) {
         return Dense.norm(Dense.sub(g.toDoubleArray(), gradientArray));
     }
 
-    /** @return &#8214;w_t - w(&lambda;)&#8214; / &#8214;w(&lambda;)&#8214;, the measured &rho;(t) */
+    /** @return ‖w_t - w(λ)‖ / ‖w(λ)‖, the measured ρ(t) */
     double rho(Tensor wt) {
         return Dense.norm(Dense.sub(wt.toDoubleArray(), wArray)) / radius;
     }
 
-    /** @return the linearization of &Phi; at (w, &lambda;) */
+    /** @return the linearization of Φ at (w, λ) */
     Linearization linearize(Tensor at) {
         return problem.innerMap().linearize(at, lambda);
     }
 
-    /** @return &nabla;&#8321;E(w, &lambda;) */
+    /** @return ∇₁E(w, λ) */
     double[] outerGradientInner(Tensor at) {
         return problem.outerObjective().gradient(at, lambda).inner().toDoubleArray();
     }
 
-    /** @return &nabla;&#8322;E(w, &lambda;) */
+    /** @return ∇₂E(w, λ) */
     double[] outerGradientOuter(Tensor at) {
         return problem.outerObjective().gradient(at, lambda).outer().toDoubleArray();
     }
 
-    /** @return v_t, the exact solution of (I - &part;&#8321;&Phi;(w_t)&#7488;) v = &nabla;&#8321;E(w_t) by a dense solve */
+    /** @return v_t, the exact solution of (I - ∂₁Φ(w_t)ᵀ) v = ∇₁E(w_t) by a dense solve */
     double[] exactAdjoint(Tensor at) {
         double[][] j = Dense.jacobianInner(linearize(at), d);
         return Dense.solve(Dense.identityMinus(Dense.transpose(j)), outerGradientInner(at));
     }
 
-    /** @return a tensor of &lambda;'s backend */
+    /** @return a tensor of λ's backend */
     Tensor vector(double[] v) {
         return B.vector(v);
     }

@@ -12,16 +12,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Iterative differentiation with t Picard steps from w&#8320; = 0 (Algorithm 1 of Grazzi et al., 2020):
+ * Iterative differentiation with t Picard steps from w₀ = 0 (Algorithm 1 of Grazzi et al., 2020):
  * <ul>
- *   <li>Proposition 2.1: &#8214;w_t'(&lambda;) - w'(&lambda;)&#8214; &le; (&nu;&#8322; + &nu;&#8321;L_&Phi;/(1 - q)) D t q^(t-1) + L_&Phi;/(1 - q) q^t
- *       (spectral norm; w_t' from forward-mode ITD), t &isin; {1, 2, 3, 5, 10, 20, 50, 100}, on TP1 (both), TP2, TP3;</li>
- *   <li>Theorem 2.1: &#8214;&nabla;f_t(&lambda;) - &nabla;f(&lambda;)&#8214; &le; (c&#8321; + c&#8322;t/q + c&#8323;) q^t for t on a grid of [1, 200], on TP1
+ *   <li>Proposition 2.1: ‖w_t'(λ) - w'(λ)‖ ≤ (ν₂ + ν₁L_Φ/(1 - q)) D t q^(t-1) + L_Φ/(1 - q) q^t
+ *       (spectral norm; w_t' from forward-mode ITD), t ∈ {1, 2, 3, 5, 10, 20, 50, 100}, on TP1 (both), TP2, TP3;</li>
+ *   <li>Theorem 2.1: ‖∇f_t(λ) - ∇f(λ)‖ ≤ (c₁ + c₂t/q + c₃) q^t for t on a grid of [1, 200], on TP1
  *       (both), TP2, TP3, TP5, with reverse-mode ITD; forward-mode ITD returns the same vector (1e-9 relative); and the
- *       estimate's own a-posteriori bound (Theorem 2.1 with D = &#8214;w&#8320; - w_t&#8214; + r_in/(1 - q)) is never below the
+ *       estimate's own a-posteriori bound (Theorem 2.1 with D = ‖w₀ - w_t‖ + r_in/(1 - q)) is never below the
  *       actual error.</li>
  * </ul>
- * Tolerance: digest &sect;3.0, atol = 1e-9 max(1, &#8214;&nabla;f&#8214;) (1e-9 max(1, &#8214;w'&#8214;) for Jacobians).
+ * Tolerance: digest §3.0, atol = 1e-9 max(1, ‖∇f‖) (1e-9 max(1, ‖w'‖) for Jacobians).
  */
 class ItdBoundProperties {
     private static final RatioReport REPORT = new RatioReport("ItdBoundProperties");

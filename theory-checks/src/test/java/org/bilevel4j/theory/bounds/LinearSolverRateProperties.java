@@ -17,15 +17,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The rates &sigma;(k) of the linear solvers of AID (Grazzi et al., 2020), on the adjoint system
- * (I - &part;&#8321;&Phi;(w_t)&#7488;) v = &nabla;&#8321;E(w_t) at Picard iterates w_t, against the exact v_t (dense solve), from v&#8320; = 0:
+ * The rates σ(k) of the linear solvers of AID (Grazzi et al., 2020), on the adjoint system
+ * (I - ∂₁Φ(w_t)ᵀ) v = ∇₁E(w_t) at Picard iterates w_t, against the exact v_t (dense solve), from v₀ = 0:
  * <ul>
  *   <li>CG rate (17) on symmetric problems (TP1-sym, TP2, TP4, TP5), k = 0..40:
- *       &#8214;v_{t,k} - v_t&#8214; &le; 2&radic;&kappa; ((&radic;&kappa; - 1)/(&radic;&kappa; + 1))^k &#8214;v_t&#8214; (+1e-12&#8214;v_t&#8214;), &kappa; = cond(I - &part;&#8321;&Phi;(w_t)&#7488;)
- *       from its eigenvalues; with it the instance versions of (18) (&kappa;(A) &le; &kappa;(&lambda;) for the gradient map of
- *       TP2/TP4/TP5, and CG factor &le; q) and of CG-sym-q (&kappa;(A) &le; (1 + q)/(1 - q) on TP1-sym);</li>
- *   <li>Theorem 2.3 (FP rate): &#8214;v_{t,k} - v_t&#8214; &le; q^k &#8214;v_t&#8214; (+1e-12&#8214;v_t&#8214;), k = 0..100, on TP1 (both), TP2, TP3;</li>
- *   <li>the Neumann tail: K applications (K + 1 terms) leave an error &le; q^(K+1)/(1 - q) &#8214;b&#8214;, and equal the
+ *       ‖v_{t,k} - v_t‖ ≤ 2√κ ((√κ - 1)/(√κ + 1))^k ‖v_t‖ (+1e-12‖v_t‖), κ = cond(I - ∂₁Φ(w_t)ᵀ)
+ *       from its eigenvalues; with it the instance versions of (18) (κ(A) ≤ κ(λ) for the gradient map of
+ *       TP2/TP4/TP5, and CG factor ≤ q) and of CG-sym-q (κ(A) ≤ (1 + q)/(1 - q) on TP1-sym);</li>
+ *   <li>Theorem 2.3 (FP rate): ‖v_{t,k} - v_t‖ ≤ q^k ‖v_t‖ (+1e-12‖v_t‖), k = 0..100, on TP1 (both), TP2, TP3;</li>
+ *   <li>the Neumann tail: K applications (K + 1 terms) leave an error ≤ q^(K+1)/(1 - q) ‖b‖, and equal the
  *       fixed-point method with K + 1 iterations (1e-12 relative).</li>
  * </ul>
  */

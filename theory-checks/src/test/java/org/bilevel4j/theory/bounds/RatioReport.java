@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * to). A bound whose worst ratio is many orders of magnitude below 1 is vacuous on the instances tried; a ratio
  * close to 1 means the bound is tight there.
  *
- * <p>{@link #check} asserts {@code error <= bound * (1 + 1e-9) + atol} (digest &sect;3.0). The ratio is
+ * <p>{@link #check} asserts {@code error <= bound * (1 + 1e-9) + atol} (digest §3.0). The ratio is
  * {@code error / bound} over the instances where the bound is at least the absolute tolerance (elsewhere the
  * numerical floor, not the theorem, decides, and the ratio would only measure rounding); those floor-limited
  * instances are counted and logged separately.
@@ -59,8 +59,8 @@ final class RatioReport {
      * Asserts {@code error <= bound (1 + 1e-9) + atol} and records the ratio.
      *
      * @param check   the check's name (one table row)
-     * @param error   the measured error, &ge; 0
-     * @param bound   the theorem's bound, &ge; 0
+     * @param error   the measured error, ≥ 0
+     * @param bound   the theorem's bound, ≥ 0
      * @param atol    the absolute tolerance (numerical floor)
      * @param context the instance, for the failure message
      */
@@ -72,8 +72,8 @@ final class RatioReport {
      * Asserts {@code error <= bound (1 + relativeSlack) + atol} and records the ratio.
      *
      * @param check         the check's name (one table row)
-     * @param error         the measured error, &ge; 0
-     * @param bound         the bound, &ge; 0
+     * @param error         the measured error, ≥ 0
+     * @param bound         the bound, ≥ 0
      * @param atol          the absolute tolerance
      * @param relativeSlack the relative tolerance on the bound
      * @param context       the instance, for the failure message

@@ -12,15 +12,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The purely scalar results of Grazzi et al. (2020), as seeded properties over random constants:
  * <ul>
- *   <li>Lemma A.1 (digest &sect;3.4): u_k &le; q u_{k-1} + &tau;_{k-1} implies (i) u_k &le; q^k u&#8320; + &tau;(1 - q^k)/(1 - q)
- *       for constant &tau;, (ii) u_k &le; q^k u&#8320; + k q^(k-1) &tau;&#8320; when &tau;_k &le; q &tau;_{k-1};</li>
- *   <li>chain (18): &kappa;_A &le; &kappa; implies (&radic;&kappa;_A - 1)/(&radic;&kappa;_A + 1) &le; (&radic;&kappa; - 1)/(&radic;&kappa; + 1) &le; (&kappa; - 1)/(&kappa; + 1);</li>
- *   <li>CG-sym-q (digest &sect;3.8): for a symmetric q-contraction &kappa;(I - J) &le; (1 + q)/(1 - q), so the CG factor is
- *       at most (1 - &radic;(1 - q&sup2;))/q &le; q;</li>
- *   <li>Disc-1 (&sect;2.3 / digest &sect;3.11): with &rho;(t) = q^t and k = t, bound (21) of AID-FP is below bound (8) of
- *       ITD, strictly when c&#8322; &gt; 0, because &Sigma;_{i=1}^t q^i &lt; t;</li>
- *   <li>Disc-2: 2&radic;&kappa; r^k &lt; q^k (r the CG factor) for every k &ge; K&#8320;(&kappa;), the ratio tends to 0, and the
- *       prefactor makes the CG bound the worse one for k &lt; K&#8320;.</li>
+ *   <li>Lemma A.1 (digest §3.4): u_k ≤ q u_{k-1} + τ_{k-1} implies (i) u_k ≤ q^k u₀ + τ(1 - q^k)/(1 - q)
+ *       for constant τ, (ii) u_k ≤ q^k u₀ + k q^(k-1) τ₀ when τ_k ≤ q τ_{k-1};</li>
+ *   <li>chain (18): κ_A ≤ κ implies (√κ_A - 1)/(√κ_A + 1) ≤ (√κ - 1)/(√κ + 1) ≤ (κ - 1)/(κ + 1);</li>
+ *   <li>CG-sym-q (digest §3.8): for a symmetric q-contraction κ(I - J) ≤ (1 + q)/(1 - q), so the CG factor is
+ *       at most (1 - √(1 - q²))/q ≤ q;</li>
+ *   <li>Disc-1 (§2.3 / digest §3.11): with ρ(t) = q^t and k = t, bound (21) of AID-FP is below bound (8) of
+ *       ITD, strictly when c₂ &gt; 0, because Σ_{i=1}^t q^i &lt; t;</li>
+ *   <li>Disc-2: 2√κ r^k &lt; q^k (r the CG factor) for every k ≥ K₀(κ), the ratio tends to 0, and the
+ *       prefactor makes the CG bound the worse one for k &lt; K₀.</li>
  * </ul>
  */
 class ScalarLemmaProperties {

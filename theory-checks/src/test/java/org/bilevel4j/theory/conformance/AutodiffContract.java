@@ -77,7 +77,7 @@ abstract class AutodiffContract {
         DerivativeCheck check(Instance in, Tensor cotangent, long seed);
     }
 
-    /** &lang;c, f(x)&rang; for a fixed cotangent c: a scalar function whose gradient is the VJP. */
+    /** ⟨c, f(x)⟩ for a fixed cotangent c: a scalar function whose gradient is the VJP. */
     private static UnaryOperator<Tensor> contracted(UnaryOperator<Tensor> f, Tensor c) {
         return x -> f.apply(x).mul(c).sum();
     }

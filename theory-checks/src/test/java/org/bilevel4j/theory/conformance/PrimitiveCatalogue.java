@@ -9,7 +9,7 @@ import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Every differentiable tensor operation, each as a random instance x &#8614; f(x) on a seeded random point inside
+ * Every differentiable tensor operation, each as a random instance x ↦ f(x) on a seeded random point inside
  * the operation's domain (positive arguments for log and sqrt, values kept away from kinks for abs, relu, max).
  * Binary operations appear once per argument (the other one a random constant) and once with both arguments
  * equal to x, so both partial derivatives and their sum are exercised.

@@ -1,6 +1,9 @@
-package org.bilevel4j.api.tensor;
+package org.bilevel4j.api.backend;
 
 import java.util.List;
+import org.bilevel4j.api.tensor.DType;
+import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * The primitive kernels a backend implements: the whole of the backend SPI below {@link Tensor}.
@@ -11,7 +14,7 @@ import java.util.List;
  * once returned) and may return storages that share memory with their arguments.
  *
  * <p>Shapes are logical (rank 0, 1 or 2). Where a kernel is described on the <em>matrix view</em>, a scalar is
- * 1&times;1 and a vector {@code [n]} is the row 1&times;n (see {@link Shape}).
+ * 1×1 and a vector {@code [n]} is the row 1×n (see {@link Shape}).
  *
  * <p>Implementations must be thread-safe: kernels are called concurrently from several threads.
  */
@@ -39,7 +42,7 @@ public interface Kernels {
     /**
      * @param n     the order
      * @param dtype the element type
-     * @return the n&times;n identity matrix
+     * @return the n×n identity matrix
      */
     Storage identity(int n, DType dtype);
 
@@ -117,9 +120,9 @@ public interface Kernels {
      * should not copy a transposed operand.
      *
      * @param a          left factor, rank 2; not modified
-     * @param transposeA use {@code a}&#7488;
+     * @param transposeA use {@code a}ᵀ
      * @param b          right factor, rank 2; not modified
-     * @param transposeB use {@code b}&#7488;
+     * @param transposeB use {@code b}ᵀ
      * @return the product, rank 2
      */
     Storage matmul(Storage a, boolean transposeA, Storage b, boolean transposeB);
@@ -133,7 +136,7 @@ public interface Kernels {
     /**
      * @param a left operand; not modified
      * @param b right operand of the same shape; not modified
-     * @return the scalar &Sigma; a&middot;b (shape {@code []})
+     * @return the scalar Σ a·b (shape {@code []})
      */
     Storage dot(Storage a, Storage b);
 

@@ -1,4 +1,4 @@
-package org.bilevel4j.api.tensor;
+package org.bilevel4j.api.backend;
 
 /** Element-wise functions that every backend implements as kernels ({@link Kernels#unary}). */
 public enum UnaryOp {
@@ -12,9 +12,9 @@ public enum UnaryOp {
     LOG1P,
     /** e^x - 1, accurate for small x */
     EXPM1,
-    /** &radic;x */
+    /** √x */
     SQRT,
-    /** x&sup2; */
+    /** x² */
     SQUARE,
     /** 1 / x */
     RECIPROCAL,

@@ -1,4 +1,4 @@
-package org.bilevel4j.api.tensor;
+package org.bilevel4j.api.backend;
 
 /** What a backend can do beyond the float64 kernels that every backend must provide. */
 public enum Capability {

@@ -1,4 +1,4 @@
-package org.bilevel4j.api.tensor;
+package org.bilevel4j.api.backend;
 
 /**
  * Element-wise binary functions with broadcasting that every backend implements ({@link Kernels#binary}).
@@ -9,7 +9,7 @@ public enum BinaryOp {
     ADD,
     /** a - b */
     SUB,
-    /** a &middot; b */
+    /** a · b */
     MUL,
     /** a / b */
     DIV,
@@ -19,11 +19,11 @@ public enum BinaryOp {
     MIN,
     /** a &gt; b */
     GT,
-    /** a &ge; b */
+    /** a ≥ b */
     GE,
     /** a &lt; b */
     LT,
-    /** a &le; b */
+    /** a ≤ b */
     LE,
     /** a = b */
     EQ;
