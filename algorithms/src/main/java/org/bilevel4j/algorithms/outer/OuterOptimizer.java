@@ -68,7 +68,7 @@ public interface OuterOptimizer {
      * @param beta1 first-moment decay in [0, 1)
      * @param beta2 second-moment decay in [0, 1)
      * @param eps   ε &gt; 0
-     * @return Adam (Kingma &amp; Ba, 2015) with bias correction
+     * @return Adam (Kingma, Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015) with bias correction
      */
     static OuterOptimizer adam(double step, double beta1, double beta2, double eps) {
         return new AdamOptimizer(step, beta1, beta2, eps);
