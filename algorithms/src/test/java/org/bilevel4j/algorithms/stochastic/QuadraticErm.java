@@ -132,6 +132,25 @@ public final class QuadraticErm {
         return g;
     }
 
+    /** @return λ*, the zero of the affine map λ ↦ ∇Φ(λ) (Φ is a strongly convex quadratic) */
+    double[] outerSolution() {
+        double[] b0 = hypergradient(new double[q]);
+        double[][] a = new double[q][q];
+        for (int k = 0; k < q; k++) {
+            double[] e = new double[q];
+            e[k] = 1;
+            double[] col = hypergradient(e);
+            for (int r = 0; r < q; r++) {
+                a[r][k] = col[r] - b0[r];
+            }
+        }
+        double[] rhs = new double[q];
+        for (int r = 0; r < q; r++) {
+            rhs[r] = -b0[r];
+        }
+        return solve(a, rhs);
+    }
+
     double hypergradientNormSquared(Tensor lambda) {
         double[] g = hypergradient(lambda.toDoubleArray());
         return dot(g, g);

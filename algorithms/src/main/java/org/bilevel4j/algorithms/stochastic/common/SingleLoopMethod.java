@@ -44,8 +44,9 @@ public interface SingleLoopMethod {
      * @param oracles    the counting oracles of the problem
      * @param initial    the starting (w₀, v₀, λ₀)
      * @param projection the projection of λ after each step (identity for unconstrained problems)
-     * @param samplers   the run's samplers (for their batch sizes and block structure; the method must not draw
-     *                   from them)
+     * @param samplers   the run's samplers (for their batch sizes and block structure); a single-loop method uses
+     *                   only the batches it is given, a method with inner loops (AmIGO) draws its further batches
+     *                   from them, which keeps the run reproducible from the seed
      */
     record Context(StochasticOracles oracles, BilevelState initial, Projection projection,
             Sampling.Samplers samplers) {
