@@ -74,7 +74,7 @@ public abstract class Sampler {
     /**
      * Shuffled epochs without replacement: the indices of a random permutation are read b at a time; when the
      * permutation runs out, the batch is completed from a fresh permutation, so every epoch visits every sample
-     * exactly once and every index has marginal probability b/n of being in a batch.
+     * exactly once (a batch that straddles two epochs may repeat an index when b does not divide n).
      *
      * @param sampleCount n ≥ 1
      * @param batchSize   b in [1, n]

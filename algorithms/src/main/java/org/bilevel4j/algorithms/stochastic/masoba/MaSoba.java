@@ -48,9 +48,10 @@ public final class MaSoba implements SingleLoopMethod {
     }
 
     /**
+     * MA-SOBA without the projection of v.
+     *
      * @param steps     ρ, ρ_v, γ
      * @param averaging θ_t
-     * @return MA-SOBA without the projection of v
      */
     public MaSoba(StepSizes steps, StepSchedule averaging) {
         this(steps, averaging, Double.POSITIVE_INFINITY);
