@@ -25,7 +25,8 @@ public final class OutputDirectory {
 
     /** Names of the per-run subdirectories: a method, optionally with the projection mode or t and k. */
     private static final Pattern RUN_DIRECTORY = Pattern.compile("(" + Stream.of(Method.values())
-            .map(m -> Pattern.quote(m.cliName())).collect(Collectors.joining("|")) + ")(-projected|-free|-t\\d+-k\\d+)?");
+            .map(m -> Pattern.quote(m.cliName())).collect(Collectors.joining("|"))
+            + ")(-projected|-free|-t\\d+-k\\d+)?");
 
     private OutputDirectory() {
     }

@@ -41,8 +41,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The equilibrium models of Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient
- * Computation", ICML 2020 (Section 3.2, Figure 2), on a Fashion-MNIST subset: trains {@link EquilibriumProblem} with ITD,
- * AID-FP and AID-CG on the normal equations (t = k = 20, Nesterov momentum), with and without the projection of A
+ * Computation", ICML 2020 (Section 3.2, Figure 2), on a Fashion-MNIST subset: trains {@link EquilibriumProblem} with
+ * ITD, AID-FP and AID-CG on the normal equations (t = k = 20, Nesterov momentum), with and without the projection of A
  * onto the spectral-norm ball, and plots the training objective of every run together.
  */
 @Command(name = "equilibrium", mixinStandardHelpOptions = true, defaultValueProvider = EquilibriumCommand.Defaults.class,
@@ -154,7 +154,10 @@ public final class EquilibriumCommand implements Callable<Integer> {
         return rise;
     }
 
-    /** {@code equilibrium}'s defaults: t = k = 20, 100 Nesterov steps of 0.1, as in Grazzi et al. (ICML 2020), Section 3.2. */
+    /**
+     * {@code equilibrium}'s defaults: t = k = 20, 100 Nesterov steps of 0.1, as in Grazzi et al. (ICML 2020), Section
+     * 3.2.
+     */
     public static final class Defaults extends ExperimentOptions.Defaults {
         /** The defaults. */
         public Defaults() {

@@ -12,8 +12,8 @@ import org.bilevel4j.apps.models.Classification;
 
 /**
  * Training-data optimisation (Grazzi et al., ICML 2020, Section 3.2, after Maclaurin, Duvenaud, Adams,
- * "Gradient-based Hyperparameter Optimization through Reversible Learning", ICML 2015): learn c training images X, one per
- * class, such that logistic regression trained on them does well on the real training set.
+ * "Gradient-based Hyperparameter Optimization through Reversible Learning", ICML 2015): learn c training images X,
+ * one per class, such that logistic regression trained on them does well on the real training set.
  * <pre>
  *   outer  min_X  CE(X' w(X), y')                         (X', y'): the full training set
  *   inner  w(X) = argmin_w CE(X w, y) + β/(2cp) ‖w‖²     y = (0, ..., c-1), w ∈ R^{p×c}

@@ -35,10 +35,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The training-data optimisation of Grazzi et al. (ICML 2020) on Fashion-MNIST ({@link DataLearningProblem}): learns 10 training images, one
- * per class, writes them as a PNG, and reports f_t(λ_s) and the test accuracy of w_t(λ_s) (Table 1) and of the
- * exact w(λ_s) from 2,000 gradient steps (Table 2). {@code --table1} runs every row and column of the paper's
- * Fashion-MNIST part of Table 1.
+ * The training-data optimisation of Grazzi et al. (ICML 2020) on Fashion-MNIST ({@link DataLearningProblem}): learns 10
+ * training images, one per class, writes them as a PNG, and reports f_t(λ_s) and the test accuracy of w_t(λ_s) (Table
+ * 1) and of the exact w(λ_s) from 2,000 gradient steps (Table 2). {@code --table1} runs every row and column of the
+ * paper's Fashion-MNIST part of Table 1.
  */
 @Command(name = "learn-data", mixinStandardHelpOptions = true, defaultValueProvider = LearnDataCommand.Defaults.class,
         description = "Learn 10 training images of Fashion-MNIST (one per class) by hypergradient descent, as in "
@@ -70,12 +70,17 @@ public final class LearnDataCommand implements Callable<Integer> {
     private record Config(Method method, int t, int k) {
     }
 
-    /** The Fashion-MNIST rows of Table 1 of Grazzi et al. (ICML 2020): ITD, FP and CG with k = t for t = 5, 10, then k = 5 at t = 10. */
+    /**
+     * The Fashion-MNIST rows of Table 1 of Grazzi et al. (ICML 2020): ITD, FP and CG with k = t for t = 5, 10, then k =
+     * 5 at t = 10.
+     */
     private static final List<Config> TABLE1 = List.of(new Config(Method.ITD, 5, 5), new Config(Method.AID_FP, 5, 5),
             new Config(Method.AID_CG, 5, 5), new Config(Method.ITD, 10, 10), new Config(Method.AID_FP, 10, 10),
             new Config(Method.AID_CG, 10, 10), new Config(Method.AID_FP, 10, 5), new Config(Method.AID_CG, 10, 5));
 
-    /** {@code learn-data}'s defaults: ITD with t = 5, 4,000 gradient steps of 3e-7 (Grazzi et al., ICML 2020, Table 1). */
+    /**
+     * {@code learn-data}'s defaults: ITD with t = 5, 4,000 gradient steps of 3e-7 (Grazzi et al., ICML 2020, Table 1).
+     */
     public static final class Defaults extends ExperimentOptions.Defaults {
         /** The defaults. */
         public Defaults() {

@@ -14,7 +14,8 @@ import org.bilevel4j.apps.models.Classification;
 /**
  * Per-feature L2 regularisation of multinomial logistic regression (the 20 Newsgroups experiment of Grazzi, Franceschi,
  * Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020, Section 3.2, and of Arbel and
- * Mairal, "Amortized Implicit Differentiation for Stochastic Bilevel Optimization", ICLR 2022, Section 5.2), with λ ∈ R^d entering as exp(λ):
+ * Mairal, "Amortized Implicit Differentiation for Stochastic Bilevel Optimization", ICLR 2022, Section 5.2), with
+ * λ ∈ R^d entering as exp(λ):
  * <pre>
  *   inner  g(W, λ) = CE(X W, Y) + 1/(2cd) Σ_j exp(λ_j) Σ_k W_jk²     W ∈ R^{d×c}
  *   outer  E(W, λ) = CE(X' W, Y')   (validation cross-entropy)
