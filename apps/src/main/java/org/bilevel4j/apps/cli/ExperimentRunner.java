@@ -129,7 +129,8 @@ public final class ExperimentRunner {
             Map<String, String> end = new LinkedHashMap<>();
             end.put("status", r == null ? "ERROR (the run stopped with an exception)" : r.status().name());
             end.put("iterations", Integer.toString(r == null ? last.iterations() : r.iterations()));
-            end.put("elapsed", String.format(Locale.ROOT, "%.3f s", (System.nanoTime() - t0) / 1e9));
+            long nanos = r == null ? System.nanoTime() - t0 : r.elapsedNanos();
+            end.put("elapsed", String.format(Locale.ROOT, "%.3f s", nanos / 1e9));
             if (r != null) {
                 end.put("message", r.message());
             }
