@@ -23,6 +23,8 @@ import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.apps.cli.CliValue;
+import org.bilevel4j.apps.cli.Method;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -82,6 +84,13 @@ class ReadmeExampleTest {
         String text = out.toString();
         assertEquals(0, code, text);
         assertTrue(text.contains("(within 1e-10)") && text.contains("status             CONVERGED"), text);
+    }
+
+    @Test
+    void theReadmeListsTheMethodsOfTheCommandLine() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md")).replaceAll("\\s+", " ");
+        String list = "`--method` (" + String.join(", ", CliValue.names(Method.class)) + ")";
+        assertTrue(readme.contains(list), "README.md should list " + list);
     }
 
     @Test

@@ -1,12 +1,16 @@
 package org.bilevel4j.apps.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.inner.InnerSolver;
-import org.bilevel4j.algorithms.inner.PicardIteration;
 import org.bilevel4j.algorithms.outer.OuterOptimizer;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.apps.report.ProgressBar;
@@ -20,37 +24,41 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The options every experiment command shares (a picocli mixin). Each command gives its own defaults with a
- * {@link Defaults} subclass named in {@code @Command(defaultValueProvider = ...)}, so that {@code --help} shows
- * them; the user's flags override them.
+ * The options every experiment command shares (a picocli mixin): backend, method, budgets, outer optimizer, seed,
+ * output directory. Each command gives its own defaults
+ * with a {@link Defaults} subclass named in {@code @Command(defaultValueProvider = ...)}, so that {@code --help}
+ * shows them; the user's flags override them. {@link #start} checks every value before any work and clears the
+ * output directory of an earlier run's files.
  */
 public final class ExperimentOptions {
+    /** Largest -t and -k: the inner solver and ITD's tape hold O(t) values, so a larger budget exhausts memory. */
+    public static final int MAX_STEPS = 100_000;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
     @Mixin
     BackendOption backendOption;
 
-    @Option(names = "--method", paramLabel = "NAME", description = "hypergradient estimator: itd, itd-tape, "
-            + "itd-checkpoint, itd-truncated, itd-forward, aid-fp, aid-neumann, aid-cg, aid-cg-normal, aid-minres, "
-            + "aid-gmres, aid-auto, aid-exact (default: ${DEFAULT-VALUE})")
-    String method;
+    @Option(names = "--method", paramLabel = "NAME", converter = Method.Converter.class,
+            description = "hypergradient estimator: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    Method method;
 
-    @Option(names = {"-t", "--inner-steps"}, paramLabel = "T", description = "inner iterations t (default: "
-            + "${DEFAULT-VALUE})")
+    @Option(names = {"-t", "--inner-steps"}, paramLabel = "T", description = "inner iterations t, 0 .. " + MAX_STEPS
+            + " (default: ${DEFAULT-VALUE})")
     int innerSteps;
 
-    @Option(names = {"-k", "--linear-steps"}, paramLabel = "K",
-            description = "linear-solver iterations k (AID) or truncation (itd-truncated) (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-k", "--linear-steps"}, paramLabel = "K", description = "linear-solver iterations k (AID) or "
+            + "truncation (itd-truncated), 0 .. " + MAX_STEPS + " (default: ${DEFAULT-VALUE})")
     int linearSteps;
 
     @Option(names = {"-s", "--outer-steps"}, paramLabel = "S", description = "outer iterations s (default: "
             + "${DEFAULT-VALUE})")
     int outerSteps;
 
-    @Option(names = "--outer-optimizer", paramLabel = "NAME", description = "gd, momentum, nesterov or adam "
-            + "(default: ${DEFAULT-VALUE})")
-    String outerOptimizer;
+    @Option(names = "--outer-optimizer", paramLabel = "NAME", converter = OuterOptimizerName.Converter.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    OuterOptimizerName outerOptimizer;
 
     @Option(names = "--lr", paramLabel = "STEP", description = "outer step size (default: ${DEFAULT-VALUE})")
     double learningRate;
@@ -67,11 +75,15 @@ public final class ExperimentOptions {
             description = "seed of data generation and initialisation (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "output directory (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", paramLabel = "DIR", description = "output directory; the files of an earlier run "
+            + "there are replaced, other files are kept (default: ${DEFAULT-VALUE})")
     Path out;
 
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
+
+    /** The run.txt files written by this invocation; the tool appends its exit code to each when it ends. */
+    private final List<Path> runRecords = new ArrayList<>();
 
     /**
      * A command's defaults for the shared options. Subclass it with a public no-argument constructor and name the
@@ -90,16 +102,25 @@ public final class ExperimentOptions {
          * @param warmStart      --warm-start
          * @param outDir         --out
          */
-        protected Defaults(String method, int innerSteps, int linearSteps, int outerSteps, String outerOptimizer,
-                double learningRate, boolean warmStart, String outDir) {
-            values.put("--method", method);
+        protected Defaults(Method method, int innerSteps, int linearSteps, int outerSteps,
+                OuterOptimizerName outerOptimizer, double learningRate, boolean warmStart, String outDir) {
+            values.put("--method", method.cliName());
             values.put("--inner-steps", String.valueOf(innerSteps));
             values.put("--linear-steps", String.valueOf(linearSteps));
             values.put("--outer-steps", String.valueOf(outerSteps));
-            values.put("--outer-optimizer", outerOptimizer);
+            values.put("--outer-optimizer", outerOptimizer.cliName());
             values.put("--lr", String.valueOf(learningRate));
             values.put("--warm-start", String.valueOf(warmStart));
             values.put("--out", outDir);
+        }
+
+        /**
+         * @param names the default of {@code --methods} ({@link MethodsOption}), for the commands that run several
+         * @return these defaults
+         */
+        protected Defaults methods(Method... names) {
+            values.put("--methods", Arrays.stream(names).map(Method::cliName).collect(Collectors.joining(",")));
+            return this;
         }
 
         @Override
@@ -108,13 +129,46 @@ public final class ExperimentOptions {
         }
     }
 
+    /**
+     * Checks every setting (a bad value is a usage error, exit code 2, before any work starts), then clears the
+     * output directory of the files an earlier run of the tool left there ({@link OutputDirectory#clear}).
+     *
+     * @return the console
+     * @throws ParameterException naming the bad option, the expected and the actual value
+     * @throws IOException        if the output directory cannot be cleared
+     */
+    public PrintWriter start() throws IOException {
+        CommandSpec spec = command;
+        backendOption.validate(spec);
+        atLeast(spec, "--inner-steps", innerSteps, 0);
+        atMost(spec, "--inner-steps", innerSteps, MAX_STEPS, "the largest inner budget");
+        atLeast(spec, "--linear-steps", linearSteps, method.minimumK());
+        atMost(spec, "--linear-steps", linearSteps, MAX_STEPS, "the largest linear-solver budget");
+        atLeast(spec, "--outer-steps", outerSteps, 1);
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new ParameterException(spec.commandLine(), "--lr: expected a finite value > 0, got " + learningRate);
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new ParameterException(spec.commandLine(), "--momentum: expected a value in [0, 1), got "
+                    + momentum);
+        }
+        runRecords.clear();
+        OutputDirectory.clear(out);
+        return spec.commandLine().getOut();
+    }
+
+    /** @param option an option's name @return whether the user gave it */
+    boolean matched(String option) {
+        return command.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
     /** @return the backend chosen by --backend or the usual resolution */
     public Backend backend() {
         return backendOption.backend();
     }
 
-    /** @return the method name */
-    public String method() {
+    /** @return the method named by --method */
+    public Method method() {
         return method;
     }
 
@@ -143,11 +197,6 @@ public final class ExperimentOptions {
         return seed;
     }
 
-    /** @return whether to hide the progress bar */
-    public boolean quiet() {
-        return quiet;
-    }
-
     /** @return the output directory */
     public Path out() {
         return out;
@@ -156,11 +205,16 @@ public final class ExperimentOptions {
     /**
      * @param console where the progress bar goes
      * @param dir     the run's output directory
-     * @return a runner that shows its progress bar on a terminal unless --quiet
+     * @return a runner that shows its progress bar on a terminal unless --quiet, and records the command line
      */
     public ExperimentRunner runner(PrintWriter console, Path dir) {
-        return new ExperimentRunner(console, dir, !quiet && ProgressBar.interactive())
+        return new ExperimentRunner(console, dir, !quiet && ProgressBar.interactive(), runRecords::add)
                 .commandLine(command.commandLine().getParseResult().originalArgs());
+    }
+
+    /** @return the run.txt files written by this invocation's runs */
+    public List<Path> runRecords() {
+        return List.copyOf(runRecords);
     }
 
     /**
@@ -168,34 +222,36 @@ public final class ExperimentOptions {
      * @return the estimator named by --method with t, k and the warm-start setting
      */
     public HypergradientEstimator estimator(InnerSolver solver) {
-        return MethodNames.create(method(), solver, innerSteps(), linearSteps(), warmStart());
+        return estimator(method, solver);
+    }
+
+    /**
+     * @param m      a method
+     * @param solver the inner solver of the command's problem
+     * @return the estimator with t, k and the warm-start setting
+     */
+    public HypergradientEstimator estimator(Method m, InnerSolver solver) {
+        return m.create(solver, innerSteps, linearSteps, warmStart);
     }
 
     /** @return the outer optimizer */
     public OuterOptimizer optimizer() {
-        return OptimizerNames.create(outerOptimizer, learningRate, momentum);
+        return outerOptimizer.create(learningRate, momentum);
     }
 
     /**
-     * Evaluates every setting once, so that a bad value is reported as a usage error (exit code 2) before any
-     * work starts.
+     * Ends a command: prints where its files are and fails (exit code 1) if any run failed.
      *
-     * @param spec the running command
-     * @throws ParameterException naming the bad option
+     * @param console the console
+     * @param failed  a description of each failed run, empty if none
+     * @throws ExperimentFailure listing the failed runs
      */
-    public void validate(CommandSpec spec) {
-        backendOption.validate(spec);
-        try {
-            positive("inner-steps", innerSteps, 0);
-            positive("linear-steps", linearSteps, method.equals("itd-truncated") ? 1 : 0);
-            positive("outer-steps", outerSteps, 1);
-            if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-                throw new IllegalArgumentException("lr: expected a finite value > 0, got " + learningRate);
-            }
-            MethodNames.create(method, new PicardIteration(), innerSteps, linearSteps, warmStart);
-            optimizer();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    public void finish(PrintWriter console, List<String> failed) {
+        console.println("wrote " + out.toAbsolutePath());
+        console.flush();
+        if (!failed.isEmpty()) {
+            throw new ExperimentFailure((failed.size() == 1 ? "run failed: " : "runs failed: ")
+                    + String.join(", ", failed));
         }
     }
 
@@ -220,26 +276,21 @@ public final class ExperimentOptions {
      * @param option  the option's name, e.g. {@code --train-size}
      * @param value   its value
      * @param maximum the largest valid value (e.g. the number of rows in the data)
+     * @param what    what the maximum is, e.g. {@code "the size of the data"}
      * @return the value
      * @throws ParameterException naming the option if the value is above the maximum
      */
-    public static int atMost(CommandSpec spec, String option, int value, int maximum) {
+    public static int atMost(CommandSpec spec, String option, int value, int maximum, String what) {
         if (value > maximum) {
-            throw new ParameterException(spec.commandLine(), option + ": expected an integer <= " + maximum
-                    + " (the size of the data), got " + value);
+            throw new ParameterException(spec.commandLine(), option + ": expected an integer <= " + maximum + " ("
+                    + what + "), got " + value);
         }
         return value;
     }
 
     /** @return a one-line description of the settings */
     public String describe() {
-        return method() + ", t = " + innerSteps() + ", k = " + linearSteps() + ", s = " + outerSteps() + ", "
-                + optimizer().name() + (warmStart() ? ", warm starts" : "") + ", seed " + seed;
-    }
-
-    private static void positive(String name, int value, int minimum) {
-        if (value < minimum) {
-            throw new IllegalArgumentException(name + ": expected an integer >= " + minimum + ", got " + value);
-        }
+        return "t = " + innerSteps() + ", k = " + linearSteps() + ", s = " + outerSteps() + ", " + optimizer().name()
+                + (warmStart() ? ", warm starts" : "") + ", seed " + seed;
     }
 }

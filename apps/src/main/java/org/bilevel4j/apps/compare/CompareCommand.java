@@ -21,13 +21,15 @@ import org.bilevel4j.algorithms.inner.PicardIteration;
 import org.bilevel4j.algorithms.linalg.DenseDirectSolver;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Tensor;
-import org.bilevel4j.apps.cli.ExperimentFailure;
 import org.bilevel4j.apps.cli.ExperimentOptions;
 import org.bilevel4j.apps.cli.ExperimentRunner;
-import org.bilevel4j.apps.cli.MethodNames;
+import org.bilevel4j.apps.cli.Method;
+import org.bilevel4j.apps.cli.MethodsOption;
+import org.bilevel4j.apps.cli.OuterOptimizerName;
 import org.bilevel4j.apps.models.Classification.Batch;
 import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.report.Plots;
+import org.bilevel4j.apps.report.RunLog;
 import org.bilevel4j.apps.report.SummaryTable;
 import org.bilevel4j.apps.tunel2.L2TuningProblem;
 import org.bilevel4j.apps.tunel2.SyntheticClassification;
@@ -54,9 +56,8 @@ public final class CompareCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions options;
 
-    @Option(names = "--methods", split = ",", defaultValue = "itd,aid-fp,aid-neumann,aid-cg", paramLabel = "NAMES",
-            description = "methods to compare (default: ${DEFAULT-VALUE})")
-    List<String> methods;
+    @Mixin
+    MethodsOption methods;
 
     @Option(names = "--train-size", defaultValue = "500", paramLabel = "N", description = "samples per split "
             + "(default: ${DEFAULT-VALUE})")
@@ -67,24 +68,24 @@ public final class CompareCommand implements Callable<Integer> {
     int features;
 
     /** One method's run: per iteration, time, cumulative oracle calls, objective and error. */
-    record Curve(String method, double[] seconds, double[] calls, double[] objective, double[] error, Status status) {
+    record Curve(Method method, double[] seconds, double[] calls, double[] objective, double[] error, Status status) {
     }
 
     /** {@code compare}'s defaults: t = 20, k = 10, 50 Adam steps of 0.05. */
     public static final class Defaults extends ExperimentOptions.Defaults {
         /** The defaults. */
         public Defaults() {
-            super("aid-cg", 20, 10, 50, "adam", 0.05, false, "runs/compare");
+            super(Method.AID_CG, 20, 10, 50, OuterOptimizerName.ADAM, 0.05, false, "runs/compare");
+            methods(Method.ITD, Method.AID_FP, Method.AID_NEUMANN, Method.AID_CG);
         }
     }
 
     @Override
     public Integer call() throws IOException {
-        options.validate(spec);
-        MethodNames.requireKnown(spec, "--methods", methods);
         ExperimentOptions.atLeast(spec, "--train-size", trainSize, 10);
         ExperimentOptions.atLeast(spec, "--features", features, 1);
-        PrintWriter out = spec.commandLine().getOut();
+        List<Method> chosen = methods.chosen(options);
+        PrintWriter out = options.start();
         Backend backend = options.backend();
         int informative = Math.max(1, features / 4);
         Batch train = Classification.batch(SyntheticClassification.generate(trainSize, features, informative, 3,
@@ -100,32 +101,30 @@ public final class CompareCommand implements Callable<Integer> {
                 options.linearSteps(), options.outerSteps(), options.optimizer().name());
         out.flush();
         List<Curve> curves = new ArrayList<>();
-        for (String m : methods) {
-            HypergradientEstimator estimator = MethodNames.create(m, new PicardIteration(), options.innerSteps(),
-                    options.linearSteps(), options.warmStart());
+        for (Method m : chosen) {
+            HypergradientEstimator estimator = options.estimator(m, new PicardIteration());
             out.println(estimator.name());
             out.flush();
             List<Tensor> lambdas = new ArrayList<>();
             List<Tensor> estimates = new ArrayList<>();
-            ExperimentRunner runner = options.runner(out, options.out().resolve(m)).listener(it -> {
+            ExperimentRunner runner = options.runner(out, options.out().resolve(m.cliName())).listener(it -> {
                 lambdas.add(it.outer());
                 estimates.add(it.estimate().hypergradient());
             });
             ExperimentRunner.Outcome o = runner.run(problem, estimator, options.optimizer(), options.outerSteps(),
                     backend.zeros(problem.outerShape()));
-            double[] calls = o.log().column("maps");
-            double[] vjps = o.log().column("vjps");
-            double[] jvps = o.log().column("jvps");
-            double[] grads = o.log().column("gradients");
-            double total = 0;
-            double[] error = new double[lambdas.size()];
-            for (int i = 0; i < calls.length; i++) {
-                total += calls[i] + vjps[i] + jvps[i] + grads[i];
+            List<RunLog.Row> rows = o.log().rows();
+            double[] calls = new double[rows.size()];
+            double[] error = new double[rows.size()];
+            long total = 0;
+            for (int i = 0; i < rows.size(); i++) {
+                total += rows.get(i).oracleCalls();
                 calls[i] = total;
                 Tensor reference = exact.estimate(problem, lambdas.get(i)).hypergradient();
                 error[i] = estimates.get(i).sub(reference).normValue() / Math.max(reference.normValue(), 1e-300);
             }
-            curves.add(new Curve(m, o.log().column("seconds"), calls, o.log().column("objective"), error,
+            curves.add(new Curve(m, o.log().column(RunLog.Row::seconds), calls, o.log().column(RunLog.Row::objective),
+                    error,
                     o.result().status()));
         }
         write(curves);
@@ -135,19 +134,18 @@ public final class CompareCommand implements Callable<Integer> {
             double[] sorted = c.error().clone();
             java.util.Arrays.sort(sorted);
             int n = sorted.length;
+            if (n == 0) {
+                table.row(c.method(), "n/a", "n/a", "n/a", "n/a", "n/a");
+                continue;
+            }
             table.row(c.method(), String.format(Locale.ROOT, "%.5f", c.objective()[n - 1]),
                     String.format(Locale.ROOT, "%.2e", sorted[n / 2]), String.format(Locale.ROOT, "%.2e", sorted[n - 1]),
                     String.format(Locale.ROOT, "%.2f", c.seconds()[n - 1]),
                     String.format(Locale.ROOT, "%.0f", c.calls()[n - 1]));
         }
         table.print(out);
-        out.println("wrote " + options.out().toAbsolutePath());
-        out.flush();
-        List<String> failed = curves.stream().filter(c -> c.status().isFailure())
-                .map(c -> c.method() + " (" + c.status() + ")").toList();
-        if (!failed.isEmpty()) {
-            throw new ExperimentFailure("runs failed: " + String.join(", ", failed));
-        }
+        options.finish(out, curves.stream().filter(c -> c.status().isFailure())
+                .map(c -> c.method() + " (" + c.status() + ")").toList());
         return 0;
     }
 
@@ -161,10 +159,11 @@ public final class CompareCommand implements Callable<Integer> {
         try (Writer w = Files.newBufferedWriter(dir.resolve("compare.csv"), StandardCharsets.UTF_8)) {
             w.write("method,iteration,seconds,oracle_calls,objective,relative_error\n");
             for (Curve c : curves) {
-                errTime.put(c.method(), new Plots.Series(c.seconds(), c.error()));
-                errCost.put(c.method(), new Plots.Series(c.calls(), c.error()));
-                objTime.put(c.method(), new Plots.Series(c.seconds(), c.objective()));
-                objCost.put(c.method(), new Plots.Series(c.calls(), c.objective()));
+                String m = c.method().cliName();
+                errTime.put(m, new Plots.Series(c.seconds(), c.error()));
+                errCost.put(m, new Plots.Series(c.calls(), c.error()));
+                objTime.put(m, new Plots.Series(c.seconds(), c.objective()));
+                objCost.put(m, new Plots.Series(c.calls(), c.objective()));
                 for (int i = 0; i < c.error().length; i++) {
                     w.write(String.format(Locale.ROOT, "%s,%d,%.6f,%.0f,%.10g,%.6e\n", c.method(), i + 1,
                             c.seconds()[i], c.calls()[i], c.objective()[i], c.error()[i]));

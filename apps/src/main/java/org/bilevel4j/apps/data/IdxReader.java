@@ -14,11 +14,12 @@ import org.slf4j.LoggerFactory;
  * recognised by the magic bytes {@code 0x1f 0x8b}, not by the file name.
  *
  * <p>Strict and all-or-nothing: bad magic bytes, an unsupported type, 0 or more than {@value #MAX_DIMENSIONS}
- * dimensions, negative sizes, sizes whose product exceeds the largest Java array, a truncated header or body,
- * bytes after the body and corrupt gzip streams all raise a {@link DataFormatException} naming the file, the byte
- * offset (in the decompressed data for a gzip file, or {@code "compressed offset"} for a problem of the gzip stream
- * itself) and what was expected. The data is read into a local buffer and a result is built only once the whole file
- * has been checked, so a failure never yields a partially filled dataset.
+ * dimensions, negative sizes, sizes whose product exceeds the largest Java array, a truncated header or body and bytes
+ * after the body (the header gives the exact payload size) all raise a {@link DataFormatException} naming the file, the
+ * byte offset (in the decompressed data for a gzip file) and what was expected; a truncated or corrupt gzip stream
+ * raises one naming the file and what {@link java.util.zip.GZIPInputStream} found. Bytes after the end of a gzip stream
+ * are ignored (as {@code GZIPInputStream} does). The data is read into a local buffer and a result is built only once
+ * the whole file has been checked, so a failure never yields a partially filled dataset.
  *
  * <p>Stateless and thread-safe: a reader may be shared, and stays usable after a failure.
  */

@@ -1,42 +1,76 @@
 package org.bilevel4j.apps.data;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.DoubleStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads LIBSVM / svmlight sparse text into a dense {@link LibsvmData}. Each line is
- * {@code label index:value index:value ...}: the label a number ({@code +1}, {@code -1}, {@code 3}, {@code 0.5}),
- * the indices 1-based and strictly ascending, the values finite numbers; features not listed are zero. Spaces and
- * tabs separate tokens; a {@code #} starts a comment that runs to the end of the line; blank and comment-only lines
- * are skipped. Ranking files with {@code qid:} tokens are rejected. A gzip-compressed file is read transparently
- * (recognised by its magic bytes).
+ * {@code label index:value index:value ...}: the label an integer ({@code +1}, {@code -1}, {@code 3}; {@code 1.0}
+ * is accepted, {@code 1.5} is not), the indices 1-based, strictly ascending and at most the reader's
+ * {@link #maxFeatures()}, the values finite decimal numbers; features not listed are zero. Spaces and tabs separate
+ * tokens; a {@code #} starts a comment that runs to the end of the line; blank and comment-only lines are skipped.
+ * Ranking files with {@code qid:} tokens are rejected. A gzip-compressed file is read transparently (recognised by
+ * its magic bytes).
  *
  * <p>Labels become class ids: without given label values, the distinct labels of the file in ascending order are
  * classes {@code 0 .. c - 1} (so {@code -1, +1} become {@code 0, 1}), and {@link LibsvmData#labelValues()} gives
  * the mapping back. A test file should be read with the label values of its training file, so that both use the
  * same class ids.
  *
- * <p>Strict and all-or-nothing: a malformed token raises a {@link DataFormatException} naming the file, the line,
- * the column (1-based character offset in the line) and what was expected; the dense result is built only after the
- * whole file has been checked. Stateless and thread-safe.
+ * <p>Strict and all-or-nothing: a file without samples, a malformed token, a non-integer label, an index above the
+ * limit or text that is not UTF-8 raises a {@link DataFormatException} naming the file, the line, the column (1-based
+ * character offset in the line, where known) and what was expected; nothing is returned before the whole file has
+ * been checked. Stateless and thread-safe.
  */
 public final class LibsvmReader {
-    private static final Logger LOG = LoggerFactory.getLogger(LibsvmReader.class);
+    /** The default limit on feature indices: the dense matrix has one column per index up to the largest. */
+    public static final int DEFAULT_MAX_FEATURES = 100_000;
 
-    /** A reader; it holds no state. */
+    private static final Logger LOG = LoggerFactory.getLogger(LibsvmReader.class);
+    /** {@code [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?} */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern NON_FINITE = Pattern.compile("[+-]?(nan|inf|infinity)", Pattern.CASE_INSENSITIVE);
+    /** Largest label magnitude: class labels are small integers, and this keeps them exact in a double. */
+    private static final double MAX_LABEL = 1e9;
+
+    private final int maxFeatures;
+
+    /** A reader that accepts feature indices up to {@value #DEFAULT_MAX_FEATURES}. */
     public LibsvmReader() {
+        this(DEFAULT_MAX_FEATURES);
+    }
+
+    /**
+     * @param maxFeatures the largest feature index accepted, at least 1: a file with a larger index is rejected
+     *                    rather than expanded into that many dense columns
+     */
+    public LibsvmReader(int maxFeatures) {
+        if (maxFeatures < 1 || maxFeatures > LabelledData.MAX_ARRAY) {
+            throw new IllegalArgumentException("maxFeatures: expected 1 .. " + LabelledData.MAX_ARRAY + ", got "
+                    + maxFeatures);
+        }
+        this.maxFeatures = maxFeatures;
+    }
+
+    /** @return the largest feature index accepted */
+    public int maxFeatures() {
+        return maxFeatures;
     }
 
     /**
@@ -44,8 +78,8 @@ public final class LibsvmReader {
      *
      * @param file a LIBSVM file, plain or gzip-compressed
      * @return the dense data (rows x largest index) and the label of each class id
-     * @throws DataFormatException if a line is malformed
-     * @throws IOException         if the file cannot be opened or read
+     * @throws DataFormatException if the file has no sample or a line is malformed
+     * @throws IOException         if the file is missing, a directory, or cannot be read
      */
     public LibsvmData read(Path file) throws IOException {
         return parse(file, -1, null);
@@ -56,15 +90,13 @@ public final class LibsvmReader {
      * largest index is smaller.
      *
      * @param file     a LIBSVM file, plain or gzip-compressed
-     * @param features the number of columns, at least 0; every index must be at most this
+     * @param features the number of columns, 0 .. {@link #maxFeatures()}; every index must be at most this
      * @return the dense data (rows x {@code features}) and the label of each class id
-     * @throws DataFormatException if a line is malformed or an index exceeds {@code features}
-     * @throws IOException         if the file cannot be opened or read
+     * @throws DataFormatException if the file has no sample, a line is malformed or an index exceeds {@code features}
+     * @throws IOException         if the file is missing, a directory, or cannot be read
      */
     public LibsvmData read(Path file, int features) throws IOException {
-        if (features < 0) {
-            throw new IllegalArgumentException("features: expected >= 0, got " + features);
-        }
+        checkFeatures(features);
         return parse(file, features, null);
     }
 
@@ -73,17 +105,15 @@ public final class LibsvmReader {
      * {@link LibsvmData#labelValues()} of its training file.
      *
      * @param file        a LIBSVM file, plain or gzip-compressed
-     * @param features    the number of columns, at least 0; every index must be at most this
+     * @param features    the number of columns, 0 .. {@link #maxFeatures()}; every index must be at most this
      * @param labelValues the label of each class id, distinct and finite; every label of the file must be one
      * @return the dense data (rows x {@code features}, {@code labelValues.length} classes)
-     * @throws DataFormatException if a line is malformed, an index exceeds {@code features} or a label is not one of
-     *                             {@code labelValues}
-     * @throws IOException         if the file cannot be opened or read
+     * @throws DataFormatException if the file has no sample, a line is malformed, an index exceeds {@code features}
+     *                             or a label is not one of {@code labelValues}
+     * @throws IOException         if the file is missing, a directory, or cannot be read
      */
     public LibsvmData read(Path file, int features, double[] labelValues) throws IOException {
-        if (features < 0) {
-            throw new IllegalArgumentException("features: expected >= 0, got " + features);
-        }
+        checkFeatures(features);
         if (labelValues == null) {
             throw new NullPointerException("labelValues: expected an array, got null");
         }
@@ -92,54 +122,107 @@ public final class LibsvmReader {
         return parse(file, features, given);
     }
 
-    private static LibsvmData parse(Path file, int featureLimit, double[] givenLabels) throws IOException {
+    private void checkFeatures(int features) {
+        if (features < 0 || features > maxFeatures) {
+            throw new IllegalArgumentException("features: expected 0 .. " + maxFeatures + ", got " + features);
+        }
+    }
+
+    /** One parsed line: its label and its sparse entries. */
+    private record Sample(double label, int[] indices, double[] values) {
+    }
+
+    private LibsvmData parse(Path file, int features, double[] givenLabels) throws IOException {
         long start = System.nanoTime();
-        Map<Double, Integer> given = null;
-        if (givenLabels != null) {
-            given = new HashMap<>();
-            for (int c = 0; c < givenLabels.length; c++) {
-                given.put(givenLabels[c] + 0.0, c);
+        int limit = features >= 0 ? features : maxFeatures;
+        String limitName = features >= 0 ? "the given number of features" : "the feature limit, --max-features";
+        List<Sample> samples = new ArrayList<>();
+        int width = 0;
+        int lineNo = 0;
+        try (Lines in = new Lines(file)) {
+            for (String line = in.next(); line != null; line = in.next()) {
+                lineNo = in.number;
+                int hash = line.indexOf('#');
+                List<Token> tokens = Token.split(hash < 0 ? line : line.substring(0, hash));
+                if (tokens.isEmpty()) {
+                    continue; // blank or comment-only
+                }
+                Location at = new Location(file, lineNo);
+                Token first = tokens.get(0);
+                if (first.text().indexOf(':') >= 0) {
+                    throw at.fail(first.column(), "expected a label (a number) before the features, got '"
+                            + first.text() + "'");
+                }
+                double label = number(first.text(), at, first.column(), "an integer label");
+                if (label != Math.rint(label) || Math.abs(label) > MAX_LABEL) {
+                    throw at.fail(first.column(), "expected an integer label (a class), got '" + first.text() + "'");
+                }
+                if (givenLabels != null && classOf(givenLabels, label + 0.0) < 0) {
+                    throw at.fail(first.column(), "expected one of the given labels "
+                            + Arrays.toString(DoubleStream.of(givenLabels).sorted().toArray()) + ", got '"
+                            + first.text() + "'");
+                }
+                int n = tokens.size() - 1;
+                int[] indices = new int[n];
+                double[] values = new double[n];
+                for (int i = 0; i < n; i++) {
+                    Token t = tokens.get(i + 1);
+                    int colon = t.text().indexOf(':');
+                    if (t.text().startsWith("qid:")) {
+                        throw at.fail(t.column(), "expected index:value, got '" + t.text() + "' (qid: tokens of "
+                                + "ranking data are not supported)");
+                    }
+                    if (colon < 0) {
+                        throw at.fail(t.column(), "expected index:value, got '" + t.text() + "' (missing ':')");
+                    }
+                    String index = t.text().substring(0, colon);
+                    if (index.isEmpty()) {
+                        throw at.fail(t.column(), "expected a feature index before ':', got nothing");
+                    }
+                    if (!index.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                        throw at.fail(t.column(), "expected a positive integer feature index, got '" + index + "'");
+                    }
+                    String digits = index.replaceFirst("^0+(?=.)", "");
+                    if (digits.length() > 10 || Long.parseLong(digits) > limit) {
+                        throw at.fail(t.column(), "expected a feature index at most " + limit + " (" + limitName
+                                + "), got " + index);
+                    }
+                    indices[i] = Integer.parseInt(digits);
+                    if (indices[i] == 0) {
+                        throw at.fail(t.column(), "expected a positive feature index (indices are 1-based), got "
+                                + index);
+                    }
+                    int previous = i == 0 ? 0 : indices[i - 1];
+                    if (indices[i] <= previous) {
+                        throw at.fail(t.column(), "expected an index greater than " + previous + " (indices must be "
+                                + "strictly ascending), got " + indices[i]);
+                    }
+                    values[i] = number(t.text().substring(colon + 1), at, t.column() + colon + 1,
+                            "a numeric value after ':'");
+                }
+                width = Math.max(width, n == 0 ? 0 : indices[n - 1]);
+                samples.add(new Sample(label + 0.0, indices, values)); // + 0.0: -0 is the label 0
             }
         }
-        Parsed p = new Parsed();
-        try (InputStream in = DataFiles.open(file)) {
-            LineReader lines = new LineReader(in, file);
-            for (String line = lines.next(); line != null; line = lines.next()) {
-                new LineParser(file, lines.lineNo, line, featureLimit, given, p).parse();
-            }
+        if (samples.isEmpty()) {
+            throw new DataFormatException(file + ": expected at least one sample (a line 'label index:value ...'), "
+                    + "got none in " + lineNo + " lines");
         }
-        int cols = featureLimit >= 0 ? featureLimit : p.maxIndex;
-        int rows = p.rows;
+        double[] labelValues = givenLabels != null ? givenLabels
+                : samples.stream().mapToDouble(Sample::label).distinct().sorted().toArray();
+        int cols = features >= 0 ? features : width;
+        int rows = samples.size();
         if ((long) rows * cols > LabelledData.MAX_ARRAY) {
             throw new DataFormatException(file + ": expected at most " + LabelledData.MAX_ARRAY + " values in the "
                     + "dense matrix, got " + rows + " rows x " + cols + " features");
         }
-        double[] labelValues;
-        int[] ids = new int[rows];
-        if (givenLabels != null) {
-            labelValues = givenLabels;
-            for (int r = 0; r < rows; r++) {
-                ids[r] = (int) p.labels.get(r);
-            }
-        } else {
-            double[] sorted = Arrays.copyOf(p.labels.values, rows);
-            Arrays.sort(sorted);
-            int distinct = 0;
-            for (int i = 0; i < rows; i++) {
-                if (i == 0 || sorted[i] != sorted[i - 1]) {
-                    sorted[distinct++] = sorted[i];
-                }
-            }
-            labelValues = Arrays.copyOf(sorted, distinct);
-            for (int r = 0; r < rows; r++) {
-                ids[r] = Arrays.binarySearch(labelValues, p.labels.get(r));
-            }
-        }
         double[] dense = new double[rows * cols];
+        int[] ids = new int[rows];
         for (int r = 0; r < rows; r++) {
-            int end = r + 1 < rows ? p.rowStarts.get(r + 1) : p.indices.size;
-            for (int k = p.rowStarts.get(r); k < end; k++) {
-                dense[r * cols + p.indices.get(k) - 1] = p.values.get(k);
+            Sample s = samples.get(r);
+            ids[r] = classOf(labelValues, s.label());
+            for (int k = 0; k < s.indices().length; k++) {
+                dense[r * cols + s.indices()[k] - 1] = s.values()[k];
             }
         }
         LibsvmData result = new LibsvmData(new LabelledData(dense, rows, cols, ids, labelValues.length),
@@ -148,298 +231,102 @@ public final class LibsvmReader {
         return result;
     }
 
-    /** What has been read so far: sparse rows, never exposed before the whole file is checked. */
-    private static final class Parsed {
-        final IntList rowStarts = new IntList();
-        final IntList indices = new IntList();
-        final DoubleList values = new DoubleList();
-        /** Raw labels (-0.0 made 0.0), or class ids when label values are given. */
-        final DoubleList labels = new DoubleList();
-        int rows;
-        int maxIndex;
+    private static int classOf(double[] labelValues, double label) {
+        for (int c = 0; c < labelValues.length; c++) {
+            if (labelValues[c] == label) {
+                return c;
+            }
+        }
+        return -1;
     }
 
-    /** Parses one line into {@link Parsed}, or throws naming the line and column. */
-    private static final class LineParser {
+    private static double number(String s, Location at, int column, String what) {
+        if (s.isEmpty()) {
+            throw at.fail(column, "expected " + what + ", got nothing");
+        }
+        if (NON_FINITE.matcher(s).matches()) {
+            throw at.fail(column, "expected a finite number, got '" + s + "'");
+        }
+        if (!DECIMAL.matcher(s).matches()) {
+            throw at.fail(column, "expected " + what + ", got '" + s + "'");
+        }
+        double v = Double.parseDouble(s);
+        if (!Double.isFinite(v)) {
+            throw at.fail(column, "expected a finite number, got '" + s + "' (overflows a double)");
+        }
+        return v;
+    }
+
+    /** The lines of a file, split at line feeds (a carriage return before one is dropped), each decoded as UTF-8. */
+    private static final class Lines implements AutoCloseable {
         private final Path file;
-        private final int lineNo;
-        private final String line;
-        private final int featureLimit;
-        private final Map<Double, Integer> given;
-        private final Parsed out;
-        private final int end;
-        private int pos;
-
-        LineParser(Path file, int lineNo, String line, int featureLimit, Map<Double, Integer> given, Parsed out) {
-            this.file = file;
-            this.lineNo = lineNo;
-            this.line = line;
-            this.featureLimit = featureLimit;
-            this.given = given;
-            this.out = out;
-            int hash = line.indexOf('#');
-            this.end = hash < 0 ? line.length() : hash;
-        }
-
-        void parse() {
-            skipBlanks();
-            if (pos == end) {
-                return; // blank or comment-only line
-            }
-            int labelStart = pos;
-            String labelToken = token();
-            if (labelToken.indexOf(':') >= 0) {
-                throw fail(labelStart, "expected a label (a number) before the features, got '" + labelToken + "'");
-            }
-            double label = number(labelToken, labelStart, "a numeric label") + 0.0;
-            double stored = label;
-            if (given != null) {
-                Integer id = given.get(label);
-                if (id == null) {
-                    throw fail(labelStart, "expected one of the given labels " + given.keySet().stream().sorted()
-                            .toList() + ", got '" + labelToken + "'");
-                }
-                stored = id;
-            }
-            if (out.rows == LabelledData.MAX_ARRAY) {
-                throw fail(labelStart, "expected at most " + LabelledData.MAX_ARRAY + " rows, got more");
-            }
-            int entriesBefore = out.indices.size;
-            long previous = 0;
-            skipBlanks();
-            while (pos < end) {
-                int tokenStart = pos;
-                String t = token();
-                if (t.startsWith("qid:")) {
-                    throw fail(tokenStart, "expected index:value, got '" + t + "' (qid: tokens of ranking data "
-                            + "are not supported)");
-                }
-                int colon = t.indexOf(':');
-                if (colon < 0) {
-                    throw fail(tokenStart, "expected index:value, got '" + t + "' (missing ':')");
-                }
-                long index = index(t.substring(0, colon), tokenStart);
-                if (index <= previous) {
-                    throw fail(tokenStart, "expected an index greater than " + previous + " (indices must be "
-                            + "strictly ascending), got " + index);
-                }
-                if (featureLimit >= 0 && index > featureLimit) {
-                    throw fail(tokenStart, "expected an index at most " + featureLimit + " (the given number "
-                            + "of features), got " + index);
-                }
-                double value = number(t.substring(colon + 1), tokenStart + colon + 1, "a numeric value after ':'");
-                previous = index;
-                out.indices.add((int) index);
-                out.values.add(value);
-                out.maxIndex = Math.max(out.maxIndex, (int) index);
-                skipBlanks();
-            }
-            out.rowStarts.add(entriesBefore);
-            out.labels.add(stored);
-            out.rows++;
-        }
-
-        private void skipBlanks() {
-            while (pos < end && (line.charAt(pos) == ' ' || line.charAt(pos) == '\t')) {
-                pos++;
-            }
-        }
-
-        private String token() {
-            int start = pos;
-            while (pos < end && line.charAt(pos) != ' ' && line.charAt(pos) != '\t') {
-                pos++;
-            }
-            return line.substring(start, pos);
-        }
-
-        private long index(String s, int at) {
-            if (s.isEmpty()) {
-                throw fail(at, "expected a feature index before ':', got nothing");
-            }
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c < '0' || c > '9') {
-                    throw fail(at, "expected a positive integer feature index, got '" + s + "'");
-                }
-            }
-            long index = 0;
-            for (int i = 0; i < s.length(); i++) {
-                index = 10 * index + (s.charAt(i) - '0');
-                if (index > LabelledData.MAX_ARRAY) {
-                    throw fail(at, "expected a feature index at most " + LabelledData.MAX_ARRAY + ", got " + s);
-                }
-            }
-            if (index == 0) {
-                throw fail(at, "expected a positive feature index (indices are 1-based), got " + s);
-            }
-            return index;
-        }
-
-        private double number(String s, int at, String what) {
-            if (s.isEmpty()) {
-                throw fail(at, "expected " + what + ", got nothing");
-            }
-            if (!isDecimal(s)) {
-                if (s.toLowerCase(java.util.Locale.ROOT).matches("[+-]?(nan|inf|infinity)")) {
-                    throw fail(at, "expected a finite number, got '" + s + "'");
-                }
-                throw fail(at, "expected " + what + ", got '" + s + "'");
-            }
-            double v = Double.parseDouble(s);
-            if (!Double.isFinite(v)) {
-                throw fail(at, "expected a finite number, got '" + s + "' (overflows a double)");
-            }
-            return v;
-        }
-
-        /** {@code [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?} */
-        private static boolean isDecimal(String s) {
-            int i = 0;
-            int n = s.length();
-            if (s.charAt(i) == '+' || s.charAt(i) == '-') {
-                i++;
-            }
-            int digits = 0;
-            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-                i++;
-                digits++;
-            }
-            if (i < n && s.charAt(i) == '.') {
-                i++;
-                while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-                    i++;
-                    digits++;
-                }
-            }
-            if (digits == 0) {
-                return false;
-            }
-            if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-                i++;
-                if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                    i++;
-                }
-                int exp = 0;
-                while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-                    i++;
-                    exp++;
-                }
-                if (exp == 0) {
-                    return false;
-                }
-            }
-            return i == n;
-        }
-
-        private DataFormatException fail(int at, String expectation) {
-            return new DataFormatException(file + ": line " + lineNo + ", column " + (at + 1) + ": " + expectation);
-        }
-    }
-
-    /** Splits bytes into lines at each line feed (dropping a carriage return before it); decodes strict UTF-8. */
-    private static final class LineReader {
         private final InputStream in;
-        private final Path file;
-        private final byte[] buf = new byte[DataFiles.BUFFER];
-        private int pos;
-        private int len;
-        private byte[] line = new byte[256];
-        int lineNo;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        int number;
 
-        LineReader(InputStream in, Path file) {
-            this.in = in;
+        Lines(Path file) throws IOException {
             this.file = file;
+            this.in = new BufferedInputStream(DataFiles.open(file), DataFiles.BUFFER);
         }
 
-        /** @return the next line without its terminator, or null at the end of the file */
+        /** @return the next line, or null at the end of the file */
         String next() throws IOException {
-            int n = 0;
-            boolean ascii = true;
-            boolean any = false;
-            while (true) {
-                if (pos == len) {
-                    len = in.read(buf, 0, buf.length);
-                    pos = 0;
-                    if (len < 0) {
-                        len = 0;
-                        if (!any) {
-                            return null;
-                        }
-                        break;
-                    }
+            bytes.reset();
+            int b = in.read();
+            if (b < 0) {
+                return null;
+            }
+            for (; b >= 0 && b != '\n'; b = in.read()) {
+                bytes.write(b);
+            }
+            number++;
+            ByteBuffer line = ByteBuffer.wrap(bytes.toByteArray());
+            if (line.limit() > 0 && line.get(line.limit() - 1) == '\r') {
+                line.limit(line.limit() - 1);
+            }
+            CharBuffer text = CharBuffer.allocate(line.limit());
+            utf8.reset();
+            if (utf8.decode(line, text, true).isError()) {
+                throw new Location(file, number).fail(text.position() + 1, String.format(Locale.ROOT, "expected "
+                        + "UTF-8 text, got the byte 0x%02x (byte offset %d in the line)", line.get(line.position()),
+                        line.position()));
+            }
+            return text.flip().toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /** A token of a line and its 1-based column. */
+    private record Token(String text, int column) {
+        static List<Token> split(String line) {
+            List<Token> tokens = new ArrayList<>();
+            int i = 0;
+            while (i < line.length()) {
+                if (line.charAt(i) == ' ' || line.charAt(i) == '\t') {
+                    i++;
                     continue;
                 }
-                any = true;
-                byte b = buf[pos++];
-                if (b == '\n') {
-                    break;
+                int begin = i;
+                while (i < line.length() && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
+                    i++;
                 }
-                if (n == line.length) {
-                    if (n == LabelledData.MAX_ARRAY) {
-                        throw new DataFormatException(file + ": line " + (lineNo + 1) + ": expected a line of at most "
-                                + LabelledData.MAX_ARRAY + " bytes, got more");
-                    }
-                    line = Arrays.copyOf(line, (int) Math.min(LabelledData.MAX_ARRAY, 2L * n));
-                }
-                line[n++] = b;
-                ascii &= b >= 0;
+                tokens.add(new Token(line.substring(begin, i), begin + 1));
             }
-            lineNo++;
-            if (n > 0 && line[n - 1] == '\r') {
-                n--;
-            }
-            if (ascii) {
-                return new String(line, 0, n, StandardCharsets.ISO_8859_1);
-            }
-            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-            ByteBuffer bytes = ByteBuffer.wrap(line, 0, n);
-            CharBuffer chars = CharBuffer.allocate(n);
-            CoderResult r = decoder.decode(bytes, chars, true);
-            if (!r.isError()) {
-                r = decoder.flush(chars);
-            }
-            if (r.isError()) {
-                throw new DataFormatException(file + ": line " + lineNo + ", column " + (chars.position() + 1)
-                        + ": expected UTF-8 text, got the byte " + String.format("0x%02x", bytes.get(bytes.position()))
-                        + " (byte offset " + bytes.position() + " in the line)");
-            }
-            return chars.flip().toString();
+            return tokens;
         }
     }
 
-    /** A growable int array. */
-    private static final class IntList {
-        int[] values = new int[64];
-        int size;
-
-        void add(int v) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, (int) Math.min(LabelledData.MAX_ARRAY, 2L * size));
-            }
-            values[size++] = v;
-        }
-
-        int get(int i) {
-            return values[i];
-        }
-    }
-
-    /** A growable double array. */
-    private static final class DoubleList {
-        double[] values = new double[64];
-        int size;
-
-        void add(double v) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, (int) Math.min(LabelledData.MAX_ARRAY, 2L * size));
-            }
-            values[size++] = v;
-        }
-
-        double get(int i) {
-            return values[i];
+    /** A line of a file, for messages. */
+    private record Location(Path file, int line) {
+        DataFormatException fail(int column, String expectation) {
+            return new DataFormatException(String.format(Locale.ROOT, "%s: line %d, column %d: %s", file, line,
+                    column, expectation));
         }
     }
 }

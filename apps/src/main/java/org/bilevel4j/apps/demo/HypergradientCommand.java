@@ -35,8 +35,12 @@ public final class HypergradientCommand implements Callable<Integer> {
     @Mixin
     BackendOption backend;
 
-    @Option(names = "--dim", defaultValue = "50", description = "inner dimension d (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dim", defaultValue = "50", description = "inner dimension d, 1 .. " + MAX_DIM
+            + " (default: ${DEFAULT-VALUE})")
     int dim;
+
+    /** Largest d: the problem holds dense d x d matrices and builds an orthogonal one in O(d³) operations. */
+    static final int MAX_DIM = 2000;
 
     @Option(names = "--outer-dim", defaultValue = "5", description = "outer dimension n (default: ${DEFAULT-VALUE})")
     int outerDim;
@@ -48,8 +52,9 @@ public final class HypergradientCommand implements Callable<Integer> {
     public Integer call() {
         backend.validate(spec);
         ExperimentOptions.atLeast(spec, "--dim", dim, 1);
+        ExperimentOptions.atMost(spec, "--dim", dim, MAX_DIM, "the largest dense d x d problem");
         ExperimentOptions.atLeast(spec, "--outer-dim", outerDim, 1);
-        ExperimentOptions.atMost(spec, "--outer-dim", outerDim, dim);
+        ExperimentOptions.atMost(spec, "--outer-dim", outerDim, dim, "the inner dimension --dim");
         PrintWriter out = spec.commandLine().getOut();
         Backend b = backend.backend();
         QuadraticProblem q = new QuadraticProblem(b, dim, outerDim, 1.0, 20.0, seed);

@@ -18,16 +18,19 @@ import org.bilevel4j.algorithms.inner.PicardIteration;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.DType;
 import org.bilevel4j.api.tensor.Tensor;
-import org.bilevel4j.apps.cli.ExperimentFailure;
+import org.bilevel4j.apps.cli.CliValue;
 import org.bilevel4j.apps.cli.ExperimentOptions;
 import org.bilevel4j.apps.cli.ExperimentRunner;
 import org.bilevel4j.apps.cli.FashionMnistOption;
-import org.bilevel4j.apps.cli.MethodNames;
+import org.bilevel4j.apps.cli.Method;
+import org.bilevel4j.apps.cli.MethodsOption;
+import org.bilevel4j.apps.cli.OuterOptimizerName;
 import org.bilevel4j.apps.data.FashionMnist;
 import org.bilevel4j.apps.data.LabelledData;
 import org.bilevel4j.apps.models.Classification.Batch;
 import org.bilevel4j.apps.models.Classification;
 import org.bilevel4j.apps.report.Plots;
+import org.bilevel4j.apps.report.RunLog;
 import org.bilevel4j.apps.report.SummaryTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,8 +40,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Seed 004's equilibrium models (§3.2, Figure 2) on a Fashion-MNIST subset: trains {@link EquilibriumProblem} with ITD,
- * AID-FP and AID-CG on the normal equations (t = k = 20, Nesterov momentum), with and without the projection of A
+ * The equilibrium models of Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient
+ * Computation", ICML 2020 (Section 3.2, Figure 2), on a Fashion-MNIST subset: trains {@link EquilibriumProblem} with
+ * ITD, AID-FP and AID-CG on the normal equations (t = k = 20, Nesterov momentum), with and without the projection of A
  * onto the spectral-norm ball, and plots the training objective of every run together.
  */
 @Command(name = "equilibrium", mixinStandardHelpOptions = true, defaultValueProvider = EquilibriumCommand.Defaults.class,
@@ -51,13 +55,13 @@ public final class EquilibriumCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions options;
 
-    @Option(names = "--methods", split = ",", defaultValue = "itd,aid-fp,aid-cg-normal", paramLabel = "NAMES",
-            description = "methods to compare (default: ${DEFAULT-VALUE}); --method runs a single one")
-    List<String> methods;
+    @Mixin
+    MethodsOption methods;
 
     @Option(names = "--projection", defaultValue = "both", paramLabel = "MODE",
-            description = "on, off or both (default: ${DEFAULT-VALUE})")
-    String projection;
+            converter = ProjectionMode.Converter.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    ProjectionMode projection;
 
     @Option(names = "--train-size", defaultValue = "5000", paramLabel = "N", description = "training images "
             + "(default: ${DEFAULT-VALUE})")
@@ -81,8 +85,49 @@ public final class EquilibriumCommand implements Callable<Integer> {
     @Mixin
     FashionMnistOption data;
 
+    /** Which runs project A onto the spectral-norm ball ({@code --projection}). */
+    public enum ProjectionMode implements CliValue {
+        /** Projected runs only. */
+        ON("on", List.of(true)),
+        /** Unprojected runs only. */
+        OFF("off", List.of(false)),
+        /** Both, projected first. */
+        BOTH("both", List.of(true, false));
+
+        private final String cliName;
+        private final List<Boolean> projected;
+
+        ProjectionMode(String cliName, List<Boolean> projected) {
+            this.cliName = cliName;
+            this.projected = projected;
+        }
+
+        @Override
+        public String cliName() {
+            return cliName;
+        }
+
+        /** @return for each run of a method, in order, whether it projects */
+        public List<Boolean> projected() {
+            return projected;
+        }
+
+        @Override
+        public String toString() {
+            return cliName;
+        }
+
+        /** picocli converter. */
+        public static final class Converter extends CliValue.Converter<ProjectionMode> {
+            /** The converter. */
+            public Converter() {
+                super(ProjectionMode.class);
+            }
+        }
+    }
+
     /** One run's outcome. */
-    record Row(String method, boolean projected, double firstObjective, double lastObjective, double worstRise,
+    record Row(Method method, boolean projected, double firstObjective, double lastObjective, double worstRise,
             double testAccuracy, double normA, int iterations, Status status, double seconds) {
         /**
          * Finished, ended lower than it started, and never blew up on the way: no rise above the best objective so
@@ -109,40 +154,35 @@ public final class EquilibriumCommand implements Callable<Integer> {
         return rise;
     }
 
-    /** {@code equilibrium}'s defaults: t = k = 20, 100 Nesterov steps of 0.1, as in seed 004 §3.2. */
+    /**
+     * {@code equilibrium}'s defaults: t = k = 20, 100 Nesterov steps of 0.1, as in Grazzi et al. (ICML 2020), Section
+     * 3.2.
+     */
     public static final class Defaults extends ExperimentOptions.Defaults {
         /** The defaults. */
         public Defaults() {
-            super("itd", 20, 20, 100, "nesterov", 0.1, false, "runs/equilibrium");
+            super(Method.ITD, 20, 20, 100, OuterOptimizerName.NESTEROV, 0.1, false, "runs/equilibrium");
+            methods(Method.ITD, Method.AID_FP, Method.AID_CG_NORMAL);
         }
     }
 
     @Override
     public Integer call() throws IOException {
-        options.validate(spec);
         ExperimentOptions.atLeast(spec, "--train-size", trainSize, 1);
         ExperimentOptions.atLeast(spec, "--test-size", testSize, 1);
         ExperimentOptions.atLeast(spec, "--hidden", hidden, 1);
         if (!(epsilon > 0 && epsilon < 1)) {
             throw new ParameterException(spec.commandLine(), "--epsilon: expected a value in (0, 1), got " + epsilon);
         }
-        List<Boolean> modes = switch (projection) {
-            case "on" -> List.of(true);
-            case "off" -> List.of(false);
-            case "both" -> List.of(true, false);
-            default -> throw new ParameterException(spec.commandLine(), "--projection: expected on, off or both, got '"
-                    + projection + "'");
-        };
-        List<String> chosen = spec.commandLine().getParseResult().hasMatchedOption("--method")
-                ? List.of(options.method()) : MethodNames.requireKnown(spec, "--methods", methods);
-        PrintWriter out = spec.commandLine().getOut();
+        List<Method> chosen = methods.chosen(options);
+        PrintWriter out = options.start();
         Backend backend = options.backend();
         DType dtype = float32 ? DType.FLOAT32 : DType.FLOAT64;
         Path dir = data.dir();
         LabelledData trainAll = FashionMnist.train(dir);
         LabelledData testAll = FashionMnist.test(dir);
-        ExperimentOptions.atMost(spec, "--train-size", trainSize, trainAll.rows());
-        ExperimentOptions.atMost(spec, "--test-size", testSize, testAll.rows());
+        ExperimentOptions.atMost(spec, "--train-size", trainSize, trainAll.rows(), "the training images");
+        ExperimentOptions.atMost(spec, "--test-size", testSize, testAll.rows(), "the test images");
         LabelledData train = trainAll.shuffled(options.seed()).subset(0, trainSize);
         LabelledData test = testAll.subset(0, testSize);
         Batch trainBatch = cast(Classification.batch(train, backend, 10), dtype);
@@ -155,10 +195,9 @@ public final class EquilibriumCommand implements Callable<Integer> {
         out.flush();
         List<Row> rows = new ArrayList<>();
         Map<String, Plots.Series> curves = new LinkedHashMap<>();
-        for (boolean projected : modes) {
-            for (String m : chosen) {
-                HypergradientEstimator estimator = MethodNames.create(m, new PicardIteration(), options.innerSteps(),
-                        options.linearSteps(), options.warmStart());
+        for (boolean projected : projection.projected()) {
+            for (Method m : chosen) {
+                HypergradientEstimator estimator = options.estimator(m, new PicardIteration());
                 String label = m + (projected ? "" : " (no projection)");
                 out.println(label);
                 out.flush();
@@ -171,8 +210,8 @@ public final class EquilibriumCommand implements Callable<Integer> {
                 Tensor start = problem.initial(options.seed(), dtype);
                 ExperimentRunner.Outcome o = runner.run(problem, estimator, options.optimizer(), options.outerSteps(),
                         start);
-                double[] objective = o.log().column("objective");
-                curves.put(label, new Plots.Series(o.log().column("iteration"), objective));
+                double[] objective = o.log().column(RunLog.Row::objective);
+                curves.put(label, new Plots.Series(o.log().column(RunLog.Row::iteration), objective));
                 Tensor last = o.result().outer();
                 rows.add(new Row(m, projected, objective.length > 0 ? objective[0] : Double.NaN,
                         objective.length > 0 ? objective[objective.length - 1] : Double.NaN,
@@ -191,13 +230,8 @@ public final class EquilibriumCommand implements Callable<Integer> {
                     r.status(), r.stable() ? "yes" : "NO", String.format(Locale.ROOT, "%.0f", r.seconds()));
         }
         table.print(out);
-        out.println("wrote " + options.out().toAbsolutePath());
-        out.flush();
-        List<String> unstable = rows.stream().filter(r -> r.projected() && !r.stable())
-                .map(r -> r.method() + " (" + r.status() + ")").toList();
-        if (!unstable.isEmpty()) {
-            throw new ExperimentFailure("projected runs did not train stably: " + String.join(", ", unstable));
-        }
+        options.finish(out, rows.stream().filter(r -> r.projected() && !r.stable())
+                .map(r -> r.method() + " (projected, " + r.status() + ", did not train stably)").toList());
         return 0;
     }
 

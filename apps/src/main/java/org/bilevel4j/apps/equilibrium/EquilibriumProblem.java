@@ -17,8 +17,8 @@ import org.bilevel4j.apps.models.Classification.Batch;
 import org.bilevel4j.apps.models.Classification;
 
 /**
- * An equilibrium model (seed 004, problem (3) and eq. (23)): each example x_i has a state w_i that solves
- * w_i = tanh(A w_i + B x_i + c), and a softmax classifier reads the states. All states form the matrix W [n, h]:
+ * An equilibrium model (Grazzi et al., ICML 2020, problem (3) and eq. (23)): each example x_i has a state w_i that
+ * solves w_i = tanh(A w_i + B x_i + c), and a softmax classifier reads the states. All states form the matrix W [n, h]:
  * <pre>
  *   inner  W = Φ(W, λ) = tanh(W Aᵀ + X Bᵀ + 1cᵀ)
  *   outer  E(W, λ) = CE(W U + 1uᵀ, Y)        λ = (A, B, c, U, u), one flat vector

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.apps.cli.BackendOption;
 import org.bilevel4j.apps.cli.ExperimentOptions;
+import org.bilevel4j.apps.cli.OutputDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +21,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Reproduces seed 004's Figure 1 and writes the curves to CSV. */
+/**
+ * Reproduces Figure 1 of Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient
+ * Computation", ICML 2020: the hypergradient error of ITD, AID-FP and AID-CG versus the inner iterations t, and
+ * writes the curves to CSV.
+ */
 @Command(name = "figure1", mixinStandardHelpOptions = true,
         description = "Reproduce Figure 1 of Grazzi et al. (2020): hypergradient error versus inner iterations t for "
                 + "ITD, AID-FP and AID-CG on the LR, KRR, BR and HR problems; writes figure1.csv.")
@@ -48,8 +53,12 @@ public final class Figure1Command implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "seed of data and samples (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "worker threads (default: available processors)")
+    @Option(names = "--threads", defaultValue = "0", description = "worker threads, 0 .. " + MAX_THREADS
+            + "; 0: as many as available processors (default: ${DEFAULT-VALUE})")
     int threads;
+
+    /** Most worker threads. */
+    static final int MAX_THREADS = 1024;
 
     @Option(names = "--out", defaultValue = "runs/figure1", description = "output directory (default: ${DEFAULT-VALUE})")
     Path out;
@@ -67,7 +76,12 @@ public final class Figure1Command implements Callable<Integer> {
         ExperimentOptions.atLeast(spec, "--k", kFixed, 0);
         for (int t : tGrid) {
             ExperimentOptions.atLeast(spec, "--t", t, 0);
+            ExperimentOptions.atMost(spec, "--t", t, ExperimentOptions.MAX_STEPS, "the largest inner budget");
         }
+        ExperimentOptions.atMost(spec, "--k", kFixed, ExperimentOptions.MAX_STEPS, "the largest linear-solver budget");
+        ExperimentOptions.atLeast(spec, "--threads", threads, 0);
+        ExperimentOptions.atMost(spec, "--threads", threads, MAX_THREADS, "the most worker threads");
+        OutputDirectory.clear(out);
         PrintWriter console = spec.commandLine().getOut();
         Backend b = backend.backend();
         int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
@@ -93,7 +107,6 @@ public final class Figure1Command implements Callable<Integer> {
             }
             console.flush();
         }
-        Files.createDirectories(out);
         Path csv = out.resolve("figure1.csv");
         write(csv, all);
         console.println("wrote " + csv.toAbsolutePath());

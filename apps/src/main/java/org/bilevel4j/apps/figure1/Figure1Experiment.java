@@ -19,9 +19,9 @@ import org.bilevel4j.algorithms.linalg.RichardsonSolver;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Seed 004 §3.1, Figure 1: the relative error ‖g(λ) - ∇f(λ)‖ / ‖∇f(λ)‖ of ITD, AID-FP and AID-CG (with
- * k = t, and with a fixed k) as a function of the number t of inner iterations, mean and spread over random λ.
- * ITD and AID share the inner solver (gradient descent for LR, heavy ball otherwise), start from w₀ = 0 and
+ * Grazzi et al. (ICML 2020), Section 3.1, Figure 1: the relative error ‖g(λ) - ∇f(λ)‖ / ‖∇f(λ)‖ of ITD, AID-FP and
+ * AID-CG (with k = t, and with a fixed k) as a function of the number t of inner iterations, mean and spread over
+ * random λ. ITD and AID share the inner solver (gradient descent for LR, heavy ball otherwise), start from w₀ = 0 and
  * run exactly t steps; the linear systems run exactly k iterations from v = 0, as in the paper.
  */
 public final class Figure1Experiment {

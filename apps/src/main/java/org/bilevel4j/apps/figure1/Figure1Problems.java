@@ -18,7 +18,7 @@ import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.apps.models.Spectra;
 
 /**
- * The problems of seed 004 §3.1 exactly as the paper describes them (digest §4.1): training and validation
+ * The problems of Grazzi et al. (ICML 2020), Section 3.1, exactly as the paper describes them: training and validation
  * matrices X, X' of 50 × 100 i.i.d. normal entries, noise level m = 0.1, λ sampled uniformly from the box
  * that makes the inner problem hard (q close to 1), gradient descent with the optimal step for LR and heavy
  * ball with optimal constants for KRR, BR and HR. The step size α(λ) is a constant in the derivatives (the

@@ -7,8 +7,8 @@ import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * One of the four synthetic problems of seed 004 §3.1 (Figure 1), with the inner solver the paper uses for it
- * and its exact hypergradient.
+ * One of the four synthetic problems of Grazzi et al. (ICML 2020), Section 3.1 (Figure 1), with the inner solver the
+ * paper uses for it and its exact hypergradient.
  *
  * @param name               LR, KRR, BR or HR
  * @param problem            the bilevel problem; its inner map (the gradient step with the optimal step size)

@@ -11,13 +11,14 @@ import org.bilevel4j.apps.models.Classification.Batch;
 import org.bilevel4j.apps.models.Classification;
 
 /**
- * Training-data optimisation (seed 004 §3.2, after Maclaurin et al. 2015): learn c training images X, one per
- * class, such that logistic regression trained on them does well on the real training set.
+ * Training-data optimisation (Grazzi et al., ICML 2020, Section 3.2, after Maclaurin, Duvenaud, Adams,
+ * "Gradient-based Hyperparameter Optimization through Reversible Learning", ICML 2015): learn c training images X,
+ * one per class, such that logistic regression trained on them does well on the real training set.
  * <pre>
  *   outer  min_X  CE(X' w(X), y')                         (X', y'): the full training set
  *   inner  w(X) = argmin_w CE(X w, y) + β/(2cp) ‖w‖²     y = (0, ..., c-1), w ∈ R^{p×c}
  * </pre>
- * with β = 1, c = 10, p = 784, X₀ = 0, and inner gradient descent with the fixed step 10⁴ (digest §4.2).
+ * with β = 1, c = 10, p = 784, X₀ = 0, and inner gradient descent with the fixed step 10⁴.
  */
 public final class DataLearningProblem extends ForwardingOptimizationProblem {
     /** β of the paper. */

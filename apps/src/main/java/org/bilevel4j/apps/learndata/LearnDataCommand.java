@@ -18,11 +18,11 @@ import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.inner.PicardIteration;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Tensor;
-import org.bilevel4j.apps.cli.ExperimentFailure;
 import org.bilevel4j.apps.cli.ExperimentOptions;
 import org.bilevel4j.apps.cli.ExperimentRunner;
 import org.bilevel4j.apps.cli.FashionMnistOption;
-import org.bilevel4j.apps.cli.MethodNames;
+import org.bilevel4j.apps.cli.Method;
+import org.bilevel4j.apps.cli.OuterOptimizerName;
 import org.bilevel4j.apps.data.FashionMnist;
 import org.bilevel4j.apps.data.LabelledData;
 import org.bilevel4j.apps.models.Classification.Batch;
@@ -35,10 +35,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Seed 004's training-data optimisation on Fashion-MNIST ({@link DataLearningProblem}): learns 10 training images, one
- * per class, writes them as a PNG, and reports f_t(λ_s) and the test accuracy of w_t(λ_s) (Table 1) and of the
- * exact w(λ_s) from 2,000 gradient steps (Table 2). {@code --table1} runs every row and column of the paper's
- * Fashion-MNIST part of Table 1.
+ * The training-data optimisation of Grazzi et al. (ICML 2020) on Fashion-MNIST ({@link DataLearningProblem}): learns 10
+ * training images, one per class, writes them as a PNG, and reports f_t(λ_s) and the test accuracy of w_t(λ_s) (Table
+ * 1) and of the exact w(λ_s) from 2,000 gradient steps (Table 2). {@code --table1} runs every row and column of the
+ * paper's Fashion-MNIST part of Table 1.
  */
 @Command(name = "learn-data", mixinStandardHelpOptions = true, defaultValueProvider = LearnDataCommand.Defaults.class,
         description = "Learn 10 training images of Fashion-MNIST (one per class) by hypergradient descent, as in "
@@ -62,32 +62,36 @@ public final class LearnDataCommand implements Callable<Integer> {
     boolean table1;
 
     /** One configuration's outcome. */
-    public record Row(String method, int t, int k, double objective, double testAccuracy, double exactObjective,
+    public record Row(Method method, int t, int k, double objective, double testAccuracy, double exactObjective,
             double exactTestAccuracy, double seconds, Status status) {
     }
 
     /** One row of Table 1: the method and its t and k. */
-    private record Config(String method, int t, int k) {
+    private record Config(Method method, int t, int k) {
     }
 
-    /** The Fashion-MNIST rows of seed 004's Table 1: ITD, FP and CG with k = t for t = 5, 10, then k = 5 at t = 10. */
-    private static final List<Config> TABLE1 = List.of(new Config("itd", 5, 5), new Config("aid-fp", 5, 5),
-            new Config("aid-cg", 5, 5), new Config("itd", 10, 10), new Config("aid-fp", 10, 10),
-            new Config("aid-cg", 10, 10), new Config("aid-fp", 10, 5), new Config("aid-cg", 10, 5));
+    /**
+     * The Fashion-MNIST rows of Table 1 of Grazzi et al. (ICML 2020): ITD, FP and CG with k = t for t = 5, 10, then k =
+     * 5 at t = 10.
+     */
+    private static final List<Config> TABLE1 = List.of(new Config(Method.ITD, 5, 5), new Config(Method.AID_FP, 5, 5),
+            new Config(Method.AID_CG, 5, 5), new Config(Method.ITD, 10, 10), new Config(Method.AID_FP, 10, 10),
+            new Config(Method.AID_CG, 10, 10), new Config(Method.AID_FP, 10, 5), new Config(Method.AID_CG, 10, 5));
 
-    /** {@code learn-data}'s defaults: ITD with t = 5, 4,000 gradient steps of 3e-7 (seed 004 Table 1). */
+    /**
+     * {@code learn-data}'s defaults: ITD with t = 5, 4,000 gradient steps of 3e-7 (Grazzi et al., ICML 2020, Table 1).
+     */
     public static final class Defaults extends ExperimentOptions.Defaults {
         /** The defaults. */
         public Defaults() {
-            super("itd", 5, 5, 4000, "gd", 3e-7, false, "runs/learn-data");
+            super(Method.ITD, 5, 5, 4000, OuterOptimizerName.GD, 3e-7, false, "runs/learn-data");
         }
     }
 
     @Override
     public Integer call() throws IOException {
-        options.validate(spec);
         ExperimentOptions.atLeast(spec, "--reference-size", referenceSize, 1);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = options.start();
         Backend backend = options.backend();
         Path dir = data.dir();
         LabelledData train = FashionMnist.train(dir);
@@ -114,19 +118,14 @@ public final class LearnDataCommand implements Callable<Integer> {
                     String.format(Locale.ROOT, "%.0f", r.seconds()), r.status());
         }
         table.print(out);
-        out.println("wrote " + options.out().toAbsolutePath());
-        out.flush();
-        List<String> failed = rows.stream().filter(r -> r.status().isFailure())
-                .map(r -> r.method() + "-t" + r.t() + "-k" + r.k() + " " + r.status()).toList();
-        if (!failed.isEmpty()) {
-            throw new ExperimentFailure("runs failed: " + String.join(", ", failed));
-        }
+        options.finish(out, rows.stream().filter(r -> r.status().isFailure())
+                .map(r -> r.method() + "-t" + r.t() + "-k" + r.k() + " " + r.status()).toList());
         return 0;
     }
 
-    private Row run(DataLearningProblem problem, Batch test, String method, int t, int k, PrintWriter out)
+    private Row run(DataLearningProblem problem, Batch test, Method method, int t, int k, PrintWriter out)
             throws IOException {
-        HypergradientEstimator estimator = MethodNames.create(method, new PicardIteration(), t, k, options.warmStart());
+        HypergradientEstimator estimator = method.create(new PicardIteration(), t, k, options.warmStart());
         String label = method + "-t" + t + "-k" + k;
         Path dir = table1 ? options.out().resolve(label) : options.out();
         out.printf(Locale.ROOT, "%s, s = %d, %s%n", estimator.name(), options.outerSteps(), options.optimizer().name());

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,25 +15,68 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.algorithms.outer.IterationListener;
 import org.bilevel4j.algorithms.outer.OuterIteration;
 
 /**
  * The log of every outer iteration, written as it goes to {@code iterations.csv} and {@code iterations.jsonl}
- * (one JSON object per line): time, objective, hypergradient norm, step norm, the estimator's diagnostics
- * (residuals, error bound, status, oracle counts), and the experiment's own metrics. Flushed after every line, so
- * an interrupted run keeps its log.
+ * (one JSON object per line), one {@link Row} per iteration: time, objective, hypergradient norm, step norm, the
+ * estimator's diagnostics (residuals, error bound, status, oracle counts), and the experiment's own metrics. Flushed
+ * after every line, so an interrupted run keeps its log.
  */
 public final class RunLog implements IterationListener, Closeable {
-    private static final List<String> COLUMNS = List.of("iteration", "seconds", "objective", "hypergradient_norm",
+    /** The fixed columns, in the order of {@link Row#values()}. */
+    static final List<String> COLUMNS = List.of("iteration", "seconds", "objective", "hypergradient_norm",
             "step_norm", "inner_residual", "adjoint_residual", "error_bound", "inner_iterations", "linear_iterations",
             "status", "maps", "vjps", "jvps", "hvps", "gradients");
+
+    /**
+     * One outer iteration of the log.
+     *
+     * @param iteration        the outer iteration, from 1
+     * @param seconds          wall time since the run started
+     * @param objective        the outer objective E(w_t, λ) at this iteration's λ
+     * @param hypergradientNorm ‖g‖ of the estimate
+     * @param stepNorm         ‖λ_next − λ‖
+     * @param innerResidual    the inner solver's last residual
+     * @param adjointResidual  the linear solver's last residual (NaN for ITD)
+     * @param errorBound       the estimator's bound on the hypergradient error (NaN if none)
+     * @param innerIterations  inner steps taken
+     * @param linearIterations linear-solver iterations taken
+     * @param status           the estimate's status
+     * @param maps             inner-map evaluations
+     * @param vjps             vector-Jacobian products
+     * @param jvps             Jacobian-vector products
+     * @param hvps             Hessian-vector products
+     * @param gradients        gradient evaluations
+     * @param metrics          the experiment's metrics, in the log's order
+     */
+    public record Row(int iteration, double seconds, double objective, double hypergradientNorm, double stepNorm,
+            double innerResidual, double adjointResidual, double errorBound, int innerIterations, int linearIterations,
+            String status, long maps, long vjps, long jvps, long hvps, long gradients, List<Double> metrics) {
+
+        /** @return the oracle calls of this iteration: maps + VJPs + JVPs + gradients */
+        public long oracleCalls() {
+            return maps + vjps + jvps + gradients;
+        }
+
+        /** @return the values of the fixed columns, then the metrics */
+        List<Object> values() {
+            List<Object> v = new ArrayList<>(List.of(iteration, seconds, objective, hypergradientNorm, stepNorm,
+                    innerResidual, adjointResidual, errorBound, innerIterations, linearIterations, status, maps, vjps,
+                    jvps, hvps, gradients));
+            v.addAll(metrics);
+            return v;
+        }
+    }
 
     private final BufferedWriter csv;
     private final BufferedWriter jsonl;
     private final Map<String, Function<OuterIteration, Double>> metrics;
-    private final List<Map<String, Object>> rows = new ArrayList<>();
+    private final List<String> header = new ArrayList<>(COLUMNS);
+    private final List<Row> rows = new ArrayList<>();
 
     /**
      * @param dir     the output directory (created if needed)
@@ -41,12 +85,11 @@ public final class RunLog implements IterationListener, Closeable {
      */
     public RunLog(Path dir, Map<String, Function<OuterIteration, Double>> metrics) {
         this.metrics = new LinkedHashMap<>(metrics);
+        header.addAll(this.metrics.keySet());
         BufferedWriter c = null;
         try {
             Files.createDirectories(dir);
             c = Files.newBufferedWriter(dir.resolve("iterations.csv"), StandardCharsets.UTF_8);
-            List<String> header = new ArrayList<>(COLUMNS);
-            header.addAll(this.metrics.keySet());
             c.write(String.join(",", header));
             c.newLine();
             c.flush();
@@ -60,58 +103,73 @@ public final class RunLog implements IterationListener, Closeable {
 
     /**
      * Writes {@code run.txt}: one {@code key: value} line per setting, then the JVM and the start time, so that a run
-     * directory says how it was made.
+     * directory says how it was made. {@link #appendToRecord} adds how it ended.
      *
      * @param dir      the output directory (created if needed)
      * @param settings the run's settings, in order
+     * @return the file
      * @throws UncheckedIOException if the file cannot be written
      */
-    public static void writeSettings(Path dir, Map<String, String> settings) {
-        StringBuilder sb = new StringBuilder();
-        settings.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
-        sb.append("java: ").append(System.getProperty("java.vm.name")).append(' ')
-                .append(System.getProperty("java.version")).append('\n');
-        sb.append("started: ").append(Instant.now()).append('\n');
+    public static Path writeSettings(Path dir, Map<String, String> settings) {
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        all.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        all.put("started", Instant.now().toString());
+        Path file = dir.resolve("run.txt");
         try {
             Files.createDirectories(dir);
-            Files.writeString(dir.resolve("run.txt"), sb.toString(), StandardCharsets.UTF_8);
+            Files.writeString(file, lines(all), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + dir.resolve("run.txt") + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
+        return file;
+    }
+
+    /**
+     * Appends {@code key: value} lines to a {@code run.txt}, e.g. how the run ended.
+     *
+     * @param file   the file
+     * @param values the lines, in order
+     * @throws UncheckedIOException if the file cannot be written
+     */
+    public static void appendToRecord(Path file, Map<String, String> values) {
+        try {
+            Files.writeString(file, lines(values), StandardCharsets.UTF_8, StandardOpenOption.APPEND,
+                    StandardOpenOption.CREATE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String lines(Map<String, String> values) {
+        StringBuilder sb = new StringBuilder();
+        values.forEach((k, v) -> sb.append(k).append(": ").append(v.lines().findFirst().orElse("")).append('\n'));
+        return sb.toString();
+    }
+
+    /** @return a scalar of the estimator family's diagnostics, or the default for families without it */
+    private static double figure(HypergradientEstimate e, String name, double absent) {
+        return e.diagnostics().figures().getOrDefault(name, absent);
     }
 
     @Override
     public void onIteration(OuterIteration it) {
         HypergradientEstimate e = it.estimate();
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("iteration", it.iteration());
-        row.put("seconds", it.elapsedNanos() / 1e9);
-        row.put("objective", e.outerValue());
-        row.put("hypergradient_norm", it.hypergradientNorm());
-        row.put("step_norm", it.next().sub(it.outer()).normValue());
-        row.put("inner_residual", e.innerResidual());
-        row.put("adjoint_residual", e.diagnostics().figures().getOrDefault("adjoint_residual", Double.NaN));
-        row.put("error_bound", e.bound().hypergradientError());
-        row.put("inner_iterations", e.innerIterations());
-        row.put("linear_iterations", e.diagnostics().figures().getOrDefault("linear_iterations", 0.0).intValue());
-        row.put("status", e.status().name());
-        row.put("maps", e.counts().mapEvaluations());
-        row.put("vjps", e.counts().vjps());
-        row.put("jvps", e.counts().jvps());
-        row.put("hvps", e.counts().hvps());
-        row.put("gradients", e.counts().gradients());
-        for (Map.Entry<String, Function<OuterIteration, Double>> m : metrics.entrySet()) {
-            row.put(m.getKey(), m.getValue().apply(it));
-        }
+        List<Double> extra = metrics.values().stream().map(m -> m.apply(it)).toList();
+        Row row = new Row(it.iteration(), it.elapsedNanos() / 1e9, e.outerValue(), it.hypergradientNorm(),
+                it.next().sub(it.outer()).normValue(), e.innerResidual(), figure(e, "adjoint_residual", Double.NaN),
+                e.bound().hypergradientError(), e.innerIterations(), (int) figure(e, "linear_iterations", 0), e.status().name(),
+                e.counts().mapEvaluations(), e.counts().vjps(), e.counts().jvps(), e.counts().hvps(),
+                e.counts().gradients(), extra);
         rows.add(row);
+        List<Object> values = row.values();
+        List<String> cells = new ArrayList<>();
+        StringBuilder json = new StringBuilder("{");
+        for (int i = 0; i < values.size(); i++) {
+            cells.add(csvValue(values.get(i)));
+            json.append(i == 0 ? "" : ",").append('"').append(header.get(i)).append("\":")
+                    .append(jsonValue(values.get(i)));
+        }
         try {
-            List<String> cells = new ArrayList<>();
-            StringBuilder json = new StringBuilder("{");
-            for (Map.Entry<String, Object> c : row.entrySet()) {
-                cells.add(format(c.getValue()));
-                json.append(json.length() > 1 ? "," : "").append('"').append(c.getKey()).append("\":")
-                        .append(jsonValue(c.getValue()));
-            }
             csv.write(String.join(",", cells));
             csv.newLine();
             csv.flush();
@@ -123,20 +181,38 @@ public final class RunLog implements IterationListener, Closeable {
         }
     }
 
-    /** @return the rows written so far (column name to value) */
-    public List<Map<String, Object>> rows() {
+    /** @return the rows written so far */
+    public List<Row> rows() {
         return List.copyOf(rows);
     }
 
     /**
-     * @param column a numeric column
+     * @param column a numeric field of the rows, e.g. {@code Row::objective}
      * @return its values, one per iteration
      */
-    public double[] column(String column) {
-        return rows.stream().mapToDouble(r -> ((Number) r.get(column)).doubleValue()).toArray();
+    public double[] column(ToDoubleFunction<Row> column) {
+        return rows.stream().mapToDouble(column).toArray();
     }
 
-    static String format(Object v) {
+    /**
+     * @param metric the name of one of the experiment's metrics
+     * @return its values, one per iteration
+     */
+    public double[] metric(String metric) {
+        int i = new ArrayList<>(metrics.keySet()).indexOf(metric);
+        if (i < 0) {
+            throw new IllegalArgumentException("metric: expected one of " + metrics.keySet() + ", got '" + metric
+                    + "'");
+        }
+        return column(r -> r.metrics().get(i));
+    }
+
+    /** @return the names of the experiment's metrics, in order */
+    public List<String> metricNames() {
+        return List.copyOf(metrics.keySet());
+    }
+
+    static String csvValue(Object v) {
         if (v instanceof Double d) {
             return Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.10g", d);
         }

@@ -7,12 +7,15 @@ import org.bilevel4j.api.problem.ForwardingOptimizationProblem;
 import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.apps.cli.OuterDomainException;
 import org.bilevel4j.apps.models.Classification.Batch;
 import org.bilevel4j.apps.models.Classification;
 
 /**
- * Per-feature L2 regularisation of multinomial logistic regression (the 20 Newsgroups problem of seed 004 §3.2,
- * and seed 003 §5.2), with λ ∈ R^d entering as exp(λ):
+ * Per-feature L2 regularisation of multinomial logistic regression (the 20 Newsgroups experiment of Grazzi, Franceschi,
+ * Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020, Section 3.2, and of Arbel and
+ * Mairal, "Amortized Implicit Differentiation for Stochastic Bilevel Optimization", ICLR 2022, Section 5.2), with
+ * λ ∈ R^d entering as exp(λ):
  * <pre>
  *   inner  g(W, λ) = CE(X W, Y) + 1/(2cd) Σ_j exp(λ_j) Σ_k W_jk²     W ∈ R^{d×c}
  *   outer  E(W, λ) = CE(X' W, Y')   (validation cross-entropy)
@@ -46,9 +49,27 @@ public final class L2TuningProblem extends ForwardingOptimizationProblem {
         ScalarObjective outer = ScalarObjective.of((w, l) -> Classification.crossEntropy(xv.matmul(w), yv));
         double data = Classification.gramNorm(x) / 2;
         return BilevelProblem.optimization(outer, inner, Shape.of(features, train.classes()), Shape.of(features), l -> {
+            requireInDomain(l, scale);
             Tensor e = l.exp();
             return new CurvatureBounds(2 * scale * e.min().item(), data + 2 * scale * e.max().item());
         });
+    }
+
+    /**
+     * The domain of λ: every penalty 2·exp(λ_j)/(2cd) positive and finite in float64, so that the inner problem is
+     * strongly convex and smooth.
+     *
+     * @throws OuterDomainException naming the first λ_j outside it
+     */
+    static void requireInDomain(Tensor lambda, double scale) {
+        double[] l = lambda.toDoubleArray();
+        for (int j = 0; j < l.length; j++) {
+            double penalty = 2 * scale * Math.exp(l[j]);
+            if (!(penalty > 0) || !Double.isFinite(penalty)) {
+                throw new OuterDomainException("lambda[" + j + "]: expected a value whose penalty exp(lambda) is "
+                        + "positive and finite, got " + l[j]);
+            }
+        }
     }
 
     /**

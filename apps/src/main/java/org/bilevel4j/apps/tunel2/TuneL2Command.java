@@ -7,20 +7,26 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bilevel4j.algorithms.diagnostics.IterationBudget;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.inner.InnerRun;
 import org.bilevel4j.algorithms.inner.PicardIteration;
+import org.bilevel4j.algorithms.outer.BilevelResult;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Tensor;
-import org.bilevel4j.apps.cli.ExperimentFailure;
+import org.bilevel4j.apps.cli.CliValue;
 import org.bilevel4j.apps.cli.ExperimentOptions;
 import org.bilevel4j.apps.cli.ExperimentRunner;
 import org.bilevel4j.apps.cli.FashionMnistOption;
+import org.bilevel4j.apps.cli.Method;
+import org.bilevel4j.apps.cli.OuterOptimizerName;
+import org.bilevel4j.apps.data.DataFormatException;
 import org.bilevel4j.apps.data.FashionMnist;
 import org.bilevel4j.apps.data.LabelledData;
+import org.bilevel4j.apps.data.LibsvmData;
 import org.bilevel4j.apps.data.LibsvmReader;
 import org.bilevel4j.apps.models.Classification.Batch;
 import org.bilevel4j.apps.models.Classification;
@@ -47,16 +53,20 @@ public final class TuneL2Command implements Callable<Integer> {
     @Mixin
     ExperimentOptions options;
 
-    @Option(names = "--data", defaultValue = "synthetic", paramLabel = "SOURCE",
-            description = "synthetic, fashion-mnist or libsvm (default: ${DEFAULT-VALUE})")
-    String data;
+    @Option(names = "--data", defaultValue = "synthetic", paramLabel = "SOURCE", converter = DataSource.Converter.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    DataSource data;
 
     @Mixin
     FashionMnistOption fashionMnist;
 
     @Option(names = "--libsvm-file", paramLabel = "FILE", description = "LIBSVM file, split into training, validation "
-            + "and test thirds (with --data libsvm)")
+            + "and test thirds (needs --data libsvm)")
     Path libsvmFile;
+
+    @Option(names = "--max-features", paramLabel = "D", defaultValue = "" + LibsvmReader.DEFAULT_MAX_FEATURES,
+            description = "largest feature index accepted in the LIBSVM file (default: ${DEFAULT-VALUE})")
+    int maxFeatures;
 
     @Option(names = "--train-size", defaultValue = "1000", paramLabel = "N",
             description = "training samples (default: ${DEFAULT-VALUE}); synthetic data: validation and test use the "
@@ -64,20 +74,63 @@ public final class TuneL2Command implements Callable<Integer> {
                     + "ignored (the file is split in thirds)")
     int trainSize;
 
+    /** Where the samples come from ({@code --data}). */
+    public enum DataSource implements CliValue {
+        /** Generated in process ({@link SyntheticClassification}). */
+        SYNTHETIC("synthetic"),
+        /** Fashion-MNIST's IDX files. */
+        FASHION_MNIST("fashion-mnist"),
+        /** A LIBSVM file ({@code --libsvm-file}). */
+        LIBSVM("libsvm");
+
+        private final String cliName;
+
+        DataSource(String cliName) {
+            this.cliName = cliName;
+        }
+
+        @Override
+        public String cliName() {
+            return cliName;
+        }
+
+        @Override
+        public String toString() {
+            return cliName;
+        }
+
+        /** picocli converter. */
+        public static final class Converter extends CliValue.Converter<DataSource> {
+            /** The converter. */
+            public Converter() {
+                super(DataSource.class);
+            }
+        }
+    }
+
+    /** Fewest samples of a LIBSVM file: two in each of the training, validation and test thirds. */
+    static final int MIN_LIBSVM_SAMPLES = 6;
 
     /** {@code tune-l2}'s defaults: AID-CG with t = 50, k = 10, warm starts, 200 Adam steps of 0.05. */
     public static final class Defaults extends ExperimentOptions.Defaults {
         /** The defaults. */
         public Defaults() {
-            super("aid-cg", 50, 10, 200, "adam", 0.05, true, "runs/tune-l2");
+            super(Method.AID_CG, 50, 10, 200, OuterOptimizerName.ADAM, 0.05, true, "runs/tune-l2");
         }
     }
 
     @Override
     public Integer call() throws IOException {
-        options.validate(spec);
         ExperimentOptions.atLeast(spec, "--train-size", trainSize, 10);
-        PrintWriter out = spec.commandLine().getOut();
+        ExperimentOptions.atLeast(spec, "--max-features", maxFeatures, 1);
+        if (data == DataSource.LIBSVM && libsvmFile == null) {
+            throw new ParameterException(spec.commandLine(), "--data libsvm needs --libsvm-file FILE");
+        }
+        if (data != DataSource.LIBSVM && libsvmFile != null) {
+            throw new ParameterException(spec.commandLine(), "--libsvm-file: expected with --data libsvm, got it with "
+                    + "--data " + data + " (add --data libsvm to tune on the file)");
+        }
+        PrintWriter out = options.start();
         Backend backend = options.backend();
         LabelledData[] sets = load();
         int classes = Math.max(Math.max(sets[0].classes(), sets[1].classes()), sets[2].classes());
@@ -87,34 +140,35 @@ public final class TuneL2Command implements Callable<Integer> {
         L2TuningProblem problem = new L2TuningProblem(train, validation);
         HypergradientEstimator estimator = options.estimator(new PicardIteration());
         out.printf(Locale.ROOT, "tune-l2 on %s data: %d training, %d validation, %d test samples, %d features, %d "
-                + "classes; backend %s%n%s%n", data, train.size(), validation.size(), test.size(),
-                train.features().dim(1), classes, backend.name(), estimator.name() + ", " + options.describe());
+                + "classes; backend %s%n%s, %s%n", data, train.size(), validation.size(), test.size(),
+                train.features().dim(1), classes, backend.name(), estimator.name(), options.describe());
         out.flush();
 
         Tensor lambda0 = backend.zeros(problem.outerShape());
         Tensor w0 = solveInner(problem, lambda0, problem.initialInner(lambda0));
         Path dir = options.out();
-        ExperimentRunner runner = options.runner(out, dir).metric("train_loss", it -> L2TuningProblem.loss(it.estimate().inner(), train));
+        ExperimentRunner runner = options.runner(out, dir)
+                .metric("train_loss", it -> L2TuningProblem.loss(it.estimate().inner(), train));
         ExperimentRunner.Outcome o = runner.run(problem, estimator, options.optimizer(), options.outerSteps(), lambda0);
-        Tensor lambda = o.result().outer();
-        Tensor w = solveInner(problem, lambda, o.result().lastEstimate().inner());
+        BilevelResult r = o.result();
+        Tensor lambda = r.outer();
+        Tensor w = solveInner(problem, lambda, r.lastEstimate() != null ? r.lastEstimate().inner()
+                : problem.initialInner(lambda));
 
-        new SummaryTable("", "start (lambda = 0)", "end").row("validation loss", decimal(L2TuningProblem.loss(w0, validation)),
-                decimal(L2TuningProblem.loss(w, validation)))
-                .row("test accuracy", percent(L2TuningProblem.accuracy(w0, test)), percent(L2TuningProblem.accuracy(w, test)))
-                .row("training accuracy", percent(L2TuningProblem.accuracy(w0, train)), percent(L2TuningProblem.accuracy(w,
-                        train)))
+        new SummaryTable("", "start (lambda = 0)", "end")
+                .row("validation loss", decimal(L2TuningProblem.loss(w0, validation)),
+                        decimal(L2TuningProblem.loss(w, validation)))
+                .row("test accuracy", percent(L2TuningProblem.accuracy(w0, test)),
+                        percent(L2TuningProblem.accuracy(w, test)))
+                .row("training accuracy", percent(L2TuningProblem.accuracy(w0, train)),
+                        percent(L2TuningProblem.accuracy(w, train)))
                 .row("penalty exp(lambda) min / max", "1 / 1", String.format(Locale.ROOT, "%.3g / %.3g",
                         lambda.exp().min().item(), lambda.exp().max().item()))
                 .print(out);
-        out.printf(Locale.ROOT, "%d outer iterations in %.1f s, status %s (%s)%noracle calls: %s%nwrote %s%n",
-                o.result().iterations(), o.result().elapsedNanos() / 1e9, o.result().status(), o.result().message(),
-                o.result().totalCounts(), dir.toAbsolutePath());
+        out.printf(Locale.ROOT, "%d outer iterations in %.1f s, status %s (%s)%noracle calls: %s%n",
+                r.iterations(), r.elapsedNanos() / 1e9, r.status(), r.message(), r.totalCounts());
         Files.writeString(dir.resolve("lambda.csv"), csv(lambda));
-        out.flush();
-        if (o.result().status().isFailure()) {
-            throw new ExperimentFailure("the run ended with " + o.result().status() + ": " + o.result().message());
-        }
+        options.finish(out, r.status().isFailure() ? List.of(r.status() + ": " + r.message()) : List.of());
         return 0;
     }
 
@@ -126,29 +180,43 @@ public final class TuneL2Command implements Callable<Integer> {
 
     private LabelledData[] load() throws IOException {
         return switch (data) {
-            case "synthetic" -> new LabelledData[] {
+            case SYNTHETIC -> new LabelledData[] {
                 SyntheticClassification.generate(trainSize, 50, 8, 4, options.seed(), options.seed() + 1),
                 SyntheticClassification.generate(trainSize, 50, 8, 4, options.seed(), options.seed() + 2),
                 SyntheticClassification.generate(trainSize, 50, 8, 4, options.seed(), options.seed() + 3)};
-            case "fashion-mnist" -> {
+            case FASHION_MNIST -> {
                 Path d = fashionMnist.dir();
                 LabelledData all = FashionMnist.train(d).shuffled(options.seed());
                 LabelledData.Split s = all.split(trainSize);
                 yield new LabelledData[] {withBias(s.first()), withBias(s.second().subset(0, trainSize)),
                     withBias(FashionMnist.test(d))};
             }
-            case "libsvm" -> {
-                if (libsvmFile == null) {
-                    throw new ParameterException(spec.commandLine(), "--data libsvm needs --libsvm-file FILE");
-                }
-                LabelledData all = new LibsvmReader().read(libsvmFile).data().shuffled(options.seed());
+            case LIBSVM -> {
+                LabelledData all = readLibsvm(libsvmFile, maxFeatures).shuffled(options.seed());
                 int third = all.rows() / 3;
                 yield new LabelledData[] {withBias(all.subset(0, third)), withBias(all.subset(third, 2 * third)),
                     withBias(all.subset(2 * third, all.rows()))};
             }
-            default -> throw new ParameterException(spec.commandLine(), "--data: expected synthetic, fashion-mnist or "
-                    + "libsvm, got '" + data + "'");
         };
+    }
+
+    /**
+     * Reads a LIBSVM file for tuning: at least {@value #MIN_LIBSVM_SAMPLES} samples (two per third) of at least two
+     * classes.
+     *
+     * @throws DataFormatException naming the file and what it lacks
+     */
+    static LabelledData readLibsvm(Path file, int maxFeatures) throws IOException {
+        LibsvmData d = new LibsvmReader(maxFeatures).read(file);
+        if (d.data().rows() < MIN_LIBSVM_SAMPLES) {
+            throw new DataFormatException(file + ": expected at least " + MIN_LIBSVM_SAMPLES + " samples (2 in each "
+                    + "of the training, validation and test thirds), got " + d.data().rows());
+        }
+        if (d.data().classes() < 2) {
+            throw new DataFormatException(file + ": expected at least 2 classes (distinct labels), got 1 (every "
+                    + "label is " + d.labelValue(0) + ")");
+        }
+        return d.data();
     }
 
     /** Appends a constant feature (the intercept). */

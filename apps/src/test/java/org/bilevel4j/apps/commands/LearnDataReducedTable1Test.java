@@ -15,9 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Table 1 of seed 004 (Fashion-MNIST, t = 5) on a reduced budget: s = 100 outer steps instead of 4,000, with the
- * figures of REPRODUCTION.md's reduced run (f_t(λ_100) = 0.694 and 74.7% test accuracy for ITD, FP and CG, which
- * agree, as the paper observes for this problem). Runs on the TensorFlow backend, the fastest here for the
+ * Table 1 of Grazzi et al. (ICML 2020) (Fashion-MNIST, t = 5) on a reduced budget: s = 100 outer steps instead of
+ * 4,000, with the figures of REPRODUCTION.md's reduced run (f_t(λ_100) = 0.694 and 74.7% test accuracy for ITD, FP and
+ * CG, which agree, as the paper observes for this problem). Runs on the TensorFlow backend, the fastest here for the
  * 60,000-image outer objective.
  */
 class LearnDataReducedTable1Test {

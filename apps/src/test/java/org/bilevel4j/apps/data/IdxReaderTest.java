@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** IDX files: exact round trips, every malformed case, truncation at every byte, gzip strictness. */
+/** IDX files: exact round trips, every malformed case, truncation at every byte, truncated and corrupt gzip. */
 class IdxReaderTest {
     @TempDir
     Path dir;
@@ -225,63 +225,31 @@ class IdxReaderTest {
     }
 
     @Test
-    void truncatedGzipStreamsNameTheCompressedOffset() throws IOException {
+    void truncatedGzipStreamsAreRejectedNamingTheFile() throws IOException {
         byte[] gz = gzip(idx(new int[] {3, 28, 28}, randomBytes(3 * 28 * 28, 5)));
-        Path inBody = write("in-body", Arrays.copyOf(gz, gz.length / 2), false);
-        assertEquals(inBody + ": compressed offset " + gz.length / 2 + ": expected more compressed data (member 1 "
-                + "has no end), got end of file", message(inBody));
-        Path inTrailer = write("in-trailer", Arrays.copyOf(gz, gz.length - 3), false);
-        assertEquals(inTrailer + ": compressed offset " + (gz.length - 8) + ": expected an 8-byte gzip trailer "
-                + "(CRC-32 and size) of member 1, got end of file after 5", message(inTrailer));
-        Path inHeader = write("in-header", Arrays.copyOf(gz, 5), false);
-        assertEquals(inHeader + ": compressed offset 5: expected the modification time, extra flags and operating "
-                + "system in the header of gzip member 1, got end of file", message(inHeader));
+        for (int cut : new int[] {5, gz.length / 2, gz.length - 3}) {
+            Path file = write("cut-at-" + cut, Arrays.copyOf(gz, cut), false);
+            assertEquals(file + ": truncated gzip stream (expected more compressed data, got end of file)",
+                    message(file), "cut at " + cut);
+        }
     }
 
     @Test
     void corruptGzipStreamsAreRejected() throws IOException {
         byte[] gz = gzip(idx(new int[] {3, 28, 28}, randomBytes(3 * 28 * 28, 6)));
-
         byte[] badCrc = gz.clone();
         badCrc[gz.length - 8] ^= 0x01;
-        Path crc = write("bad-crc", badCrc, false);
-        assertTrue(message(crc).startsWith(crc + ": compressed offset " + (gz.length - 8) + ": expected CRC-32 0x"),
-                message(crc));
-
         byte[] badSize = gz.clone();
         badSize[gz.length - 4] ^= 0x01;
-        Path size = write("bad-size", badSize, false);
-        assertTrue(message(size).startsWith(size + ": compressed offset " + (gz.length - 4)
-                + ": expected decompressed size 2368 (mod 2^32) of member 1, got 2369"), message(size));
-
         byte[] badBlock = gz.clone();
         badBlock[10] |= 0x06; // BTYPE = 11, reserved
-        Path block = write("bad-block", badBlock, false);
-        assertTrue(message(block).matches("\\Q" + block + "\\E: compressed offset \\d+: expected valid deflate "
-                + "data, got invalid block type"), message(block));
-
         byte[] badMethod = gz.clone();
         badMethod[2] = 7;
-        Path method = write("bad-method", badMethod, false);
-        assertEquals(method + ": compressed offset 2: expected compression method 8 (deflate), got 7",
-                message(method));
-
-        byte[] badFlags = gz.clone();
-        badFlags[3] = (byte) 0x80;
-        Path flags = write("bad-flags", badFlags, false);
-        assertEquals(flags + ": compressed offset 3: expected reserved flag bits 5-7 to be zero, got flags 0x80",
-                message(flags));
+        for (byte[] corrupt : new byte[][] {badCrc, badSize, badBlock, badMethod}) {
+            Path file = write("corrupt", corrupt, false);
+            assertTrue(message(file).startsWith(file + ": corrupt gzip stream ("), message(file));
+        }
         assertGoodFileStillReads();
-    }
-
-    @Test
-    void bytesAfterTheGzipStreamAreRejected() throws IOException {
-        byte[] gz = gzip(idx(new int[] {2, 2}, new byte[] {1, 2, 3, 4}));
-        Path file = write("trailing", concat(gz, new byte[] {0, 0, 0}), false);
-        assertEquals(file + ": compressed offset " + gz.length + ": expected another gzip member (0x1f 0x8b) or end "
-                + "of file after member 1, got trailing bytes 0x00 0x00", message(file));
-        Path half = write("half-magic", concat(gz, new byte[] {0x1f}), false);
-        assertTrue(message(half).contains("got trailing bytes 0x1f <end of file>"), message(half));
     }
 
     @Test
@@ -308,8 +276,7 @@ class IdxReaderTest {
 
         Path bad = write("bad-hcrc", concat(header, new byte[] {(byte) (crc16 + 1), (byte) (crc16 >> 8)}, rest),
                 false);
-        assertTrue(message(bad).startsWith(bad + ": compressed offset " + header.length + ": expected header CRC 0x"),
-                message(bad));
+        assertEquals(bad + ": corrupt gzip stream (Corrupt GZIP header)", message(bad));
     }
 
     @Test

@@ -55,10 +55,37 @@ class LibsvmReaderTest {
         assertArrayEquals(new int[] {2, 0, 1, 0, 3}, multi.data().labels());
         assertEquals(4, multi.data().classes());
 
-        LibsvmData floats = reader.read(write("floats.svm", "0.5 2:1\n-2.5 1:1\n0.5\n1.0e0\n1\n-0 1:7\n0\n"));
-        assertArrayEquals(new double[] {-2.5, 0, 0.5, 1}, floats.labelValues());
-        assertArrayEquals(new int[] {2, 0, 2, 3, 3, 1, 1}, floats.data().labels());
-        assertEquals(7, floats.data().feature(5, 0));
+        LibsvmData written = reader.read(write("written.svm", "2.0 2:1\n-3 1:1\n+2\n1.0e0\n1\n-0 1:7\n0\n"));
+        assertArrayEquals(new double[] {-3, 0, 1, 2}, written.labelValues());
+        assertArrayEquals(new int[] {3, 0, 3, 2, 2, 1, 1}, written.data().labels());
+        assertEquals(7, written.data().feature(5, 0));
+    }
+
+    @Test
+    void nonIntegerLabelsAreRejectedWithLineAndColumn() throws IOException {
+        Path file = write("fractional.svm", "1 1:1\n  1.5 1:2\n");
+        assertEquals(file + ": line 2, column 3: expected an integer label (a class), got '1.5'",
+                message(() -> reader.read(file)));
+    }
+
+    @Test
+    void featureIndicesAboveTheLimitAreRejectedNotExpanded() throws IOException {
+        Path file = write("huge-index.svm", "1 1:1\n0 2:1 500000:1\n");
+        assertEquals(file + ": line 2, column 7: expected a feature index at most 100000 (the feature limit, "
+                + "--max-features), got 500000", message(() -> reader.read(file)));
+        LibsvmData wide = new LibsvmReader(500_000).read(file);
+        assertEquals(500_000, wide.data().cols());
+        assertEquals(1.0, wide.data().feature(1, 499_999));
+        assertThrows(IllegalArgumentException.class, () -> new LibsvmReader(0));
+    }
+
+    @Test
+    void missingFilesAndDirectoriesAreNamedWithWhatIsWrong() {
+        Path absent = dir.resolve("absent.svm");
+        IOException missing = assertThrows(IOException.class, () -> reader.read(absent));
+        assertEquals(absent + ": no such file", missing.getMessage());
+        IOException directory = assertThrows(IOException.class, () -> reader.read(dir));
+        assertEquals(dir + ": is a directory, expected a data file", directory.getMessage());
     }
 
     @Test
@@ -97,12 +124,15 @@ class LibsvmReaderTest {
     }
 
     @Test
-    void emptyAndCommentOnlyFilesGiveEmptyData() throws IOException {
-        LibsvmData d = reader.read(write("empty.svm", "# nothing\n\n"));
-        assertEquals(0, d.data().rows());
-        assertEquals(0, d.data().cols());
-        assertEquals(0, d.labelValues().length);
-        assertEquals(4, reader.read(write("empty2.svm", ""), 4).data().cols());
+    void emptyAndCommentOnlyFilesAreRejectedAtReadTime() throws IOException {
+        Path comments = write("empty.svm", "# nothing\n\n");
+        assertEquals(comments + ": expected at least one sample (a line 'label index:value ...'), got none in 2 lines",
+                message(() -> reader.read(comments)));
+        Path empty = write("empty2.svm", "");
+        assertTrue(message(() -> reader.read(empty, 4)).startsWith(empty + ": expected at least one sample"));
+        LibsvmData one = reader.read(write("one.svm", "1 2:3\n"));
+        assertEquals(1, one.data().rows());
+        assertEquals(2, one.data().cols());
     }
 
     @Test
@@ -118,7 +148,8 @@ class LibsvmReaderTest {
                 Arguments.of("1 -1:2", 3, "expected a positive integer feature index, got '-1'"),
                 Arguments.of("1 a:2", 3, "expected a positive integer feature index, got 'a'"),
                 Arguments.of("1 :5", 3, "expected a feature index before ':', got nothing"),
-                Arguments.of("1 99999999999:1", 3, "expected a feature index at most 2147483639, got 99999999999"),
+                Arguments.of("1 99999999999:1", 3, "expected a feature index at most 100000 (the feature limit, "
+                        + "--max-features), got 99999999999"),
                 Arguments.of("1 2:1 1:1", 7, "expected an index greater than 2 (indices must be strictly "
                         + "ascending), got 1"),
                 Arguments.of("1 2:1  2:1", 8, "expected an index greater than 2 (indices must be strictly ascending), "
@@ -133,7 +164,7 @@ class LibsvmReaderTest {
                 Arguments.of("1 3:nan", 5, "expected a finite number, got 'nan'"),
                 Arguments.of("1 3:-Infinity", 5, "expected a finite number, got '-Infinity'"),
                 Arguments.of("1 3:1e400", 5, "expected a finite number, got '1e400' (overflows a double)"),
-                Arguments.of("abc 1:1", 1, "expected a numeric label, got 'abc'"),
+                Arguments.of("abc 1:1", 1, "expected an integer label, got 'abc'"),
                 Arguments.of("  NaN 1:1", 3, "expected a finite number, got 'NaN'"),
                 Arguments.of("1:1 2:2", 1, "expected a label (a number) before the features, got '1:1'"),
                 Arguments.of("1 qid:3 1:1", 3, "expected index:value, got 'qid:3' (qid: tokens of ranking data "
@@ -152,7 +183,8 @@ class LibsvmReaderTest {
     @Test
     void indexBeyondTheGivenFeatureCountIsRejected() throws IOException {
         Path file = write("wide.svm", "1 1:1 2:1\n0 2:1 3:1\n");
-        assertEquals(file + ": line 2, column 7: expected an index at most 2 (the given number of features), got 3",
+        assertEquals(file + ": line 2, column 7: expected a feature index at most 2 (the given number of features), "
+                + "got 3",
                 message(() -> reader.read(file, 2)));
         assertEquals(3, reader.read(file, 3).data().cols());
     }

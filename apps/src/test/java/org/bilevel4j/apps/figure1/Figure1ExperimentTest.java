@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Figure 1 of seed 004 on a reduced budget: the paper's finding that past the transient, CG has the smallest
- * hypergradient error on LR, then FP, then ITD; and the exact references agree with the methods run to
+ * Figure 1 of Grazzi et al. (ICML 2020) on a reduced budget: the paper's finding that past the transient, CG has the
+ * smallest hypergradient error on LR, then FP, then ITD; and the exact references agree with the methods run to
  * convergence.
  */
 class Figure1ExperimentTest {
