@@ -1,5 +1,6 @@
 package org.bilevel4j.theory.bounds;
 
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,26 +105,26 @@ class AidGeneralBoundProperties {
                 }
                 String where = in + ", " + name + ", t = " + t + ", rho = " + rho;
                 Linearization lin = in.linearize(wt);
-                double[][] j1 = Dense.jacobianInner(lin, in.d);
-                double[][] j2 = Dense.jacobianOuter(lin, in.d);
-                double[][] a = Dense.identityMinus(Dense.transpose(j1));
+                double[][] j1 = DenseMatrices.jacobianInner(lin, in.d);
+                double[][] j2 = DenseMatrices.jacobianOuter(lin, in.d);
+                double[][] a = DenseMatrices.identityMinus(DenseMatrices.transpose(j1));
                 double[] bt = in.outerGradientInner(wt);
-                double[] vt = Dense.solve(a, bt);
-                double vtNorm = Dense.norm(vt);
-                REPORT.check("T2.2 proof |grad1 E(w_t)| <= L_E", Dense.norm(bt), le, 1e-12 * le, () -> where);
-                REPORT.check("T2.2 proof |d2Phi(w_t)| <= L_Phi", Dense.spectralNorm(j2), lphi, 1e-12 * lphi,
+                double[] vt = DenseMatrices.solve(a, bt);
+                double vtNorm = DenseMatrices.norm(vt);
+                REPORT.check("T2.2 proof |grad1 E(w_t)| <= L_E", DenseMatrices.norm(bt), le, 1e-12 * le, () -> where);
+                REPORT.check("T2.2 proof |d2Phi(w_t)| <= L_Phi", DenseMatrices.spectralNorm(j2), lphi, 1e-12 * lphi,
                         () -> where);
-                REPORT.check("T2.2 proof |(I - d1Phi(w_t))^-1| <= 1/mu", 1 / Dense.minSingularValue(a), 1 / mu,
+                REPORT.check("T2.2 proof |(I - d1Phi(w_t))^-1| <= 1/mu", 1 / DenseMatrices.minSingularValue(a), 1 / mu,
                         1e-12 / mu, () -> where);
                 REPORT.check("T2.2 proof |v_t - v| <= (eta1/mu + L_E nu1/mu^2) rho D",
-                        Dense.norm(Dense.sub(vt, vExact)), (eta1 / mu + le * nu1 / (mu * mu)) * rho * in.radius,
-                        1e-9 * Math.max(1, Dense.norm(vExact)), () -> where);
+                        DenseMatrices.norm(DenseMatrices.sub(vt, vExact)), (eta1 / mu + le * nu1 / (mu * mu)) * rho * in.radius,
+                        1e-9 * Math.max(1, DenseMatrices.norm(vExact)), () -> where);
                 for (int k : ITERATIONS) {
                     HypergradientEstimate est = k == 0 ? first
                             : setup.method().apply(t, k).estimate(in.problem, in.lambda);
-                    assertEquals(0, Dense.norm(Dense.sub(est.inner().toDoubleArray(), wt.toDoubleArray())),
+                    assertEquals(0, DenseMatrices.norm(DenseMatrices.sub(est.inner().toDoubleArray(), wt.toDoubleArray())),
                             () -> "w_t is not reproducible: " + where);
-                    double sigma = Dense.norm(Dense.sub(est.adjoint().toDoubleArray(), vt)) / vtNorm;
+                    double sigma = DenseMatrices.norm(DenseMatrices.sub(est.adjoint().toDoubleArray(), vt)) / vtNorm;
                     double error = in.hypergradientError(est.hypergradient());
                     double bound13 = factor * in.radius * rho + lphi * le / mu * sigma;
                     double bound14 = (in.c1 + in.c2 / (1 - in.q)) * rho + in.c3 * sigma;

@@ -1,5 +1,6 @@
 package org.bilevel4j.theory.bounds;
 
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
@@ -52,8 +53,8 @@ class FixedPointIdentityProperties {
     }
 
     private static double relative(double[] a, double[] b) {
-        double scale = Math.max(Math.max(Dense.norm(a), Dense.norm(b)), 1e-300);
-        return Dense.norm(Dense.sub(a, b)) / scale;
+        double scale = Math.max(Math.max(DenseMatrices.norm(a), DenseMatrices.norm(b)), 1e-300);
+        return DenseMatrices.norm(DenseMatrices.sub(a, b)) / scale;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -62,23 +63,23 @@ class FixedPointIdentityProperties {
         for (Instance in : family.instances(2, 2, 32)) {
             double mu = 1 - in.q;
             double p = in.k.jacobianOuter() + in.k.jacobianInner() * in.k.jacobianOuterBound() / mu;
-            double jacobianAtol = 1e-9 * Math.max(1, Dense.spectralNorm(in.wPrime));
+            double jacobianAtol = 1e-9 * Math.max(1, DenseMatrices.spectralNorm(in.wPrime));
             for (int t : INNER_STEPS) {
                 Tensor wt = AidEstimator.fixedPoint(t, 0).estimate(in.problem, in.lambda).inner();
                 Linearization lin = in.linearize(wt);
-                double[][] y = Dense.jacobianInner(lin, in.d);
-                double[][] c = Dense.jacobianOuter(lin, in.d);
+                double[][] y = DenseMatrices.jacobianInner(lin, in.d);
+                double[][] c = DenseMatrices.jacobianOuter(lin, in.d);
                 double[] b = in.outerGradientInner(wt);
                 double[] e2 = in.outerGradientOuter(wt);
                 double[][] u = new double[in.d][in.n];
                 int done = 0;
                 for (int k : ITERATIONS) {
                     while (done < k) {
-                        u = Dense.add(Dense.mul(y, u), c);
+                        u = DenseMatrices.add(DenseMatrices.mul(y, u), c);
                         done++;
                     }
                     HypergradientEstimate fp = AidEstimator.fixedPoint(t, k).estimate(in.problem, in.lambda);
-                    double[] lhs = Dense.mulTransposed(u, b);
+                    double[] lhs = DenseMatrices.mulTransposed(u, b);
                     double[] rhs = lin.vjp(fp.adjoint()).outer().toDoubleArray();
                     String where = in + ", t = " + t + ", k = " + k;
                     double identity = relative(lhs, rhs);
@@ -86,13 +87,13 @@ class FixedPointIdentityProperties {
                             + identity + " on " + where);
                     REPORT.record("PA.1 (32) relative difference (vs 1e-12)", identity, IDENTITY_TOLERANCE, 0,
                             () -> where);
-                    double eq33 = relative(Dense.add(e2, lhs), fp.hypergradient().toDoubleArray());
+                    double eq33 = relative(DenseMatrices.add(e2, lhs), fp.hypergradient().toDoubleArray());
                     assertTrue(eq33 <= IDENTITY_TOLERANCE, () -> "(33) AID-FP != grad2E + u^T grad1E: relative "
                             + eq33 + " on " + where);
                     REPORT.record("PA.1 (33) AID-FP = grad2E + u^T grad1E, relative difference (vs 1e-12)", eq33,
                             IDENTITY_TOLERANCE, 0, () -> where);
                     double qk = Math.pow(in.q, k);
-                    double error = Dense.spectralNorm(Dense.sub(u, in.wPrime));
+                    double error = DenseMatrices.spectralNorm(DenseMatrices.sub(u, in.wPrime));
                     double bound = p * in.radius * (1 - qk) / mu * Math.pow(in.q, t)
                             + in.k.jacobianOuterBound() / mu * qk;
                     REPORT.check("PA.2 |u_tk - w'|, rho = q^t, " + tag(family), error, bound, jacobianAtol,

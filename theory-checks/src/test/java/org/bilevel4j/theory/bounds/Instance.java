@@ -1,5 +1,6 @@
 package org.bilevel4j.theory.bounds;
 
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -9,12 +10,12 @@ import org.bilevel4j.api.map.Linearization;
 import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Tensor;
-import org.bilevel4j.theory.testkit.AffineContraction;
-import org.bilevel4j.theory.testkit.BiasedRegularization;
-import org.bilevel4j.theory.testkit.L2LogisticRegression;
-import org.bilevel4j.theory.testkit.PerCoordinateRidge;
-import org.bilevel4j.theory.testkit.TanhEquilibrium;
-import org.bilevel4j.theory.testkit.TestProblem;
+import org.bilevel4j.testkit.problems.AffineContraction;
+import org.bilevel4j.testkit.problems.BiasedRegularization;
+import org.bilevel4j.testkit.problems.L2LogisticRegression;
+import org.bilevel4j.testkit.problems.PerCoordinateRidge;
+import org.bilevel4j.testkit.problems.TanhEquilibrium;
+import org.bilevel4j.testkit.problems.TestProblem;
 
 /**
  * One generated instance (problem, λ) with its ground truth: w(λ), w'(λ), ∇f(λ), q_λ, the
@@ -99,10 +100,10 @@ final class Instance {
         this.w = problem.exactInner(lambda);
         this.wArray = w.toDoubleArray();
         this.radius = w.normValue();
-        this.wPrime = Dense.array(problem.exactInnerJacobian(lambda));
+        this.wPrime = DenseMatrices.toArray(problem.exactInnerJacobian(lambda));
         // eq. (5), as TestProblem.exactHypergradient, without solving for w(lambda) again: the test kit's
         // TanhEquilibrium.exactInner can run its 100 000-step cap when Picard iteration cycles at rounding level
-        this.gradientArray = Dense.add(outerGradientOuter(w), Dense.mulTransposed(wPrime, outerGradientInner(w)));
+        this.gradientArray = DenseMatrices.add(outerGradientOuter(w), DenseMatrices.mulTransposed(wPrime, outerGradientInner(w)));
         this.gradient = vector(gradientArray).reshape(problem.outerShape());
         this.q = problem.contraction(lambda);
         this.k = problem.lipschitzConstants(lambda).orElseThrow();
@@ -115,17 +116,17 @@ final class Instance {
 
     /** @return the digest's §3.0 absolute tolerance for hypergradient errors, 1e-9 max(1, ‖∇f‖) */
     double atol() {
-        return 1e-9 * Math.max(1, Dense.norm(gradientArray));
+        return 1e-9 * Math.max(1, DenseMatrices.norm(gradientArray));
     }
 
     /** @return ‖g - ∇f(λ)‖ */
     double hypergradientError(Tensor g) {
-        return Dense.norm(Dense.sub(g.toDoubleArray(), gradientArray));
+        return DenseMatrices.norm(DenseMatrices.sub(g.toDoubleArray(), gradientArray));
     }
 
     /** @return ‖w_t - w(λ)‖ / ‖w(λ)‖, the measured ρ(t) */
     double rho(Tensor wt) {
-        return Dense.norm(Dense.sub(wt.toDoubleArray(), wArray)) / radius;
+        return DenseMatrices.norm(DenseMatrices.sub(wt.toDoubleArray(), wArray)) / radius;
     }
 
     /** @return the linearization of Φ at (w, λ) */
@@ -145,8 +146,8 @@ final class Instance {
 
     /** @return v_t, the exact solution of (I - ∂₁Φ(w_t)ᵀ) v = ∇₁E(w_t) by a dense solve */
     double[] exactAdjoint(Tensor at) {
-        double[][] j = Dense.jacobianInner(linearize(at), d);
-        return Dense.solve(Dense.identityMinus(Dense.transpose(j)), outerGradientInner(at));
+        double[][] j = DenseMatrices.jacobianInner(linearize(at), d);
+        return DenseMatrices.solve(DenseMatrices.identityMinus(DenseMatrices.transpose(j)), outerGradientInner(at));
     }
 
     /** @return a tensor of λ's backend */

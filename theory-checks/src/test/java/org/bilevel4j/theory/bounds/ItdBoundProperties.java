@@ -1,12 +1,13 @@
 package org.bilevel4j.theory.bounds;
 
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.algorithms.itd.ForwardItdEstimator;
 import org.bilevel4j.algorithms.itd.ItdEstimator;
-import org.bilevel4j.theory.testkit.TanhEquilibrium;
+import org.bilevel4j.testkit.problems.TanhEquilibrium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -54,10 +55,10 @@ class ItdBoundProperties {
         for (Instance in : family.instances(2, 2, 21)) {
             double mu = 1 - in.q;
             double p = in.k.jacobianOuter() + in.k.jacobianInner() * in.k.jacobianOuterBound() / mu;
-            double atol = 1e-9 * Math.max(1, Dense.spectralNorm(in.wPrime));
+            double atol = 1e-9 * Math.max(1, DenseMatrices.spectralNorm(in.wPrime));
             for (int t : JACOBIAN_STEPS) {
-                double[][] wt = Dense.array(ForwardItdEstimator.of(t).innerJacobian(in.problem, in.lambda));
-                double error = Dense.spectralNorm(Dense.sub(wt, in.wPrime));
+                double[][] wt = DenseMatrices.toArray(ForwardItdEstimator.of(t).innerJacobian(in.problem, in.lambda));
+                double error = DenseMatrices.spectralNorm(DenseMatrices.sub(wt, in.wPrime));
                 double bound = p * in.radius * t * Math.pow(in.q, t - 1)
                         + in.k.jacobianOuterBound() / mu * Math.pow(in.q, t);
                 REPORT.check("P2.1 |w_t' - w'| (7), " + tag(family), error, bound, atol, () -> in + ", t = " + t);
@@ -72,7 +73,7 @@ class ItdBoundProperties {
             double atol = in.atol();
             if (!(in.problem instanceof TanhEquilibrium)) { // its exactInner can be slow, see Instance
                 double[] kit = in.problem.exactHypergradient(in.lambda).toDoubleArray();
-                double mismatch = Dense.norm(Dense.sub(kit, in.gradientArray)) / Math.max(Dense.norm(kit), 1e-300);
+                double mismatch = DenseMatrices.norm(DenseMatrices.sub(kit, in.gradientArray)) / Math.max(DenseMatrices.norm(kit), 1e-300);
                 assertTrue(mismatch <= 1e-12, () -> "reference hypergradient differs from the test kit's by "
                         + mismatch + " on " + in);
             }
@@ -91,8 +92,8 @@ class ItdBoundProperties {
                         .toDoubleArray();
                 double[] forward = ForwardItdEstimator.of(t).estimate(in.problem, in.lambda).hypergradient()
                         .toDoubleArray();
-                double difference = Dense.norm(Dense.sub(reverse, forward));
-                double scale = Math.max(Dense.norm(reverse), 1e-300);
+                double difference = DenseMatrices.norm(DenseMatrices.sub(reverse, forward));
+                double scale = Math.max(DenseMatrices.norm(reverse), 1e-300);
                 assertTrue(difference <= 1e-9 * scale, () -> "RMAD and FMAD differ by " + difference / scale
                         + " (relative) on " + in + ", t = " + t);
                 REPORT.record("T2.1 RMAD == FMAD, relative difference (vs 1e-9)", difference / scale, 1e-9, 0,

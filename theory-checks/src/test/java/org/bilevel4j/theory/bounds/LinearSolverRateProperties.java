@@ -1,5 +1,6 @@
 package org.bilevel4j.theory.bounds;
 
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
@@ -57,10 +58,10 @@ class LinearSolverRateProperties {
         static System at(Instance in, int t) {
             Tensor wt = ItdEstimator.reverse(t).estimate(in.problem, in.lambda).inner();
             Linearization lin = in.linearize(wt);
-            double[][] j = Dense.jacobianInner(lin, in.d);
-            double[][] a = Dense.identityMinus(Dense.transpose(j));
+            double[][] j = DenseMatrices.jacobianInner(lin, in.d);
+            double[][] a = DenseMatrices.identityMinus(DenseMatrices.transpose(j));
             Tensor b = in.vector(in.outerGradientInner(wt));
-            return new System(in, t, wt, lin, a, b, Dense.solve(a, b.toDoubleArray()));
+            return new System(in, t, wt, lin, a, b, DenseMatrices.solve(a, b.toDoubleArray()));
         }
 
         LinearOperator operator(boolean symmetric) {
@@ -68,7 +69,7 @@ class LinearSolverRateProperties {
         }
 
         double error(Tensor v) {
-            return Dense.norm(Dense.sub(v.toDoubleArray(), vt));
+            return DenseMatrices.norm(DenseMatrices.sub(v.toDoubleArray(), vt));
         }
 
         @Override
@@ -83,10 +84,10 @@ class LinearSolverRateProperties {
         for (Instance in : family.instances(2, 2, 17)) {
             for (int t : INNER_STEPS) {
                 System s = System.at(in, t);
-                double asymmetry = Dense.asymmetry(s.a());
-                assertTrue(asymmetry <= 1e-12 * Dense.frobenius(s.a()), () -> "A is not symmetric (" + asymmetry
+                double asymmetry = DenseMatrices.asymmetry(s.a());
+                assertTrue(asymmetry <= 1e-12 * DenseMatrices.frobenius(s.a()), () -> "A is not symmetric (" + asymmetry
                         + ") on " + s);
-                double[] e = Dense.symmetricEigenvalues(s.a());
+                double[] e = DenseMatrices.symmetricPartEigenvalues(s.a());
                 double kappa = e[e.length - 1] / e[0];
                 double sk = Math.sqrt(kappa);
                 double factor = (sk - 1) / (sk + 1);
@@ -101,7 +102,7 @@ class LinearSolverRateProperties {
                             (1 + in.q) / (1 - in.q), 1e-12, () -> where);
                 }
                 LinearOperator op = s.operator(true);
-                double vtNorm = Dense.norm(s.vt());
+                double vtNorm = DenseMatrices.norm(s.vt());
                 for (int k = 0; k <= 40; k++) {
                     Tensor v = new ConjugateGradientSolver().solve(op, s.b(), null, IterationBudget.exactly(k))
                             .solution();
@@ -120,7 +121,7 @@ class LinearSolverRateProperties {
             for (int t : INNER_STEPS) {
                 System s = System.at(in, t);
                 LinearOperator op = s.operator(false);
-                double vtNorm = Dense.norm(s.vt());
+                double vtNorm = DenseMatrices.norm(s.vt());
                 for (int k = 0; k <= 100; k++) {
                     Tensor v = RichardsonSolver.fixedPoint().solve(op, s.b(), null, IterationBudget.exactly(k))
                             .solution();

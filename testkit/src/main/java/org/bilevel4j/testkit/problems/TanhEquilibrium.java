@@ -1,4 +1,4 @@
-package org.bilevel4j.theory.testkit;
+package org.bilevel4j.testkit.problems;
 
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -11,9 +11,10 @@ import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 
 /**
- * TP3, a tanh equilibrium map (non-symmetric, nonlinear; like seed 004's eq. (23)): Φ(w, λ) =
+ * A tanh equilibrium map (non-symmetric, nonlinear; like the equilibrium model of Grazzi et al., ICML 2020): Φ(w, λ) =
  * tanh(Aw + Bλ + c) with ‖A‖ = q, B Gaussian/√n, E = ½‖w - w*‖² + (θ/2)‖λ‖². With
  * c_s = max|tanh''| = 4/(3√3): ν₁ = c_s q², ν₂ = c_s q‖B‖, L_Φ = ‖B‖, η₁ = 1, η₂ = 0,
  * L_E = 2D + ‖w*‖. The fixed point is computed by Picard iteration to rounding; at it

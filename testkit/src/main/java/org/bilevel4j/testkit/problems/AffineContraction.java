@@ -1,4 +1,4 @@
-package org.bilevel4j.theory.testkit;
+package org.bilevel4j.testkit.problems;
 
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -11,9 +11,10 @@ import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 
 /**
- * TP1, the affine contraction: Φ(w, λ) = A w + B λ + c with ‖A‖ = q exactly (A = U diag(σ) Vᵀ,
+ * The affine contraction: Φ(w, λ) = A w + B λ + c with ‖A‖ = q exactly (A = U diag(σ) Vᵀ,
  * σ_max = q; symmetric when U = V with eigenvalues of both signs), E(w, λ) = ½‖w - w*‖² + (θ/2)‖λ‖².
  * Constants: q exact, ν₁ = ν₂ = 0, η₁ = 1, η₂ = 0, L_Φ = ‖B‖, L_E = 2D + ‖w*‖. Closed forms:
  * w = (I - A)⁻¹(Bλ + c), w' = (I - A)⁻¹B. Since ∂Φ does not depend on w, ITD(t) = AID-FP(t, k = t) exactly.

@@ -1,4 +1,4 @@
-package org.bilevel4j.theory.testkit;
+package org.bilevel4j.testkit.problems;
 
 import java.util.SplittableRandom;
 import org.bilevel4j.api.autodiff.PartialGradients;
@@ -12,7 +12,7 @@ import org.bilevel4j.api.tensor.Tensor;
 /**
  * A bilevel problem with everything known in closed form or to rounding: the inner solution w(λ), its
  * Jacobian w'(λ), the exact hypergradient, the contraction constant q_λ and the regularity constants of
- * seed 004 (catalogue of §3.1 of the digest). The ground truth for the theory checks.
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020 (ν₁, ν₂, η₁, η₂, L_Φ, L_E). The ground truth for the theory checks.
  */
 public abstract class TestProblem implements BilevelProblem {
     private final String name;

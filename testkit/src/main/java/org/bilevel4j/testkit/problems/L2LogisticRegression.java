@@ -1,4 +1,4 @@
-package org.bilevel4j.theory.testkit;
+package org.bilevel4j.testkit.problems;
 
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -9,9 +9,10 @@ import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 
 /**
- * TP5, ℓ₂-regularised logistic regression with one penalty per feature (non-quadratic, ν₁ ≠ 0):
+ * ℓ₂-regularised logistic regression with one penalty per feature (non-quadratic, ν₁ ≠ 0):
  * g(w, λ) = Σ_e ψ(y_e x_e·w) + ½wᵀdiag(λ)w, E = Σ_val ψ(y'_e x'_e·w), ψ(z) = log(1 + e^-z),
  * λ ∈ [λ_lo, λ_hi]^p. Fixed α = 2/(μ_box + L_box) with μ_box = λ_lo and
  * L_box = ‖X‖²/4 + λ_hi, so q = 1 - αμ_box bounds ‖∂₁Φ(w)‖ everywhere. With ψ'' ≤ 1/4 and

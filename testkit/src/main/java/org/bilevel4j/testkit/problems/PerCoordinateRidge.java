@@ -1,4 +1,4 @@
-package org.bilevel4j.theory.testkit;
+package org.bilevel4j.testkit.problems;
 
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -9,9 +9,10 @@ import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 
 /**
- * TP2, ridge regression with one penalty per coordinate: g(w, λ) = ½‖Xw - y‖² + ½Σ_j λ_j w_j²,
+ * Ridge regression with one penalty per coordinate: g(w, λ) = ½‖Xw - y‖² + ½Σ_j λ_j w_j²,
  * E(w, λ) = ½‖X'w - y'‖², λ ∈ [λ_lo, λ_hi]^p. The gradient step has the fixed
  * α = 2/(μ_box + L_box), valid on the whole box; q_λ = ‖I - αH(λ)‖ with H = XᵀX + diag(λ).
  * Constants: ν₁ = 0, ν₂ = α, L_Φ = 2αD, η₁ = ‖X'‖², η₂ = 0, L_E = 2D‖X'‖² + ‖X'ᵀy'‖.
