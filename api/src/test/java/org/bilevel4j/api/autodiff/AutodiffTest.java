@@ -1,0 +1,146 @@
+package org.bilevel4j.api.autodiff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+import java.util.stream.LongStream;
+import org.bilevel4j.api.backend.ReferenceKernels;
+import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.DType;
+import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Tensor;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link Autodiff} on the reference kernels against central finite differences, at random points of smooth
+ * functions built from a seeded random matrix: grad, vjp, jvp, hvp, the two-argument gradient, the fused
+ * second-order call, and the dense Jacobian and Hessian.
+ */
+class AutodiffTest {
+    private static final Backend B = ReferenceKernels.backend();
+    private static final double H = 1e-5;
+    /** Central differences with h = 1e-5 are accurate to about h² ≈ 1e-10 relative on these functions. */
+    private static final double TOL = 1e-7;
+
+    static LongStream seeds() {
+        return LongStream.range(1, 9);
+    }
+
+    /** A smooth nonlinear map ℝ⁴ → ℝ³: tanh(A x) ⊙ (1 + softplus(x₀..₂)) + sin of a row-sum. */
+    private static UnaryOperator<Tensor> map(Tensor a) {
+        return x -> a.matmul(x).tanh().mul(x.slice(0, 0, 3).softplus().add(1)).add(a.matmul(x.square()).sin());
+    }
+
+    /** A smooth scalar function ℝ⁴ → ℝ. */
+    private static UnaryOperator<Tensor> scalar(Tensor a) {
+        return x -> map(a).apply(x).square().sum().add(x.exp().sum().mul(0.1)).add(a.matmul(x).logSumExp());
+    }
+
+    private static Tensor random(SplittableRandom rng, int... dims) {
+        return B.randomNormal(Shape.of(dims), DType.FLOAT64, rng).mul(0.5);
+    }
+
+    /** (f(x + h u) - f(x - h u)) / 2h */
+    private static Tensor directional(UnaryOperator<Tensor> f, Tensor x, Tensor u) {
+        return f.apply(x.add(u.mul(H))).sub(f.apply(x.sub(u.mul(H)))).div(2 * H);
+    }
+
+    private static void assertClose(Tensor expected, Tensor actual, String what) {
+        assertEquals(expected.shape(), actual.shape(), what + ": shape");
+        double error = expected.sub(actual).normValue();
+        double scale = Math.max(1, expected.normValue());
+        assertTrue(error <= TOL * scale, what + ": error " + error + " for " + expected + " vs " + actual);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void gradientMatchesFiniteDifferencesAlongEveryAxis(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor a = random(rng, 3, 4);
+        Tensor x = random(rng, 4);
+        UnaryOperator<Tensor> f = scalar(a);
+        Tensor g = Autodiff.grad(f, x);
+        for (int i = 0; i < 4; i++) {
+            double[] e = new double[4];
+            e[i] = 1;
+            assertEquals(directional(f, x, B.vector(e)).item(), g.get(i), TOL * Math.max(1, Math.abs(g.get(i))),
+                    "∂f/∂x" + i);
+        }
+        ValueAndGradient vg = Autodiff.valueAndGrad(f, x);
+        assertEquals(f.apply(x).item(), vg.value().item(), 1e-14);
+        assertClose(g, vg.gradient(), "valueAndGrad");
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void vjpAndJvpMatchFiniteDifferencesAndEachOther(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor a = random(rng, 3, 4);
+        Tensor x = random(rng, 4);
+        Tensor u = random(rng, 4);
+        Tensor c = random(rng, 3);
+        UnaryOperator<Tensor> f = map(a);
+        Tensor jvp = Autodiff.jvp(f, x, u);
+        assertClose(directional(f, x, u), jvp, "jvp");
+        // ⟨c, J u⟩ = ⟨Jᵀ c, u⟩
+        Tensor vjp = Autodiff.vjp(f, x, c);
+        assertEquals(c.dotValue(jvp), vjp.dotValue(u), 1e-13 * Math.max(1, Math.abs(c.dotValue(jvp))), "adjoint");
+        // Jᵀ c by finite differences of x ↦ ⟨c, f(x)⟩
+        UnaryOperator<Tensor> projected = y -> f.apply(y).dot(c);
+        for (int i = 0; i < 4; i++) {
+            double[] e = new double[4];
+            e[i] = 1;
+            assertEquals(directional(projected, x, B.vector(e)).item(), vjp.get(i), TOL, "vjp component " + i);
+        }
+        // the dense Jacobian has the JVPs of the unit vectors as columns
+        Tensor jacobian = Autodiff.jacobian(f, x);
+        assertClose(jvp, jacobian.matmul(u), "jacobian · u");
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void hessianVectorProductsMatchDifferencesOfGradients(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor a = random(rng, 3, 4);
+        Tensor x = random(rng, 4);
+        Tensor v = random(rng, 4);
+        UnaryOperator<Tensor> f = scalar(a);
+        Tensor hvp = Autodiff.hvp(f, x, v);
+        assertClose(directional(y -> Autodiff.grad(f, y), x, v), hvp, "hvp");
+        Tensor hessian = Autodiff.hessian(f, x);
+        assertClose(hvp, hessian.matmul(v), "hessian · v");
+        assertTrue(hessian.sub(hessian.transpose()).abs().max().item() <= 1e-12, "symmetric Hessian");
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void partialGradientsAndSecondOrderProductsOfATwoArgumentFunction(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor a = random(rng, 3, 4);
+        Tensor w = random(rng, 4);
+        Tensor lambda = random(rng, 3);
+        Tensor v = random(rng, 4);
+        // g(w, λ) = Σ softplus(A w) λ + ½‖w‖² Σ exp(λ)
+        java.util.function.BinaryOperator<Tensor> g = (ww, l) -> a.matmul(ww).softplus().mul(l).sum()
+                .add(ww.square().sum().mul(0.5).mul(l.exp().sum()));
+        PartialGradients p = Autodiff.grad(g, w, lambda);
+        assertClose(Autodiff.grad(ww -> g.apply(ww, lambda), w), p.inner(), "∇_w g");
+        assertClose(Autodiff.grad(l -> g.apply(w, l), lambda), p.outer(), "∇_λ g");
+        SecondOrderProducts s = Autodiff.secondOrder(g, w, lambda, v);
+        UnaryOperator<Tensor> gradW = ww -> Autodiff.grad(g, ww, lambda).inner();
+        assertClose(directional(gradW, w, v), Autodiff.hvp(ww -> g.apply(ww, lambda), w, v), "∇²_ww g · v (hvp)");
+        // ∇²_λw g · v = ∇_λ ⟨∇_w g(w, λ), v⟩, by finite differences in λ
+        UnaryOperator<Tensor> pairing = l -> Autodiff.grad(g, w, l).inner().dot(v);
+        for (int i = 0; i < 3; i++) {
+            double[] e = new double[3];
+            e[i] = 1;
+            assertEquals(directional(pairing, lambda, B.vector(e)).item(), s.crossVector().get(i), TOL,
+                    "∇²_λw g · v component " + i);
+        }
+        assertClose(directional(gradW, w, v), s.hessianVector(), "∇²_ww g · v (fused)");
+        assertClose(p.inner(), s.gradient(), "∇_w g (fused)");
+    }
+}
