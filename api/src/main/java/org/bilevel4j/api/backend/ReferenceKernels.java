@@ -1,6 +1,7 @@
 package org.bilevel4j.api.backend;
 
 import java.util.EnumSet;
+import java.util.function.DoubleUnaryOperator;
 import java.util.List;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.DType;
@@ -24,32 +25,14 @@ import org.bilevel4j.api.tensor.Shape;
  */
 public final class ReferenceKernels implements Kernels {
 
-    /** The values of one reference tensor: a private row-major copy, already rounded to the dtype. */
-    private static final class Values implements Storage {
-        private final double[] v;
-        private final Shape shape;
-        private final DType dtype;
-
-        Values(double[] v, Shape shape, DType dtype) {
-            this.v = v;
-            this.shape = shape;
-            this.dtype = dtype;
-        }
-
-        @Override
-        public Shape shape() {
-            return shape;
-        }
-
-        @Override
-        public DType dtype() {
-            return dtype;
-        }
-
-        @Override
-        public String toString() {
-            return "ReferenceKernels.Values" + shape + " " + dtype;
-        }
+    /**
+     * The values of one reference tensor: a private row-major copy, already rounded to the dtype.
+     *
+     * @param v     the values
+     * @param shape the shape
+     * @param dtype the element type
+     */
+    private record Values(double[] v, Shape shape, DType dtype) implements Storage {
     }
 
     /** @return a backend named {@code "reference"} on these kernels, with float64, float32 and dense solves */
@@ -75,7 +58,7 @@ public final class ReferenceKernels implements Kernels {
     }
 
     private static double[] values(Storage s) {
-        return ((Values) s).v;
+        return ((Values) s).v();
     }
 
     /** Rows of the matrix view: 1 for ranks 0 and 1. */
@@ -95,6 +78,35 @@ public final class ReferenceKernels implements Kernels {
         return rr * cols(s) + cc;
     }
 
+    /** @return f applied to every value of {@code a}, with a's shape and dtype */
+    private static Storage map(Storage a, DoubleUnaryOperator f) {
+        double[] x = values(a);
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = f.applyAsDouble(x[i]);
+        }
+        return make(y, a.shape(), a.dtype());
+    }
+
+    /** The value of output element (r, c) of a broadcasting kernel. */
+    @FunctionalInterface
+    private interface Element {
+        double at(int r, int c);
+    }
+
+    /** @return the row-major values of {@code out}, element (r, c) given by {@code element} */
+    private static double[] broadcast(Shape out, Element element) {
+        int rows = rows(out);
+        int cols = cols(out);
+        double[] z = new double[out.size()];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                z[r * cols + c] = element.at(r, c);
+            }
+        }
+        return z;
+    }
+
     // ---------------------------------------------------------------- creation and copy-out
 
     @Override
@@ -104,20 +116,12 @@ public final class ReferenceKernels implements Kernels {
 
     @Override
     public Storage full(Shape shape, DType dtype, double value) {
-        double[] v = new double[shape.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = value;
-        }
-        return make(v, shape, dtype);
+        return make(broadcast(shape, (r, c) -> value), shape, dtype);
     }
 
     @Override
     public Storage identity(int n, DType dtype) {
-        double[] v = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            v[i * n + i] = 1;
-        }
-        return make(v, Shape.of(n, n), dtype);
+        return make(broadcast(Shape.of(n, n), (r, c) -> r == c ? 1 : 0), Shape.of(n, n), dtype);
     }
 
     @Override
@@ -139,47 +143,25 @@ public final class ReferenceKernels implements Kernels {
 
     @Override
     public Storage unary(UnaryOp op, Storage a) {
-        double[] x = values(a);
-        double[] y = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            y[i] = op.apply(x[i]);
-        }
-        return make(y, a.shape(), a.dtype());
+        return map(a, op::apply);
     }
 
     @Override
     public Storage binary(BinaryOp op, Storage a, Storage b, Shape outShape) {
         double[] x = values(a);
         double[] y = values(b);
-        int rows = rows(outShape);
-        int cols = cols(outShape);
-        double[] z = new double[outShape.size()];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                z[r * cols + c] = op.apply(x[broadcastIndex(a.shape(), r, c)], y[broadcastIndex(b.shape(), r, c)]);
-            }
-        }
-        return make(z, outShape, a.dtype());
+        return make(broadcast(outShape, (r, c) -> op.apply(x[broadcastIndex(a.shape(), r, c)],
+                y[broadcastIndex(b.shape(), r, c)])), outShape, a.dtype());
     }
 
     @Override
     public Storage affine(Storage a, double scale, double shift) {
-        double[] x = values(a);
-        double[] y = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            y[i] = scale * x[i] + shift;
-        }
-        return make(y, a.shape(), a.dtype());
+        return map(a, x -> scale * x + shift);
     }
 
     @Override
     public Storage pow(Storage a, double exponent) {
-        double[] x = values(a);
-        double[] y = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            y[i] = Math.pow(x[i], exponent);
-        }
-        return make(y, a.shape(), a.dtype());
+        return map(a, x -> Math.pow(x, exponent));
     }
 
     @Override
@@ -187,16 +169,8 @@ public final class ReferenceKernels implements Kernels {
         double[] m = values(mask);
         double[] x = values(a);
         double[] y = values(b);
-        int rows = rows(outShape);
-        int cols = cols(outShape);
-        double[] z = new double[outShape.size()];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                z[r * cols + c] = m[broadcastIndex(mask.shape(), r, c)] != 0 ? x[broadcastIndex(a.shape(), r, c)]
-                        : y[broadcastIndex(b.shape(), r, c)];
-            }
-        }
-        return make(z, outShape, a.dtype());
+        return make(broadcast(outShape, (r, c) -> m[broadcastIndex(mask.shape(), r, c)] != 0
+                ? x[broadcastIndex(a.shape(), r, c)] : y[broadcastIndex(b.shape(), r, c)]), outShape, a.dtype());
     }
 
     // ---------------------------------------------------------------- linear algebra
@@ -369,15 +343,7 @@ public final class ReferenceKernels implements Kernels {
     @Override
     public Storage broadcastTo(Storage a, Shape shape) {
         double[] x = values(a);
-        int rows = rows(shape);
-        int cols = cols(shape);
-        double[] z = new double[shape.size()];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                z[r * cols + c] = x[broadcastIndex(a.shape(), r, c)];
-            }
-        }
-        return make(z, shape, a.dtype());
+        return make(broadcast(shape, (r, c) -> x[broadcastIndex(a.shape(), r, c)]), shape, a.dtype());
     }
 
     @Override

@@ -48,6 +48,17 @@ class AutodiffTest {
         return f.apply(x.add(u.mul(H))).sub(f.apply(x.sub(u.mul(H)))).div(2 * H);
     }
 
+    /** @return the gradient of a scalar function by central differences along every axis */
+    private static Tensor differenceGradient(UnaryOperator<Tensor> f, Tensor x) {
+        double[] g = new double[x.size()];
+        for (int i = 0; i < g.length; i++) {
+            double[] e = new double[x.size()];
+            e[i] = 1;
+            g[i] = directional(f, x, B.fromArray(e, x.shape())).item();
+        }
+        return B.fromArray(g, x.shape());
+    }
+
     private static void assertClose(Tensor expected, Tensor actual, String what) {
         assertEquals(expected.shape(), actual.shape(), what + ": shape");
         double error = expected.sub(actual).normValue();
@@ -63,12 +74,7 @@ class AutodiffTest {
         Tensor x = random(rng, 4);
         UnaryOperator<Tensor> f = scalar(a);
         Tensor g = Autodiff.grad(f, x);
-        for (int i = 0; i < 4; i++) {
-            double[] e = new double[4];
-            e[i] = 1;
-            assertEquals(directional(f, x, B.vector(e)).item(), g.get(i), TOL * Math.max(1, Math.abs(g.get(i))),
-                    "∂f/∂x" + i);
-        }
+        assertClose(differenceGradient(f, x), g, "grad");
         ValueAndGradient vg = Autodiff.valueAndGrad(f, x);
         assertEquals(f.apply(x).item(), vg.value().item(), 1e-14);
         assertClose(g, vg.gradient(), "valueAndGrad");
@@ -89,12 +95,7 @@ class AutodiffTest {
         Tensor vjp = Autodiff.vjp(f, x, c);
         assertEquals(c.dotValue(jvp), vjp.dotValue(u), 1e-13 * Math.max(1, Math.abs(c.dotValue(jvp))), "adjoint");
         // Jᵀ c by finite differences of x ↦ ⟨c, f(x)⟩
-        UnaryOperator<Tensor> projected = y -> f.apply(y).dot(c);
-        for (int i = 0; i < 4; i++) {
-            double[] e = new double[4];
-            e[i] = 1;
-            assertEquals(directional(projected, x, B.vector(e)).item(), vjp.get(i), TOL, "vjp component " + i);
-        }
+        assertClose(differenceGradient(y -> f.apply(y).dot(c), x), vjp, "vjp");
         // the dense Jacobian has the JVPs of the unit vectors as columns
         Tensor jacobian = Autodiff.jacobian(f, x);
         assertClose(jvp, jacobian.matmul(u), "jacobian · u");
@@ -133,13 +134,8 @@ class AutodiffTest {
         UnaryOperator<Tensor> gradW = ww -> Autodiff.grad(g, ww, lambda).inner();
         assertClose(directional(gradW, w, v), Autodiff.hvp(ww -> g.apply(ww, lambda), w, v), "∇²_ww g · v (hvp)");
         // ∇²_λw g · v = ∇_λ ⟨∇_w g(w, λ), v⟩, by finite differences in λ
-        UnaryOperator<Tensor> pairing = l -> Autodiff.grad(g, w, l).inner().dot(v);
-        for (int i = 0; i < 3; i++) {
-            double[] e = new double[3];
-            e[i] = 1;
-            assertEquals(directional(pairing, lambda, B.vector(e)).item(), s.crossVector().get(i), TOL,
-                    "∇²_λw g · v component " + i);
-        }
+        assertClose(differenceGradient(l -> Autodiff.grad(g, w, l).inner().dot(v), lambda), s.crossVector(),
+                "∇²_λw g · v (fused)");
         assertClose(directional(gradW, w, v), s.hessianVector(), "∇²_ww g · v (fused)");
         assertClose(p.inner(), s.gradient(), "∇_w g (fused)");
     }

@@ -8,23 +8,14 @@ import org.bilevel4j.api.tensor.Shape;
 /**
  * One tensor's values as a DJL {@link NDArray}, with the logical shape and element type. The array is released
  * (its native memory freed) once this storage becomes unreachable: {@link DjlKernels} registers every storage with
- * its {@link org.bilevel4j.api.backend.NativeMemoryGovernor}. Compared by identity, like the array.
+ * its {@link org.bilevel4j.api.backend.NativeMemoryGovernor}. The kernels never compare storages.
  *
  * @param array the values
  * @param shape the logical shape
  * @param dtype the element type
  */
 record DjlStorage(NDArray array, Shape shape, DType dtype) implements Storage {
-    @Override
-    public boolean equals(Object o) {
-        return this == o;
-    }
-
-    @Override
-    public int hashCode() {
-        return System.identityHashCode(this);
-    }
-
+    /** @return the shape and dtype only (the values may live on a device) */
     @Override
     public String toString() {
         return "DjlStorage" + shape + " " + dtype;

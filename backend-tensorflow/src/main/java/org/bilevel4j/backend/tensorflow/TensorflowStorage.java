@@ -14,23 +14,14 @@ import org.tensorflow.types.family.TNumber;
  * that object is unreachable, which happens when this storage (and any other storage sharing the operand) is.
  * {@link TensorflowKernels} registers every storage with its {@link org.bilevel4j.api.backend.NativeMemoryGovernor},
  * which counts live storages and their bytes and asks for a collection when native memory outgrows its threshold.
- * Immutable; compared by identity.
+ * Immutable; the kernels never compare storages.
  *
  * @param operand the values
  * @param shape   the logical shape
  * @param dtype   the element type
  */
 record TensorflowStorage(Operand<? extends TNumber> operand, Shape shape, DType dtype) implements Storage {
-    @Override
-    public boolean equals(Object o) {
-        return this == o;
-    }
-
-    @Override
-    public int hashCode() {
-        return System.identityHashCode(this);
-    }
-
+    /** @return the shape and dtype only (the values may live on a device) */
     @Override
     public String toString() {
         return "TensorflowStorage" + shape + " " + dtype;

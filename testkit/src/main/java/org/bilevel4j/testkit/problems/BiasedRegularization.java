@@ -58,11 +58,11 @@ public final class BiasedRegularization extends OptimizationTestProblem {
         this.normXvTyv = xv.matmul(yv, true, false).normValue();
         Tensor xx = x;
         Tensor yy = y;
-        ScalarObjective inner = ScalarObjective.of((w, l) -> xx.matmul(w).sub(yy).square().sum().mul(0.5)
+        ScalarObjective inner = ScalarObjective.of((w, l) -> halfSquaredResidual(xx, yy, w)
                 .add(w.sub(l).square().sum().mul(beta / 2)));
         Tensor xxv = xv;
         Tensor yyv = yv;
-        ScalarObjective outer = ScalarObjective.of((w, l) -> xxv.matmul(w).sub(yyv).square().sum().mul(0.5));
+        ScalarObjective outer = ScalarObjective.of((w, l) -> halfSquaredResidual(xxv, yyv, w));
         define(BilevelProblem.optimization(outer, inner, Shape.of(p), Shape.of(p), l -> bounds));
     }
 
@@ -90,10 +90,6 @@ public final class BiasedRegularization extends OptimizationTestProblem {
 
     @Override
     public Tensor sampleOuter(SplittableRandom rng) {
-        double[] l = new double[p];
-        for (int i = 0; i < p; i++) {
-            l[i] = rng.nextDouble(-5, 5);
-        }
-        return vector(backend, l);
+        return uniformOuter(rng, p, -5, 5);
     }
 }

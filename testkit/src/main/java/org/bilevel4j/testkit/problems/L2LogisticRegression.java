@@ -19,10 +19,7 @@ import org.bilevel4j.testkit.linalg.DenseMatrices;
  * |ψ'''| ≤ 1/(6√3): ν₁ = α/(6√3) Σ_e ‖x_e‖³, ν₂ = α, L_Φ = 2αD, η₁ = ‖X'‖²/4,
  * η₂ = 0, L_E = Σ_e ‖x'_e‖. The exact w is found by Newton's method.
  */
-public final class L2LogisticRegression extends OptimizationTestProblem {
-    private final int p;
-    private final double low;
-    private final double high;
+public final class L2LogisticRegression extends PerCoordinatePenaltyProblem {
     private final Tensor xy;
     private final Tensor xyv;
     private final CurvatureBounds box;
@@ -41,10 +38,7 @@ public final class L2LogisticRegression extends OptimizationTestProblem {
      * @param seed    seed
      */
     public L2LogisticRegression(Backend backend, int samples, int p, double low, double high, long seed) {
-        super("logistic(n=" + samples + ",p=" + p + ",lambda in [" + low + "," + high + "])", backend);
-        this.p = p;
-        this.low = low;
-        this.high = high;
+        super("logistic", backend, samples, p, low, high);
         SplittableRandom rng = new SplittableRandom(seed);
         Tensor wStar = DenseMatrices.gaussian(backend, p, rng);
         Tensor x = DenseMatrices.gaussian(backend, samples, p, rng);
@@ -109,14 +103,5 @@ public final class L2LogisticRegression extends OptimizationTestProblem {
     public Optional<LipschitzConstants> lipschitzConstants(Tensor lambda) {
         double radius = radius(lambda);
         return Optional.of(new LipschitzConstants(eta1, 0, nu1, alpha, boundE, 2 * alpha * radius));
-    }
-
-    @Override
-    public Tensor sampleOuter(SplittableRandom rng) {
-        double[] l = new double[p];
-        for (int i = 0; i < p; i++) {
-            l[i] = rng.nextDouble(low, high);
-        }
-        return vector(backend, l);
     }
 }

@@ -139,6 +139,31 @@ public abstract class TestProblem implements BilevelProblem {
         return name;
     }
 
+    /**
+     * @param rng  generator, advanced by p draws
+     * @param p    dimension
+     * @param low  lower end of every coordinate
+     * @param high upper end of every coordinate (exclusive)
+     * @return λ uniform on [low, high)^p
+     */
+    protected Tensor uniformOuter(SplittableRandom rng, int p, double low, double high) {
+        double[] l = new double[p];
+        for (int i = 0; i < p; i++) {
+            l[i] = rng.nextDouble(low, high);
+        }
+        return vector(backend, l);
+    }
+
+    /** @return ½‖X w - y‖² */
+    static Tensor halfSquaredResidual(Tensor x, Tensor y, Tensor w) {
+        return x.matmul(w).sub(y).square().sum().mul(0.5);
+    }
+
+    /** @return E(w, λ) = ½‖w - w*‖² + (θ/2)‖λ‖², the outer objective of the fixed-point problems */
+    static ScalarObjective tracking(Tensor target, double theta) {
+        return ScalarObjective.of((w, l) -> w.sub(target).square().sum().mul(0.5).add(l.square().sum().mul(theta / 2)));
+    }
+
     static Tensor vector(Backend b, double[] v) {
         return b.fromArray(v, Shape.of(v.length));
     }

@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (I - ∂₁Φ(w_t)ᵀ) v = ∇₁E(w_t)). Asserted: bound (13) with μ = 1 - q and bound (14)
  * (algebraically equal), the intermediate inequalities of the proof (‖∇₁E(w_t)‖ ≤ L_E,
  * ‖∂₂Φ(w_t)‖ ≤ L_Φ, ‖(I - ∂₁Φ(w_t))⁻¹‖ ≤ 1/μ, ‖v_t - v‖ ≤ (η₁/μ + L_Eν₁/μ²)ρD), and that the
- * estimate's own a-posteriori bound is never below the actual error. Solvers: AID-CG on symmetric problems (TP1-sym,
- * TP2, TP5), CG on the normal equations on non-symmetric ones (TP1, TP3), and on TP4 the heavy-ball inner solver
+ * estimate's own a-posteriori bound is never below the actual error. Solvers: AID-CG on symmetric problems (affine-sym,
+ * ridge, logistic), CG on the normal equations on non-symmetric ones (affine, tanh), and on biased the heavy-ball inner solver
  * (not a Euclidean contraction, so ρ is measured) with CG and with the fixed-point method.
  */
 class AidGeneralBoundProperties {
@@ -53,13 +53,13 @@ class AidGeneralBoundProperties {
 
     static Stream<Arguments> setups() {
         return Stream.of(
-                new Setup("TP1-sym AID-CG", Instance.affine(0.8, true), AidEstimator::conjugateGradient),
-                new Setup("TP1 AID-CG-normal", Instance.affine(0.8, false), AidEstimator::normalEquations),
-                new Setup("TP2 AID-CG", Instance.ridge(), AidEstimator::conjugateGradient),
-                new Setup("TP3 AID-CG-normal", Instance.tanh(0.8), AidEstimator::normalEquations),
-                new Setup("TP5 AID-CG", Instance.logistic(), AidEstimator::conjugateGradient),
-                new Setup("TP4 heavy-ball + AID-CG", Instance.biased(), (t, k) -> heavyBall(t, k, true)),
-                new Setup("TP4 heavy-ball + AID-FP", Instance.biased(), (t, k) -> heavyBall(t, k, false)))
+                new Setup("affine-sym AID-CG", Instance.affine(0.8, true), AidEstimator::conjugateGradient),
+                new Setup("affine AID-CG-normal", Instance.affine(0.8, false), AidEstimator::normalEquations),
+                new Setup("ridge AID-CG", Instance.ridge(), AidEstimator::conjugateGradient),
+                new Setup("tanh AID-CG-normal", Instance.tanh(0.8), AidEstimator::normalEquations),
+                new Setup("logistic AID-CG", Instance.logistic(), AidEstimator::conjugateGradient),
+                new Setup("biased heavy-ball + AID-CG", Instance.biased(), (t, k) -> heavyBall(t, k, true)),
+                new Setup("biased heavy-ball + AID-FP", Instance.biased(), (t, k) -> heavyBall(t, k, false)))
                 .map(Arguments::of);
     }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Lemma 2.2 of Grazzi et al. (2020): if Φ(·, λ) is a q-contraction then ‖∂₁Φ(w, λ)‖ ≤ q and
  * ‖(I - ∂₁Φ(w, λ))⁻¹‖ ≤ 1/(1 - q) at every w (eq. (26) and the Neumann-series proof), with the
  * truncated Neumann series Σ_{i&lt;K} J^i within q^K/(1 - q) of the inverse. Checked at random w with ‖w‖ ≤ 10
- * (not only near the fixed point) on TP1 (both), TP2 and TP3, with the dense Jacobian assembled from JVPs on unit
+ * (not only near the fixed point) on affine (both), ridge and tanh, with the dense Jacobian assembled from JVPs on unit
  * vectors (and cross-checked against the one assembled from VJPs).
  */
 class ContractionLemmaProperties {

@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       relative, k ∈ {0, 1, 2, 5, 20};</li>
  *   <li>Proposition A.2: ‖u_{t,k} - w'‖ ≤ (ν₂ + ν₁L_Φ/(1 - q)) D (1 - q^k)/(1 - q) ρ(t) + L_Φ/(1 - q) q^k,
  *       with ρ(t) = q^t;</li>
- *   <li>ITD(t) = AID-FP(t, k = t) to 1e-12 relative when ∂₁Φ, ∂₂Φ do not depend on w (TP1, and TP4 with
- *       its gradient map iterated by Picard), and the identity fails (&gt; 1e-3 relative) on TP2 at t = 3, where
+ *   <li>ITD(t) = AID-FP(t, k = t) to 1e-12 relative when ∂₁Φ, ∂₂Φ do not depend on w (affine, and biased with
+ *       its gradient map iterated by Picard), and the identity fails (&gt; 1e-3 relative) on ridge at t = 3, where
  *       ∂₂Φ = -α diag(w) does.</li>
  * </ul>
  */
@@ -129,9 +129,9 @@ class FixedPointIdentityProperties {
             double[] fp = AidEstimator.fixedPoint(3, 3).estimate(in.problem, in.lambda).hypergradient()
                     .toDoubleArray();
             double difference = relative(itd, fp);
-            assertTrue(difference > 1e-3, () -> "ITD(3) and AID-FP(3, 3) should differ on TP2 (d2Phi = -alpha "
+            assertTrue(difference > 1e-3, () -> "ITD(3) and AID-FP(3, 3) should differ on ridge (d2Phi = -alpha "
                     + "diag(w) depends on w), relative difference " + difference + " on " + in);
-            REPORT.record("TP2: ITD(3) != AID-FP(3,3), 1e-3 / relative difference (must be < 1)", 1e-3, difference,
+            REPORT.record("ridge: ITD(3) != AID-FP(3,3), 1e-3 / relative difference (must be < 1)", 1e-3, difference,
                     0, () -> in.toString());
         }
     }

@@ -19,7 +19,7 @@ import org.bilevel4j.testkit.problems.TestProblem;
 
 /**
  * One generated instance (problem, λ) with its ground truth: w(λ), w'(λ), ∇f(λ), q_λ, the
- * regularity constants of the test kit and the constants c₁, c₂, c₃ of Theorem 2.1 (digest §1.5) with
+ * regularity constants of the test kit and the constants c₁, c₂, c₃ of Theorem 2.1 with
  * D = ‖w(λ)‖ (w₀ = 0).
  */
 final class Instance {
@@ -53,25 +53,25 @@ final class Instance {
     }
 
     static Family affine(double q, boolean symmetric) {
-        return new Family("TP1" + (symmetric ? "-sym" : "") + "(d=16,n=4,q=" + q + ")",
+        return new Family("affine" + (symmetric ? "-sym" : "") + "(d=16,n=4,q=" + q + ")",
                 s -> new AffineContraction(B, 16, 4, q, symmetric, s));
     }
 
     static Family ridge() {
-        return new Family("TP2(30x8)", s -> new PerCoordinateRidge(B, 30, 8, 0.5, 5, s));
+        return new Family("ridge(30x8)", s -> new PerCoordinateRidge(B, 30, 8, 0.5, 5, s));
     }
 
     static Family tanh(double q) {
-        return new Family("TP3(d=16,n=4,q=" + q + ")", s -> new TanhEquilibrium(B, 16, 4, q, s));
+        return new Family("tanh(d=16,n=4,q=" + q + ")", s -> new TanhEquilibrium(B, 16, 4, q, s));
     }
 
     static Family biased() {
         // fewer samples than features: X'X is singular, so mu = beta and kappa is large (as in the paper's BR setting)
-        return new Family("TP4(8x10,beta=0.1)", s -> new BiasedRegularization(B, 8, 10, 0.1, s));
+        return new Family("biased(8x10,beta=0.1)", s -> new BiasedRegularization(B, 8, 10, 0.1, s));
     }
 
     static Family logistic() {
-        return new Family("TP5(30x6)", s -> new L2LogisticRegression(B, 30, 6, 2, 6, s));
+        return new Family("logistic(30x6)", s -> new L2LogisticRegression(B, 30, 6, 2, 6, s));
     }
 
     final String label;
@@ -114,7 +114,7 @@ final class Instance {
         this.c3 = k.outerGradientBound() * k.jacobianOuterBound() / mu;
     }
 
-    /** @return the digest's §3.0 absolute tolerance for hypergradient errors, 1e-9 max(1, ‖∇f‖) */
+    /** @return the absolute tolerance for hypergradient errors, 1e-9 max(1, ‖∇f‖) */
     double atol() {
         return 1e-9 * Math.max(1, DenseMatrices.norm(gradientArray));
     }

@@ -16,13 +16,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Iterative differentiation with t Picard steps from w₀ = 0 (Algorithm 1 of Grazzi et al., 2020):
  * <ul>
  *   <li>Proposition 2.1: ‖w_t'(λ) - w'(λ)‖ ≤ (ν₂ + ν₁L_Φ/(1 - q)) D t q^(t-1) + L_Φ/(1 - q) q^t
- *       (spectral norm; w_t' from forward-mode ITD), t ∈ {1, 2, 3, 5, 10, 20, 50, 100}, on TP1 (both), TP2, TP3;</li>
- *   <li>Theorem 2.1: ‖∇f_t(λ) - ∇f(λ)‖ ≤ (c₁ + c₂t/q + c₃) q^t for t on a grid of [1, 200], on TP1
- *       (both), TP2, TP3, TP5, with reverse-mode ITD; forward-mode ITD returns the same vector (1e-9 relative); and the
+ *       (spectral norm; w_t' from forward-mode ITD), t ∈ {1, 2, 3, 5, 10, 20, 50, 100}, on affine (both), ridge, tanh;</li>
+ *   <li>Theorem 2.1: ‖∇f_t(λ) - ∇f(λ)‖ ≤ (c₁ + c₂t/q + c₃) q^t for t on a grid of [1, 200], on affine
+ *       (both), ridge, tanh, logistic, with reverse-mode ITD; forward-mode ITD returns the same vector (1e-9 relative); and the
  *       estimate's own a-posteriori bound (Theorem 2.1 with D = ‖w₀ - w_t‖ + r_in/(1 - q)) is never below the
  *       actual error.</li>
  * </ul>
- * Tolerance: digest §3.0, atol = 1e-9 max(1, ‖∇f‖) (1e-9 max(1, ‖w'‖) for Jacobians).
+ * Tolerance: atol = 1e-9 max(1, ‖∇f‖) (1e-9 max(1, ‖w'‖) for Jacobians).
  */
 class ItdBoundProperties {
     private static final RatioReport REPORT = new RatioReport("ItdBoundProperties");

@@ -21,11 +21,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The rates σ(k) of the linear solvers of AID (Grazzi et al., 2020), on the adjoint system
  * (I - ∂₁Φ(w_t)ᵀ) v = ∇₁E(w_t) at Picard iterates w_t, against the exact v_t (dense solve), from v₀ = 0:
  * <ul>
- *   <li>CG rate (17) on symmetric problems (TP1-sym, TP2, TP4, TP5), k = 0..40:
+ *   <li>CG rate (17) on symmetric problems (affine-sym, ridge, biased, logistic), k = 0..40:
  *       ‖v_{t,k} - v_t‖ ≤ 2√κ ((√κ - 1)/(√κ + 1))^k ‖v_t‖ (+1e-12‖v_t‖), κ = cond(I - ∂₁Φ(w_t)ᵀ)
  *       from its eigenvalues; with it the instance versions of (18) (κ(A) ≤ κ(λ) for the gradient map of
- *       TP2/TP4/TP5, and CG factor ≤ q) and of CG-sym-q (κ(A) ≤ (1 + q)/(1 - q) on TP1-sym);</li>
- *   <li>Theorem 2.3 (FP rate): ‖v_{t,k} - v_t‖ ≤ q^k ‖v_t‖ (+1e-12‖v_t‖), k = 0..100, on TP1 (both), TP2, TP3;</li>
+ *       ridge/biased/logistic, and CG factor ≤ q) and of CG-sym-q (κ(A) ≤ (1 + q)/(1 - q) on affine-sym);</li>
+ *   <li>Theorem 2.3 (FP rate): ‖v_{t,k} - v_t‖ ≤ q^k ‖v_t‖ (+1e-12‖v_t‖), k = 0..100, on affine (both), ridge, tanh;</li>
  *   <li>the Neumann tail: K applications (K + 1 terms) leave an error ≤ q^(K+1)/(1 - q) ‖b‖, and equal the
  *       fixed-point method with K + 1 iterations (1e-12 relative).</li>
  * </ul>
