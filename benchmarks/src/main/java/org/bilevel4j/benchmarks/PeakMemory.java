@@ -4,7 +4,6 @@ import java.util.SplittableRandom;
 import org.bilevel4j.algorithms.aid.AidEstimator;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
-import org.bilevel4j.algorithms.itd.CheckpointedItdEstimator;
 import org.bilevel4j.algorithms.itd.ItdEstimator;
 import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.map.ScalarObjective;
@@ -43,7 +42,7 @@ public final class PeakMemory {
             BilevelProblem problem = BilevelProblem.optimization(outer, inner, Shape.of(d), Shape.of(d), 1.0);
             HypergradientEstimator estimator = switch (method) {
                 case "itd" -> ItdEstimator.reverse(t);
-                case "itd-checkpoint" -> CheckpointedItdEstimator.of(t);
+                case "itd-checkpoint" -> ItdEstimator.checkpointed(t);
                 case "aid-fp" -> AidEstimator.fixedPoint(t, 1);
                 default -> throw new IllegalArgumentException("method: expected itd, itd-checkpoint or aid-fp, got "
                         + method);

@@ -1,5 +1,6 @@
 package org.bilevel4j.algorithms.hypergradient;
 
+import java.util.Locale;
 import java.util.Optional;
 import org.bilevel4j.api.map.ContractionInfo;
 import org.bilevel4j.api.problem.BilevelProblem;
@@ -8,8 +9,10 @@ import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * The a-posteriori bounds of {@link ErrorBound}, computed from measured residuals, the contraction constant of the
- * problem's inner map and, when the problem provides them, its {@link LipschitzConstants} (seed 004, Theorems
- * 2.1 and 2.2).
+ * problem's inner map and, when the problem provides them, its {@link LipschitzConstants} (Grazzi, Franceschi,
+ * Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020, Theorems 2.1 and 2.2).
+ * A bound is {@link ErrorBound.Kind#CERTIFIED} only when q is proven ({@link ContractionInfo.Source#KNOWN}) and the
+ * points it involves provably lie in the ball where the constants hold; otherwise it is an estimate.
  */
 public final class ErrorBounds {
     private ErrorBounds() {
@@ -17,15 +20,18 @@ public final class ErrorBounds {
 
     /**
      * AID: bound (13) with μ = 1 - q, ρ(t)D ≤ r_in/(1 - q) and σ(k)‖v_t‖ ≤ r_adj/(1 - q):
-     * (η₂ + η₁L_Φ/μ + ν₂L_E/μ + ν₁L_ΦL_E/μ²) · r_in/μ + L_Φ r_adj/μ.
+     * (η₂ + η₁L_Φ/μ + ν₂L_E/μ + ν₁L_ΦL_E/μ²) · r_in/μ + L_Φ r_adj/μ. The constants must hold on the segment
+     * from w_t to w(λ), which lies in the ball of radius ‖w_t‖ + r_in/(1 - q).
      *
      * @param problem         the problem
      * @param outer           λ
+     * @param inner           w_t
      * @param innerResidual   ‖w_t - Φ(w_t, λ)‖
      * @param adjointResidual the true residual of the adjoint system at w_t
      * @return the bounds
      */
-    public static ErrorBound aid(BilevelProblem problem, Tensor outer, double innerResidual, double adjointResidual) {
+    public static ErrorBound aid(BilevelProblem problem, Tensor outer, Tensor inner, double innerResidual,
+            double adjointResidual) {
         ContractionInfo info = problem.innerMap().contraction(outer);
         ErrorBound none = unusable(info);
         if (none != null) {
@@ -33,26 +39,28 @@ public final class ErrorBounds {
         }
         double q = info.constant();
         double mu = 1 - q;
-        double inner = innerResidual / mu;
-        double adjoint = adjointResidual / mu;
+        double innerError = innerResidual / mu;
+        double adjointError = adjointResidual / mu;
         Optional<LipschitzConstants> constants = problem.lipschitzConstants(outer);
         if (constants.isEmpty()) {
-            return new ErrorBound(q, inner, adjoint, Double.NaN, source(info)
+            return new ErrorBound(ErrorBound.Kind.UNAVAILABLE, q, innerError, adjointError, Double.NaN, source(info)
                     + "; no Lipschitz constants known for the problem, so no hypergradient bound");
         }
         LipschitzConstants c = constants.get();
         double factor = c.outerGradientOuter() + c.outerGradientInner() * c.jacobianOuterBound() / mu
                 + c.jacobianOuter() * c.outerGradientBound() / mu
                 + c.jacobianInner() * c.jacobianOuterBound() * c.outerGradientBound() / (mu * mu);
-        double total = factor * inner + c.jacobianOuterBound() * adjoint;
-        return new ErrorBound(q, inner, adjoint, total, source(info) + "; Theorem 2.2 with measured residuals");
+        double total = factor * innerError + c.jacobianOuterBound() * adjointError;
+        double reach = inner.normValue() + innerError;
+        return new ErrorBound(kind(info, c, reach), q, innerError, adjointError, total,
+                source(info) + region(c, reach) + "; Theorem 2.2 with measured residuals");
     }
 
     /**
-     * ITD with Picard steps: bound (8), (c₁ + c₂ t/q + c₃) q^t, with D = ‖w₀ - w_t‖ + r_in/(1 - q).
-     * Seed 004 proves it for w₀ = 0; with a warm start w₀ ≠ 0 the same recursion holds with D = ‖w₀ - w(λ)‖
-     * provided the problem's Lipschitz constants hold on a ball around w(λ) that contains the iterates, which
-     * the problem's {@link LipschitzConstants} are responsible for declaring.
+     * ITD with Picard steps: bound (8), (c₁ + c₂ t/q + c₃) q^t, with D = ‖w₀ - w_t‖ + r_in/(1 - q). The paper
+     * proves it for w₀ = 0; from any w₀ the same recursion holds with D ≥ ‖w₀ - w(λ)‖ provided the constants hold
+     * on a ball containing every iterate: the iterates of a contraction stay within ‖w(λ)‖ + ‖w₀ - w(λ)‖ ≤
+     * ‖w_t‖ + ‖w₀ - w_t‖ + 2 r_in/(1 - q) of the origin, which is checked against the constants' radius.
      *
      * @param problem       the problem
      * @param outer         λ
@@ -75,34 +83,47 @@ public final class ErrorBounds {
         double innerError = innerResidual / mu;
         Optional<LipschitzConstants> constants = problem.lipschitzConstants(outer);
         if (!picard || constants.isEmpty()) {
-            return new ErrorBound(q, innerError, Double.NaN, Double.NaN, source(info) + (picard
-                    ? "; no Lipschitz constants known for the problem, so no hypergradient bound"
-                    : "; Theorem 2.1 covers Picard iteration of the problem's map only"));
+            return new ErrorBound(ErrorBound.Kind.UNAVAILABLE, q, innerError, Double.NaN, Double.NaN, source(info)
+                    + (picard ? "; no Lipschitz constants known for the problem, so no hypergradient bound"
+                            : "; Theorem 2.1 covers Picard iteration of the problem's map only"));
         }
         LipschitzConstants c = constants.get();
-        double d = start.sub(inner).normValue() + innerError;
+        double distance = start.sub(inner).normValue();
+        double d = distance + innerError;
         double c1 = (c.outerGradientOuter() + c.outerGradientInner() * c.jacobianOuterBound() / mu) * d;
         double c2 = (c.jacobianOuter() + c.jacobianInner() * c.jacobianOuterBound() / mu) * c.outerGradientBound() * d;
         double c3 = c.outerGradientBound() * c.jacobianOuterBound() / mu;
         double middle = t == 0 ? 0 : c2 * t * Math.pow(q, t - 1);
         double total = (c1 + c3) * Math.pow(q, t) + middle;
-        return new ErrorBound(q, innerError, Double.NaN, total, source(info) + "; Theorem 2.1 with D = |w0 - w_t| + "
-                + "r_in/(1 - q)");
+        double reach = inner.normValue() + distance + 2 * innerError;
+        return new ErrorBound(kind(info, c, reach), q, innerError, Double.NaN, total, source(info) + region(c, reach)
+                + "; Theorem 2.1 with D = |w0 - w_t| + r_in/(1 - q)");
     }
 
-    /** @return the reason no bound can be given, or null if q is known and below 1 */
+    private static ErrorBound.Kind kind(ContractionInfo info, LipschitzConstants c, double reach) {
+        return info.source() == ContractionInfo.Source.KNOWN && c.holdsWithin(reach) ? ErrorBound.Kind.CERTIFIED
+                : ErrorBound.Kind.ESTIMATE;
+    }
+
+    private static String region(LipschitzConstants c, double reach) {
+        return c.holdsWithin(reach) ? "" : "; the iterates may have left the ball |w| <= " + c.radius()
+                + " where the problem's constants hold (reach " + reach + "): an estimate, not a certificate";
+    }
+
+    /** @return the reason no bound can be given, or null if q is available and below 1 */
     private static ErrorBound unusable(ContractionInfo info) {
         if (!info.isAvailable()) {
             return ErrorBound.unavailable("no contraction constant known for the inner map");
         }
         if (info.constant() >= 1) {
-            return new ErrorBound(info.constant(), Double.NaN, Double.NaN, Double.NaN, "contraction constant q = "
-                    + info.constant() + " >= 1: the inner map is not a contraction, no bound");
+            return ErrorBound.unavailable("contraction constant q = " + info.constant()
+                    + " >= 1: the inner map is not a contraction, no bound");
         }
         return null;
     }
 
     private static String source(ContractionInfo info) {
-        return "q = " + info.constant() + " (" + info.source().name().toLowerCase(java.util.Locale.ROOT) + ")";
+        return "q = " + info.constant() + (info.source() == ContractionInfo.Source.KNOWN ? " (proven)"
+                : " (" + info.source().name().toLowerCase(Locale.ROOT) + ", not proven: the bound is an estimate)");
     }
 }

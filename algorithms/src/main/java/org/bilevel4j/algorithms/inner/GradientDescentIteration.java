@@ -57,4 +57,10 @@ public final class GradientDescentIteration implements InnerSolver {
     public String name() {
         return Double.isNaN(step) ? "gd(optimal)" : "gd(" + step + ")";
     }
+
+    /** @return true: the step norms of a contraction decrease */
+    @Override
+    public boolean contracting() {
+        return true;
+    }
 }

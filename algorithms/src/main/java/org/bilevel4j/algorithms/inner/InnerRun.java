@@ -6,14 +6,18 @@ import org.bilevel4j.api.tensor.Tensor;
 /**
  * The outcome of running an inner solver.
  *
- * @param state      the solver's final state (w itself for Picard and gradient descent, (w, w_prev) for momentum)
- * @param inner      the final inner iterate w_t
- * @param iterations steps taken
- * @param stepNorms  ‖w_i - w_{i-1}‖ for each step (for Picard, the fixed-point residual at w_{i-1})
- * @param status     CONVERGED if the step norm met the tolerance, BUDGET_EXHAUSTED after the budget, DIVERGED on
- *                   NaN or explosive growth
+ * @param state               the solver's final state (w itself for Picard and gradient descent, (w, w_prev) for
+ *                            momentum); for DIVERGED, the last finite state before the step that diverged
+ * @param inner               the inner iterate of that state
+ * @param iterations          steps taken (for DIVERGED, including the one that diverged)
+ * @param stepNorms           ‖w_i - w_{i-1}‖ for each step (for Picard, the fixed-point residual at w_{i-1})
+ * @param contractionEstimate q̂ = (r_n / r₁)^{1/(n-1)} over the step norms, NaN with fewer than two steps
+ * @param status              CONVERGED if the step norm met the tolerance, BUDGET_EXHAUSTED after the budget,
+ *                            DIVERGED by the rule of {@link org.bilevel4j.algorithms.diagnostics.DivergenceMonitor}
+ * @param message             what happened, in words
  */
-public record InnerRun(Tensor state, Tensor inner, int iterations, double[] stepNorms, Status status) {
+public record InnerRun(Tensor state, Tensor inner, int iterations, double[] stepNorms, double contractionEstimate,
+        Status status, String message) {
 
     /** @return the last step norm, or NaN if no step was taken */
     public double lastStepNorm() {
@@ -21,17 +25,8 @@ public record InnerRun(Tensor state, Tensor inner, int iterations, double[] step
     }
 
     @Override
-    public boolean equals(Object o) {
-        return this == o;
-    }
-
-    @Override
-    public int hashCode() {
-        return System.identityHashCode(this);
-    }
-
-    @Override
     public String toString() {
-        return "InnerRun[" + status + ", iterations=" + iterations + ", lastStep=" + lastStepNorm() + "]";
+        return "InnerRun[" + status + ", iterations=" + iterations + ", lastStep=" + lastStepNorm() + ", q="
+                + contractionEstimate + ", " + message + "]";
     }
 }

@@ -1,6 +1,7 @@
 package org.bilevel4j.algorithms.inner;
 
 import java.util.Arrays;
+import org.bilevel4j.algorithms.diagnostics.DivergenceMonitor;
 import org.bilevel4j.algorithms.diagnostics.IterationBudget;
 import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.map.FixedPointOperator;
@@ -16,9 +17,6 @@ import org.bilevel4j.api.tensor.Tensor;
  * starting w₀.
  */
 public interface InnerSolver {
-
-    /** A step that grows the iterate by this factor over its start means divergence. */
-    double DIVERGENCE_FACTOR = 1e12;
 
     /**
      * @param problem the bilevel problem
@@ -44,14 +42,23 @@ public interface InnerSolver {
     String name();
 
     /**
-     * Runs the solver from w₀: at most {@code budget.maxIterations()} steps, stopping early once
-     * ‖w_i - w_{i-1}‖ ≤ max(rtol max(‖w_i‖, ‖w_{i-1}‖), atol).
+     * @return true if the step norms of a healthy run decrease (a contraction: Picard iteration, gradient descent),
+     *         so that a run whose step norm did not decrease is reported as DIVERGED; false for momentum methods,
+     *         whose step norms may rise for a while
+     */
+    default boolean contracting() {
+        return false;
+    }
+
+    /**
+     * Runs the solver from w₀ with its own step map.
      *
      * @param problem the problem
      * @param outer   λ
      * @param inner0  w₀
      * @param budget  steps and tolerances
      * @return the final state and iterate, with the step history and a status
+     * @see #run(BilevelProblem, Tensor, IterationBudget, InnerStep)
      */
     default InnerRun run(BilevelProblem problem, Tensor outer, Tensor inner0, IterationBudget budget) {
         return run(problem, stepMap(problem), outer, inner0, budget);
@@ -69,24 +76,57 @@ public interface InnerSolver {
      */
     default InnerRun run(BilevelProblem problem, FixedPointOperator step, Tensor outer, Tensor inner0,
             IterationBudget budget) {
+        return run(problem, inner0, budget, (i, s) -> step.apply(s, outer));
+    }
+
+    /**
+     * The inner loop of every estimator: at most {@code budget.maxIterations()} steps s_i = step(i, s_{i-1}) from
+     * s₀ = {@link #initialState}, stopping early once ‖w_i - w_{i-1}‖ ≤ max(rtol max(‖w_i‖, ‖w_{i-1}‖), atol)
+     * (and the step's {@link InnerStep#mayStop} agrees), and with status DIVERGED by the rule of {@link DivergenceMonitor} on the step norms (at once on non-finite
+     * or explosive growth; at the end, for a {@link #contracting()} solver whose step norm did not decrease).
+     *
+     * @param problem the problem
+     * @param inner0  w₀
+     * @param budget  steps and tolerances
+     * @param step    how one step is computed (and recorded, for iterative differentiation)
+     * @return the run
+     */
+    default InnerRun run(BilevelProblem problem, Tensor inner0, IterationBudget budget, InnerStep step) {
         Tensor state = initialState(problem, inner0);
         Tensor w = inner0;
-        double start = Math.max(w.normValue(), 1.0);
-        double[] steps = new double[budget.maxIterations()];
+        DivergenceMonitor monitor = new DivergenceMonitor(contracting());
+        double[] norms = new double[Math.min(budget.maxIterations(), 1024)];
+        double epsilon = 64 * inner0.dtype().epsilon();
         for (int i = 1; i <= budget.maxIterations(); i++) {
-            state = step.apply(state, outer);
-            Tensor next = inner(problem, state);
+            Tensor nextState = step.next(i, state);
+            Tensor next = inner(problem, nextState);
             double norm = next.sub(w).normValue();
             double scale = Math.max(next.normValue(), w.normValue());
-            steps[i - 1] = norm;
-            w = next;
-            if (!Double.isFinite(norm) || scale > DIVERGENCE_FACTOR * start) {
-                return new InnerRun(state, w, i, Arrays.copyOf(steps, i), Status.DIVERGED);
+            if (i > norms.length) {
+                norms = Arrays.copyOf(norms, (int) Math.min(budget.maxIterations(), 2L * norms.length));
             }
-            if (budget.hasTolerance() && norm <= budget.threshold(scale)) {
-                return new InnerRun(state, w, i, Arrays.copyOf(steps, i), Status.CONVERGED);
+            norms[i - 1] = norm;
+            String diverged = monitor.observe(norm, epsilon * Math.max(scale, 1.0));
+            if (diverged != null) {
+                return new InnerRun(state, w, i, Arrays.copyOf(norms, i), monitor.contractionEstimate(),
+                        Status.DIVERGED, name() + " diverged: " + diverged);
+            }
+            state = nextState;
+            w = next;
+            if (budget.hasTolerance() && norm <= budget.threshold(scale) && step.mayStop(norm, norms[0])) {
+                return new InnerRun(state, w, i, Arrays.copyOf(norms, i), monitor.contractionEstimate(),
+                        Status.CONVERGED, "step norm " + norm + " <= " + budget.threshold(scale) + " after " + i
+                                + " steps");
             }
         }
-        return new InnerRun(state, w, budget.maxIterations(), steps, Status.BUDGET_EXHAUSTED);
+        int n = budget.maxIterations();
+        double scale = Math.max(w.normValue(), 1.0);
+        String diverged = monitor.atEnd(Math.max(budget.threshold(scale), epsilon * scale));
+        if (diverged != null) {
+            return new InnerRun(state, w, n, norms, monitor.contractionEstimate(), Status.DIVERGED,
+                    name() + " diverged: " + diverged);
+        }
+        return new InnerRun(state, w, n, norms, monitor.contractionEstimate(), Status.BUDGET_EXHAUSTED,
+                "budget of " + n + " steps used" + (n == 0 ? "" : ", last step norm " + norms[n - 1]));
     }
 }

@@ -30,4 +30,10 @@ public final class PicardIteration implements InnerSolver {
     public String name() {
         return "picard";
     }
+
+    /** @return true: the step norms of a contraction decrease */
+    @Override
+    public boolean contracting() {
+        return true;
+    }
 }

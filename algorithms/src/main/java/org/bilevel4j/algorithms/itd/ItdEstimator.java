@@ -1,55 +1,134 @@
 package org.bilevel4j.algorithms.itd;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import org.bilevel4j.algorithms.diagnostics.IterationBudget;
 import org.bilevel4j.algorithms.diagnostics.OracleCounter;
+import org.bilevel4j.algorithms.diagnostics.Status;
+import org.bilevel4j.algorithms.hypergradient.Certification;
+import org.bilevel4j.algorithms.hypergradient.ErrorBound;
+import org.bilevel4j.algorithms.hypergradient.ErrorBounds;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.hypergradient.InnerPhase;
 import org.bilevel4j.algorithms.hypergradient.Instrumentation;
+import org.bilevel4j.algorithms.hypergradient.ItdDiagnostics;
+import org.bilevel4j.algorithms.inner.InnerRun;
+import org.bilevel4j.algorithms.inner.InnerStep;
+import org.bilevel4j.algorithms.inner.PicardIteration;
 import org.bilevel4j.api.autodiff.ValueAndPartials;
+import org.bilevel4j.api.error.NonFiniteValueException;
 import org.bilevel4j.api.map.FixedPointOperator;
-import org.bilevel4j.api.map.Linearization;
 import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Iterative differentiation in reverse mode (ITD-RMAD, seed 004 Algorithm 1): run t steps s_i = Ψ(s_{i-1}, λ)
- * of the inner solver from s₀, then compute the exact gradient of f_t(λ) = E(w(s_t), λ) by the backward
- * recursion a ← ∂₁Ψ(s_{i-1}, λ)ᵀa, g ← g + ∂₂Ψ(s_{i-1}, λ)ᵀa for i = t, ..., 1, seeded with
- * a = ∇_s E and g = ∇₂E. The Jacobians are taken along the trajectory (at s_{i-1}, not at s_t, which is what
- * distinguishes ITD from AID-FP).
+ * Iterative differentiation (ITD): run t steps s_i = Ψ(s_{i-1}, λ) of an inner solver from s₀, then return the
+ * exact derivative of f_t(λ) = E(w(s_t(λ)), λ) (Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of
+ * Hypergradient Computation", ICML 2020, Algorithm 1). The Jacobians are taken along the trajectory (at s_{i-1}, not
+ * at s_t, which is what distinguishes ITD from AID with the fixed-point solver). One estimator, five
+ * {@link Mode modes} that compute the same derivative with different memory and time:
+ * <ul>
+ *   <li>{@link Mode#REVERSE}: the backward recursion a ← ∂₁Ψ(s_{i-1}, λ)ᵀa, g ← g + ∂₂Ψ(s_{i-1}, λ)ᵀa for
+ *       i = t, ..., 1 from a = ∇_s E, g = ∇₂E; stores the trajectory (O(t·d)) and re-linearizes each step on the
+ *       way back: 2t map evaluations and t VJPs;</li>
+ *   <li>{@link Mode#TAPE}: the same, recording every step's linearization in the forward pass: t map evaluations,
+ *       every step's intermediate values kept;</li>
+ *   <li>{@link Mode#CHECKPOINTED}: the same with bounded memory, every c-th state kept (c = ⌈√t⌉ by default) and
+ *       each segment recomputed before the sweep goes through it: O(√t·d) memory, about 3t evaluations;</li>
+ *   <li>{@link Mode#TRUNCATED}: truncated back-propagation through the last K steps only (Shaban, Cheng, Hatch,
+ *       Boots, "Truncated Back-propagation for Bilevel Optimization", AISTATS 2019): O(K·d) memory, biased for
+ *       K &lt; t;</li>
+ *   <li>{@link Mode#FORWARD}: tangents Z = ds_i/dλ propagated forward, Z ← ∂₁Ψ Z + ∂₂Ψ (one JVP per coordinate of
+ *       λ and per step): no trajectory, for low-dimensional λ; also gives w_t'(λ) ({@link #innerJacobian}).</li>
+ * </ul>
  *
- * <p>Memory: the whole trajectory s₀, ..., s_t is stored (O(t·d)); each backward step re-evaluates Ψ to
- * linearize it (hypertorch's {@code reverse}), so the cost is 2t map evaluations and t VJPs. With
- * {@link Builder#keepTape(boolean)} the forward pass records every step's linearization instead (t map evaluations,
- * but the memory of every step's intermediate values). For bounded memory use {@link CheckpointedItdEstimator}.
- * A tolerance in the inner budget stops the forward pass early; the gradient is then that of the steps taken.
+ * <p>The forward pass is {@link org.bilevel4j.algorithms.inner.InnerSolver#run}, the loop every estimator shares,
+ * and its divergence rule applies. A tolerance in the inner budget stops it early once the iterate has converged
+ * <em>and</em> the step norm has decayed below a tenth of the relative tolerance times the first step norm: the
+ * derivative forgets its starting point at that rate (q^t for Picard iteration), however close a warm start was.
+ * Status: CONVERGED only if the inner tolerance was met and the measured remainder (reverse: ‖a₀‖ against ‖a_t‖;
+ * forward: the last change of the tangents against ‖Z_t‖, see {@link ItdDiagnostics}) is below the relative
+ * tolerance; otherwise BUDGET_EXHAUSTED, with the explanation in the message.
  *
- * <p>Theorem 2.1: with Picard steps on a q-contraction from w₀ = 0, ‖∇f_t - ∇f‖ ≤
- * (c₁ + c₂t/q + c₃) q^t; the estimate reports this bound when the problem's constants are known.
+ * <p>Theorem 2.1: with Picard steps on a q-contraction, ‖∇f_t - ∇f‖ ≤ (c₁ + c₂t/q + c₃) q^t; the estimate
+ * reports this bound when the problem's constants are known (not for truncated back-propagation).
  */
 public final class ItdEstimator implements HypergradientEstimator {
+    /** The forward pass runs until the step norm has decayed this much below the derivative's tolerance. */
+    private static final double DECAY_MARGIN = 0.1;
+
+    /** How the derivative is computed; every mode gives the same value but {@link #TRUNCATED} with K &lt; t. */
+    public enum Mode {
+        /** Reverse mode, trajectory stored, steps re-linearized on the way back. */
+        REVERSE,
+        /** Reverse mode, linearizations recorded in the forward pass. */
+        TAPE,
+        /** Reverse mode with one level of checkpoints. */
+        CHECKPOINTED,
+        /** Reverse mode through the last K steps only. */
+        TRUNCATED,
+        /** Forward mode, one tangent per coordinate of λ. */
+        FORWARD
+    }
+
     private final InnerPhase phase;
-    private final boolean keepTape;
+    private final Mode mode;
+    private final int checkpointInterval;
+    private final int truncation;
     private final boolean strict;
 
     private ItdEstimator(Builder b) {
         this.phase = b.phase;
-        this.keepTape = b.keepTape;
+        this.mode = b.mode;
+        this.checkpointInterval = b.checkpointInterval;
+        this.truncation = b.truncation;
         this.strict = b.strict;
     }
 
-    /** @return a builder: t = 10 Picard steps, trajectory storage, no warm start, not strict */
+    /** @return a builder: reverse mode, t = 10 Picard steps, no warm start, not strict */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @param t inner steps @return ITD through exactly t Picard steps */
+    /** @param t inner steps @return ITD in reverse mode through exactly t Picard steps */
     public static ItdEstimator reverse(int t) {
-        return builder().inner(InnerPhase.picard(t)).build();
+        return builder().innerSteps(t).build();
+    }
+
+    /** @param t inner steps @return checkpointed ITD through t Picard steps, checkpoints every ⌈√t⌉ */
+    public static ItdEstimator checkpointed(int t) {
+        return builder().innerSteps(t).checkpointed(0).build();
+    }
+
+    /** @param t inner steps @param k steps to differentiate through @return truncated ITD with Picard steps */
+    public static ItdEstimator truncated(int t, int k) {
+        return builder().innerSteps(t).truncated(k).build();
+    }
+
+    /** @param t inner steps @return forward-mode ITD through t Picard steps */
+    public static ItdEstimator forward(int t) {
+        return builder().innerSteps(t).mode(Mode.FORWARD).build();
+    }
+
+    /** @return the mode */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** @return the steps between checkpoints for this estimator's budget (checkpointed mode) */
+    public int checkpointInterval() {
+        int t = phase.budget().maxIterations();
+        return checkpointInterval > 0 ? checkpointInterval : Math.max(1, (int) Math.ceil(Math.sqrt(t)));
+    }
+
+    private Sweep sweep(BilevelProblem problem, FixedPointOperator step, Tensor outer, Tensor state0) {
+        return switch (mode) {
+            case REVERSE -> ReverseSweeps.trajectory(problem, phase.solver(), step, outer);
+            case TAPE -> ReverseSweeps.tape(problem, phase.solver(), step, outer);
+            case CHECKPOINTED -> ReverseSweeps.checkpointed(problem, phase.solver(), step, outer, checkpointInterval());
+            case TRUNCATED -> ReverseSweeps.truncated(problem, phase.solver(), step, outer, truncation);
+            case FORWARD -> new ForwardSweep(problem, phase.solver(), step, outer, state0);
+        };
     }
 
     @Override
@@ -58,54 +137,106 @@ public final class ItdEstimator implements HypergradientEstimator {
         FixedPointOperator step = Instrumentation.counting(phase.solver().stepMap(problem), counter);
         Tensor w0 = phase.start(problem, outer, previous);
         problem.checkShapes(w0, outer);
-        List<Tensor> states = new ArrayList<>();
-        List<Linearization> tape = new ArrayList<>();
-        Tensor s = phase.solver().initialState(problem, w0);
-        states.add(s);
-        boolean converged = false;
-        for (int i = 1; i <= phase.budget().maxIterations() && !converged; i++) {
-            Tensor next;
-            if (keepTape) {
-                Linearization lin = step.linearize(s, outer);
-                tape.add(lin);
-                next = lin.value();
-            } else {
-                next = step.apply(s, outer);
+        Sweep sweep = sweep(problem, step, outer, phase.solver().initialState(problem, w0));
+        double decay = derivativeTolerance(w0);
+        InnerRun run = phase.solver().run(problem, w0, phase.budget(), new InnerStep() {
+            @Override
+            public Tensor next(int i, Tensor state) {
+                return sweep.next(i, state);
             }
-            if (ReverseSweep.diverged(phase, problem, next, w0)) {
-                return ReverseSweep.diverged(name(), phase.solver(), outer, phase.solver().inner(problem, s), i,
-                        counter, strict);
+
+            @Override
+            public boolean mayStop(double stepNorm, double firstStepNorm) {
+                // the remainder decays like the step norms relative to the first one (q^t for Picard iteration)
+                return stepNorm <= DECAY_MARGIN * decay * firstStepNorm;
             }
-            converged = ReverseSweep.converged(phase, problem, s, next);
-            s = next;
-            states.add(s);
+        });
+        if (run.status() == Status.DIVERGED) {
+            return Certification.finish(HypergradientEstimate.diverged(name(), outer, run.inner(), run.iterations(),
+                    counter.snapshot(), run.message()), strict);
         }
-        int steps = states.size() - 1;
-        Tensor wt = phase.solver().inner(problem, s);
+        int steps = run.iterations();
+        Tensor wt = run.inner();
         ValueAndPartials grad = Instrumentation.counting(problem.outerObjective(), counter).valueAndGradient(wt, outer);
-        ReverseSweep.Adjoint adj = ReverseSweep.seed(problem, phase.solver(), grad, s);
-        for (int i = steps; i >= 1; i--) {
-            if (keepTape) {
-                adj.through(tape.get(i - 1));
-            } else {
-                adj.through(step, states.get(i - 1), outer);
-            }
-        }
+        Sweep.Result result = sweep.backward(run.state(), grad, steps);
         FixedPointOperator phi = Instrumentation.counting(problem.innerMap(), counter);
-        return ReverseSweep.finish(name(), problem, phi, phase, outer, w0, wt, grad, adj.outer, steps, true, converged,
-                counter, strict, keepTape ? "tape kept" : "trajectory of " + states.size() + " states stored");
+        double innerResidual = wt.sub(phi.apply(wt, outer)).normValue();
+
+        boolean remainderMet = phase.budget().hasTolerance() && result.remainder() <= decay * result.remainderScale();
+        // the budget may run out while the derivative decays, with the iterate long converged
+        boolean innerMet = run.status() == Status.CONVERGED || (phase.budget().hasTolerance()
+                && run.lastStepNorm() <= phase.budget().threshold(wt.normValue()));
+        Status status = innerMet && remainderMet ? Status.CONVERGED : Status.BUDGET_EXHAUSTED;
+        boolean complete = result.stepsDifferentiated() == steps;
+        ErrorBound bound = complete
+                ? ErrorBounds.itd(problem, outer, steps, w0, wt, innerResidual, phase.solver() instanceof PicardIteration)
+                : ErrorBound.unavailable("truncated back-propagation: Theorem 2.1 does not apply");
+        String message = "differentiated through " + result.stepsDifferentiated() + " of " + steps + " steps of "
+                + phase.solver().name() + " (" + run.status() + ": " + run.message() + "); remainder "
+                + result.remainder() + " of " + result.remainderScale()
+                + (innerMet && !remainderMet
+                        ? " above the tolerance: the derivative still depends on the starting point (a warm start "
+                                + "or too few steps differentiated), so it is not certified"
+                        : "")
+                + "; " + sweep.storage();
+        ItdDiagnostics diagnostics = new ItdDiagnostics(steps, result.stepsDifferentiated(), result.remainder(),
+                result.remainderScale(), sweep.storage());
+        return Certification.finish(HypergradientEstimate.builder(name(), result.hypergradient(), wt)
+                .outerValue(grad.value().item()).innerResidual(innerResidual).innerIterations(steps)
+                .diagnostics(diagnostics).counts(counter.snapshot()).status(status).bound(bound).message(message)
+                .build(), strict);
+    }
+
+    /**
+     * w_t'(λ), the Jacobian of the inner iterate after this estimator's inner steps from the problem's initial
+     * point (the quantity of Proposition 2.1 of Grazzi et al.), by forward propagation whatever the mode.
+     *
+     * @param problem the problem
+     * @param outer   λ
+     * @return the Jacobian as a matrix [size of w, size of λ]
+     * @throws NonFiniteValueException if the inner iteration diverges
+     */
+    public Tensor innerJacobian(BilevelProblem problem, Tensor outer) {
+        Tensor w0 = problem.initialInner(outer);
+        FixedPointOperator step = phase.solver().stepMap(problem);
+        ForwardSweep sweep = new ForwardSweep(problem, phase.solver(), step, outer,
+                phase.solver().initialState(problem, w0));
+        InnerRun run = phase.solver().run(problem, w0, phase.budget(), sweep);
+        if (run.status() == Status.DIVERGED) {
+            throw new NonFiniteValueException("outer: " + run.message() + "; w_t'(lambda) does not exist there");
+        }
+        return sweep.innerJacobian(run.state());
+    }
+
+    /**
+     * @return the relative tolerance of the derivative: the budget's relative tolerance, or its absolute tolerance
+     *         relative to max(‖w₀‖, 1) when only that is set
+     */
+    private double derivativeTolerance(Tensor w0) {
+        IterationBudget budget = phase.budget();
+        return budget.relativeTolerance() > 0 ? budget.relativeTolerance()
+                : budget.absoluteTolerance() / Math.max(w0.normValue(), 1.0);
     }
 
     @Override
     public String name() {
-        return "itd(t=" + phase.budget().maxIterations() + (phase.solver().name().equals("picard") ? ""
-                : "," + phase.solver().name()) + ")";
+        int t = phase.budget().maxIterations();
+        String solver = phase.solver().name().equals("picard") ? "" : "," + phase.solver().name();
+        return switch (mode) {
+            case REVERSE -> "itd(t=" + t + solver + ")";
+            case TAPE -> "itd-tape(t=" + t + solver + ")";
+            case CHECKPOINTED -> "itd-checkpoint(t=" + t + ",c=" + checkpointInterval() + solver + ")";
+            case TRUNCATED -> "itd-truncated(t=" + t + ",K=" + truncation + solver + ")";
+            case FORWARD -> "itd-forward(t=" + t + solver + ")";
+        };
     }
 
     /** Configures an {@link ItdEstimator}. */
     public static final class Builder {
         private InnerPhase phase = InnerPhase.picard(10);
-        private boolean keepTape;
+        private Mode mode = Mode.REVERSE;
+        private int checkpointInterval;
+        private int truncation = 1;
         private boolean strict;
 
         private Builder() {
@@ -123,10 +254,33 @@ public final class ItdEstimator implements HypergradientEstimator {
             return this;
         }
 
-        /** @param enabled record linearizations in the forward pass instead of re-evaluating @return this builder */
-        public Builder keepTape(boolean enabled) {
-            this.keepTape = enabled;
+        /** @param m the mode ({@link #checkpointed} and {@link #truncated} also set their parameter) @return this */
+        public Builder mode(Mode m) {
+            this.mode = Objects.requireNonNull(m, "mode");
             return this;
+        }
+
+        /** @param enabled record linearizations in the forward pass ({@link Mode#TAPE}) instead of re-evaluating @return this */
+        public Builder keepTape(boolean enabled) {
+            return mode(enabled ? Mode.TAPE : Mode.REVERSE);
+        }
+
+        /** @param interval steps between checkpoints, ≥ 1, or 0 for ⌈√t⌉ @return this builder */
+        public Builder checkpointed(int interval) {
+            if (interval < 0) {
+                throw new IllegalArgumentException("interval: expected >= 0 (0 for sqrt(t)), got " + interval);
+            }
+            this.checkpointInterval = interval;
+            return mode(Mode.CHECKPOINTED);
+        }
+
+        /** @param k K ≥ 1, the last steps differentiated through @return this builder */
+        public Builder truncated(int k) {
+            if (k < 1) {
+                throw new IllegalArgumentException("k: expected K >= 1, got " + k);
+            }
+            this.truncation = k;
+            return mode(Mode.TRUNCATED);
         }
 
         /** @param enabled start from the previous estimate's w_t @return this builder */
@@ -135,7 +289,7 @@ public final class ItdEstimator implements HypergradientEstimator {
             return this;
         }
 
-        /** @param enabled throw unless the inner iteration met its tolerance @return this builder */
+        /** @param enabled throw unless the estimate is CONVERGED @return this builder */
         public Builder strict(boolean enabled) {
             this.strict = enabled;
             return this;

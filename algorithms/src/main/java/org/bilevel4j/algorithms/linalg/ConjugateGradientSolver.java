@@ -5,16 +5,19 @@ import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Conjugate gradients (Hestenes–Stiefel) for A x = b with A symmetric positive definite: AID-CG of seed 004,
- * eqs. (15)–(18).
+ * Conjugate gradients (Hestenes–Stiefel) for A x = b with A symmetric positive definite: AID-CG of Grazzi et al.
+ * (ICML 2020), eqs. (15)–(18).
  *
  * <p>One iteration: one application of A, two inner products, three vector updates:
  * α = r·r / p·Ap, x ← x + αp, r ← r - αAp, p ← r + (r⁺·r⁺ / r·r) p. It minimises the
  * A-norm error over growing Krylov spaces; in exact arithmetic
  * ‖x_k - x‖ ≤ 2√κ ((√κ - 1)/(√κ + 1))^k ‖x₀ - x‖ (eq. (17)).
  *
- * <p>Stopping rule: the recurrence residual ‖r_k‖ ≤ max(rtol‖b‖, atol, ε‖b‖), or the budget. The iterate
- * returned is the one whose residual was checked. If p·Ap ≤ 0 the operator is not positive definite: the
+ * <p>Stopping rule: the recurrence residual ‖r_k‖ ≤ max(rtol‖b‖, atol, ε‖b‖), confirmed on the true residual
+ * ‖b - Ax_k‖ (one more application of A): CONVERGED only if the true residual meets the threshold too. If it does
+ * not (the recurrence has drifted, as it does in float32 on ill-conditioned systems), the residual is replaced by the
+ * true one and the iteration restarts from x_k; if a restart no longer halves the true residual, the tolerance is not
+ * attainable in the element type and the solve ends with BUDGET_EXHAUSTED, saying so. Otherwise the budget ends it. If p·Ap ≤ 0 the operator is not positive definite: the
  * solve stops with status BREAKDOWN and says so (use {@link MinresSolver} for symmetric indefinite systems); an
  * operator not declared symmetric ({@link LinearOperator#isSymmetric}) is refused the same way, before any work.
  * NaN or a residual 10¹² times the initial one gives DIVERGED.
@@ -46,6 +49,7 @@ public final class ConjugateGradientSolver implements LinearSolver {
                     "initial residual below tolerance");
         }
         Tensor p = r;
+        double confirmed = Double.POSITIVE_INFINITY;
         for (int k = 1; k <= budget.maxIterations(); k++) {
             Tensor ap = a.apply(p);
             applications++;
@@ -67,8 +71,23 @@ public final class ConjugateGradientSolver implements LinearSolver {
                         "residual " + norm + " at iteration " + k);
             }
             if (norm <= threshold || rrNext == 0) {
-                return new LinearSolveResult(x, Status.CONVERGED, k, applications, 0, history.toArray(),
-                        "residual " + norm + " <= " + threshold);
+                // the recurrence residual drifts from b - Ax in finite precision: confirm on the true one
+                Tensor trueResidual = b.sub(a.apply(x));
+                applications++;
+                double trueNorm = trueResidual.normValue();
+                if (trueNorm <= threshold) {
+                    return new LinearSolveResult(x, Status.CONVERGED, k, applications, 0, history.toArray(),
+                            "recurrence residual " + norm + ", true residual " + trueNorm + " <= " + threshold);
+                }
+                if (trueNorm > SolveSupport.STAGNATION * confirmed) {
+                    return new LinearSolveResult(x, Status.BUDGET_EXHAUSTED, k, applications, 0, history.toArray(),
+                            SolveSupport.unattainable(b, threshold, norm, trueNorm));
+                }
+                confirmed = trueNorm;
+                r = trueResidual;
+                rr = r.dotValue(r);
+                p = r;
+                continue;
             }
             p = r.add(p.mul(rrNext / rr));
             rr = rrNext;

@@ -5,7 +5,8 @@ import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * MINRES (Paige &amp; Saunders, 1975) for A x = b with A symmetric, possibly indefinite: the adjoint system of a
+ * MINRES (Paige and Saunders, "Solution of sparse indefinite systems of linear equations", SIAM J. Numer.
+ * Anal. 1975) for A x = b with A symmetric, possibly indefinite: the adjoint system of a
  * symmetric map that is not a contraction everywhere, and the fallback when conjugate gradients meets
  * non-positive curvature.
  *
@@ -17,14 +18,21 @@ import org.bilevel4j.api.tensor.Tensor;
  * reaches rounding level ε‖b‖ and is confirmed once more: then the true residual is the attainable
  * accuracy, reported as CONVERGED with a message saying the tolerance was not attainable if it is within
  * √ε‖b‖). Non-finite Lanczos coefficients give DIVERGED; an invariant Krylov space on which A
- * is singular (the true residual stays above √ε‖b‖) gives BREAKDOWN. MINRES assumes symmetry and does not check it: a non-symmetric
- * operator gives a wrong answer with a plausible residual estimate, so use {@link GmresSolver} for those.
+ * is singular (the true residual stays above √ε‖b‖) gives BREAKDOWN. An operator not declared symmetric
+ * ({@link LinearOperator#isSymmetric}) is refused before any work with BREAKDOWN, as {@link ConjugateGradientSolver}
+ * refuses it: on a non-symmetric operator the Lanczos recurrence gives a wrong answer with a plausible residual
+ * estimate. Use {@link GmresSolver} for those.
  */
 public final class MinresSolver implements LinearSolver {
 
     @Override
     public LinearSolveResult solve(LinearOperator a, Tensor b, Tensor x0, IterationBudget budget) {
         Tensor x = SolveSupport.start(b, x0);
+        if (!a.isSymmetric()) {
+            return new LinearSolveResult(x, Status.BREAKDOWN, 0, 0, 0, new double[] {Double.NaN}, "the operator is not "
+                    + "declared symmetric: MINRES needs a symmetric system (use GMRES, CG on the normal equations or "
+                    + "the automatic choice, or declare the map's Jacobian symmetric)");
+        }
         SolveSupport.History history = new SolveSupport.History();
         int applications = 0;
         Tensor r1 = b;

@@ -1,5 +1,6 @@
 package org.bilevel4j.algorithms.linalg;
 
+import org.bilevel4j.algorithms.diagnostics.DivergenceMonitor;
 import org.bilevel4j.algorithms.diagnostics.IterationBudget;
 import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Tensor;
@@ -35,20 +36,29 @@ public final class NeumannSolver implements LinearSolver {
             return new LinearSolveResult(x, Status.CONVERGED, 0, applications, 0, history.toArray(),
                     "initial residual below tolerance");
         }
+        DivergenceMonitor monitor = new DivergenceMonitor(true);
+        double floor = 64 * b.dtype().epsilon() * b.normValue();
+        monitor.observe(r0, floor);
         for (int k = 1; k <= budget.maxIterations(); k++) {
             term = term.sub(a.apply(term));
             applications++;
             double norm = term.normValue();
             history.add(norm);
             x = x.add(term);
-            if (SolveSupport.diverged(norm, r0)) {
+            String diverged = monitor.observe(norm, floor);
+            if (diverged != null) {
                 return new LinearSolveResult(x, Status.DIVERGED, k, applications, 0, history.toArray(),
-                        "series terms grew to " + norm + " at term " + k + ": the spectral radius of I - A is >= 1");
+                        "series terms: " + diverged + ": the spectral radius of I - A is >= 1");
             }
             if (norm <= threshold) {
                 return new LinearSolveResult(x, Status.CONVERGED, k, applications, 0, history.toArray(),
                         "term " + norm + " <= " + threshold);
             }
+        }
+        String diverged = monitor.atEnd(Math.max(threshold, floor));
+        if (diverged != null) {
+            return new LinearSolveResult(x, Status.DIVERGED, budget.maxIterations(), applications, 0,
+                    history.toArray(), "series terms: " + diverged);
         }
         return new LinearSolveResult(x, Status.BUDGET_EXHAUSTED, budget.maxIterations(), applications, 0,
                 history.toArray(), "series truncated after " + (budget.maxIterations() + 1) + " terms");

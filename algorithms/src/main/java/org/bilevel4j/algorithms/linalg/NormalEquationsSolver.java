@@ -6,12 +6,13 @@ import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * Conjugate gradients on the normal equations AᵀA x = Aᵀb (CGLS form), for non-symmetric A: AID-CG for
- * equilibrium models in seed 004 ("the conjugate gradient method must be applied on the normal equations of
- * problem (15)"). Converges for any invertible A, at the rate of CG with condition number κ(A)².
+ * equilibrium models in Grazzi et al. (ICML 2020: "the conjugate gradient method must be applied on the normal
+ * equations of problem (15)"). Converges for any invertible A, at the rate of CG with condition number κ(A)².
  *
  * <p>One iteration: one application of A and one of Aᵀ (for AID: one VJP and one JVP). Stopping rule: the
- * recurrence residual ‖b - Ax_k‖ ≤ max(rtol‖b‖, atol, ε‖b‖), or the budget. Needs an operator with a
- * transpose.
+ * recurrence residual ‖b - Ax_k‖ ≤ max(rtol‖b‖, atol, ε‖b‖), confirmed on the true residual as in
+ * {@link ConjugateGradientSolver} (residual replacement and restart when it has drifted, BUDGET_EXHAUSTED when a
+ * restart stagnates), or the budget. Needs an operator with a transpose.
  */
 public final class NormalEquationsSolver implements LinearSolver {
 
@@ -42,6 +43,7 @@ public final class NormalEquationsSolver implements LinearSolver {
         transposes++;
         Tensor p = s;
         double gamma = s.dotValue(s);
+        double confirmed = Double.POSITIVE_INFINITY;
         for (int k = 1; k <= budget.maxIterations(); k++) {
             Tensor q = a.apply(p);
             applications++;
@@ -61,8 +63,25 @@ public final class NormalEquationsSolver implements LinearSolver {
                         "residual " + norm + " at iteration " + k);
             }
             if (norm <= threshold) {
-                return new LinearSolveResult(x, Status.CONVERGED, k, applications, transposes, history.toArray(),
-                        "residual " + norm + " <= " + threshold);
+                // confirm on the true residual, as conjugate gradients does
+                Tensor trueResidual = b.sub(a.apply(x));
+                applications++;
+                double trueNorm = trueResidual.normValue();
+                if (trueNorm <= threshold) {
+                    return new LinearSolveResult(x, Status.CONVERGED, k, applications, transposes, history.toArray(),
+                            "recurrence residual " + norm + ", true residual " + trueNorm + " <= " + threshold);
+                }
+                if (trueNorm > SolveSupport.STAGNATION * confirmed) {
+                    return new LinearSolveResult(x, Status.BUDGET_EXHAUSTED, k, applications, transposes,
+                            history.toArray(), SolveSupport.unattainable(b, threshold, norm, trueNorm));
+                }
+                confirmed = trueNorm;
+                r = trueResidual;
+                s = a.applyTranspose(r);
+                transposes++;
+                p = s;
+                gamma = s.dotValue(s);
+                continue;
             }
             if (k == budget.maxIterations()) {
                 break;

@@ -1,5 +1,6 @@
 package org.bilevel4j.algorithms.linalg;
 
+import org.bilevel4j.algorithms.diagnostics.DivergenceMonitor;
 import org.bilevel4j.algorithms.diagnostics.IterationBudget;
 import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Tensor;
@@ -8,16 +9,17 @@ import org.bilevel4j.api.tensor.Tensor;
  * Richardson iteration x ← x + ω(b - Ax), a fixed-point iteration for A x = b.
  *
  * <ul>
- *   <li>With ω = 1 and A = I - ∂₁Φᵀ it is the fixed-point method of AID-FP (seed 004, eq. (19)),
+ *   <li>With ω = 1 and A = I - ∂₁Φᵀ it is the fixed-point method of AID-FP (Grazzi et al., ICML 2020, eq. (19)),
  *       v ← ∂₁Φᵀv + ∇₁E, also called recurrent backpropagation; from v₀ = 0 it converges as
  *       ‖v_k - v‖ ≤ q^k ‖v‖ when Φ is a q-contraction (Theorem 2.3).</li>
  *   <li>With A symmetric positive definite it is gradient descent on the quadratic ½xᵀAx - bᵀx with step
- *       ω (the linear-system solver of AmIGO-GD, seed 003); it converges for 0 &lt; ω &lt; 2/λ_max(A).</li>
+ *       ω (the linear-system solver of AmIGO-GD, Arbel and Mairal, ICLR 2022); it converges for 0 &lt; ω &lt; 2/λ_max(A).</li>
  * </ul>
  *
  * <p>One iteration: one application of A. Stopping rule: ‖b - Ax_k‖ ≤ max(rtol‖b‖, atol), or the
- * budget. A residual that grows by 10¹² or becomes NaN gives DIVERGED (ω too large, or Φ not a
- * contraction).
+ * budget. Divergence by the rule of {@link DivergenceMonitor}: a residual that becomes NaN or grows a millionfold
+ * stops at once, and a run whose residual did not decrease at all (estimated contraction ≥ 1: ω too large, Φ not a
+ * contraction, or no solution) ends with DIVERGED instead of BUDGET_EXHAUSTED.
  */
 public final class RichardsonSolver implements LinearSolver {
     private final double relaxation;
@@ -73,24 +75,33 @@ public final class RichardsonSolver implements LinearSolver {
             return new LinearSolveResult(x, Status.CONVERGED, 0, applications, 0, history.toArray(),
                     "initial residual below tolerance");
         }
+        DivergenceMonitor monitor = new DivergenceMonitor(true);
+        double floor = 64 * b.dtype().epsilon() * b.normValue();
+        monitor.observe(r0, floor);
         for (int k = 1; k <= budget.maxIterations(); k++) {
             x = x.add(r.mul(relaxation));
             r = b.sub(a.apply(x));
             applications++;
             double norm = r.normValue();
             history.add(norm);
-            if (SolveSupport.diverged(norm, r0)) {
+            String diverged = monitor.observe(norm, floor);
+            if (diverged != null) {
                 return new LinearSolveResult(x, Status.DIVERGED, k, applications, 0, history.toArray(),
-                        "residual grew to " + norm + " at iteration " + k + " (from " + r0
-                                + "): the iteration is not a contraction");
+                        diverged + ": the iteration is not a contraction");
             }
             if (norm <= threshold) {
                 return new LinearSolveResult(x, Status.CONVERGED, k, applications, 0, history.toArray(),
                         "residual " + norm + " <= " + threshold);
             }
         }
+        String diverged = monitor.atEnd(Math.max(threshold, floor));
+        if (diverged != null) {
+            return new LinearSolveResult(x, Status.DIVERGED, budget.maxIterations(), applications, 0,
+                    history.toArray(), diverged);
+        }
         return new LinearSolveResult(x, Status.BUDGET_EXHAUSTED, budget.maxIterations(), applications, 0,
-                history.toArray(), "budget of " + budget.maxIterations() + " iterations used");
+                history.toArray(), "budget of " + budget.maxIterations() + " iterations used, residual "
+                        + history.last() + ", estimated contraction " + monitor.contractionEstimate());
     }
 
     @Override

@@ -1,13 +1,14 @@
 package org.bilevel4j.algorithms.linalg;
 
 import java.util.Arrays;
+import org.bilevel4j.algorithms.diagnostics.DivergenceMonitor;
 import org.bilevel4j.api.error.ShapeMismatchException;
 import org.bilevel4j.api.tensor.Tensor;
 
 /** Validation and bookkeeping shared by the linear solvers. */
 final class SolveSupport {
-    /** A residual this many times larger than the initial one means the iteration diverges. */
-    static final double DIVERGENCE_FACTOR = 1e12;
+    /** A confirmed true residual that a restart does not bring below this fraction of the previous one stagnates. */
+    static final double STAGNATION = 0.5;
 
     private SolveSupport() {
     }
@@ -33,8 +34,16 @@ final class SolveSupport {
         return b.dtype().epsilon() * bNorm;
     }
 
+    /** The first rule of {@link DivergenceMonitor}, for the Krylov methods whose residuals are not monotone. */
     static boolean diverged(double residual, double initial) {
-        return !Double.isFinite(residual) || residual > DIVERGENCE_FACTOR * Math.max(initial, Double.MIN_NORMAL);
+        return !Double.isFinite(residual)
+                || residual > DivergenceMonitor.GROWTH_FACTOR * Math.max(initial, Double.MIN_NORMAL);
+    }
+
+    /** The message of a solve whose true residual stagnates above the threshold after a residual replacement. */
+    static String unattainable(Tensor b, double threshold, double recurrence, double trueResidual) {
+        return "tolerance " + threshold + " not attainable in " + b.dtype() + ": the recurrence residual reached "
+                + recurrence + " but the true residual stagnates at " + trueResidual + " after a restart";
     }
 
     /** A growable list of residual norms. */
@@ -47,6 +56,10 @@ final class SolveSupport {
                 values = Arrays.copyOf(values, 2 * size);
             }
             values[size++] = v;
+        }
+
+        double last() {
+            return values[size - 1];
         }
 
         double[] toArray() {

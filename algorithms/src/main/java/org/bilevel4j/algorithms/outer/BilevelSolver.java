@@ -18,10 +18,13 @@ import org.slf4j.LoggerFactory;
  * and the update from an {@link OuterOptimizer} (gradient descent, momentum, Nesterov, Adam).
  *
  * <p>One iteration: one hypergradient estimate (warm-started from the previous one as far as the estimator
- * allows), one optimizer update, one projection, the listeners. Stopping rule: the hypergradient norm falls
- * below the tolerance (CONVERGED), the iteration or time budget runs out (BUDGET_EXHAUSTED), or an estimate
- * diverges or breaks down, in which case λ is not updated with it and the run stops with that status.
- * Estimates that did not converge (budget exhausted) are used, counted and reported in the result's message.
+ * allows), one optimizer update, one projection, the listeners. Stopping rule: CONVERGED only when stationarity
+ * is certified — the last estimate is {@link HypergradientEstimate#isCertified() certified} (it converged and carries
+ * a proven error bound) and its norm plus its error bound is below the tolerance, so that ‖∇f(λ)‖ itself is; a
+ * small but uncertified estimate does not stop the run (it is counted in the message). Otherwise the iteration or
+ * time budget ends it (BUDGET_EXHAUSTED), or an estimate diverges or breaks down, in which case λ is not updated
+ * with it and the run stops with that status. Estimates that did not converge (budget exhausted) are used, counted
+ * and reported in the result's message.
  *
  * <p>The solver is immutable; {@link #solve} may run concurrently on different problems.
  */
@@ -71,6 +74,7 @@ public final class BilevelSolver {
         OracleCounts total = OracleCounts.ZERO;
         HypergradientEstimate previous = null;
         int uncertified = 0;
+        int smallButUncertified = 0;
         for (int i = 1; i <= maxIterations; i++) {
             HypergradientEstimate e = estimator.estimate(problem, outer, previous);
             total = total.plus(e.counts());
@@ -95,16 +99,28 @@ public final class BilevelSolver {
             previous = e;
             double norm = it.hypergradientNorm();
             if (gradientTolerance > 0 && norm <= gradientTolerance) {
-                return done(outer, e, history, Status.CONVERGED, i, total, start,
-                        "hypergradient norm " + norm + " <= " + gradientTolerance + note(uncertified, i));
+                double bound = e.bound().hypergradientError();
+                if (e.isCertified() && norm + bound <= gradientTolerance) {
+                    return done(outer, e, history, Status.CONVERGED, i, total, start, "certified: |estimate| "
+                            + norm + " + error bound " + bound + " <= " + gradientTolerance + note(uncertified, i));
+                }
+                smallButUncertified++;
             }
             if (System.nanoTime() - start > maxNanos) {
                 return done(outer, e, history, Status.BUDGET_EXHAUSTED, i, total, start,
-                        "time budget used after " + i + " iterations" + note(uncertified, i));
+                        "time budget used after " + i + " iterations" + note(uncertified, i)
+                                + small(smallButUncertified));
             }
         }
         return done(outer, previous, history, Status.BUDGET_EXHAUSTED, maxIterations, total, start,
-                "budget of " + maxIterations + " iterations used" + note(uncertified, maxIterations));
+                "budget of " + maxIterations + " iterations used" + note(uncertified, maxIterations)
+                        + small(smallButUncertified));
+    }
+
+    private String small(int count) {
+        return count == 0 ? "" : "; at " + count + " iterations the estimate's norm was below the tolerance "
+                + gradientTolerance + ", but stationarity was not certified (the estimate did not converge, or no "
+                + "proven error bound kept |estimate| + bound below the tolerance)";
     }
 
     private static String note(int uncertified, int iterations) {

@@ -12,6 +12,7 @@ import org.bilevel4j.algorithms.QuadraticBilevel;
 import org.bilevel4j.algorithms.TestMatrices;
 import org.bilevel4j.algorithms.diagnostics.IterationBudget;
 import org.bilevel4j.algorithms.diagnostics.Status;
+import org.bilevel4j.algorithms.hypergradient.AidDiagnostics;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.algorithms.hypergradient.InnerPhase;
 import org.bilevel4j.algorithms.hypergradient.UncertifiedHypergradientException;
@@ -47,10 +48,10 @@ class AidEstimatorTest {
         assertTrue(relativeError(e.inner(), q.innerSolution(lambda)) < 1e-12);
         // the adjoint solves (I - d1Phi^T) v = grad_1 E, i.e. alpha H v = w - target
         double alpha = problem.innerMap().step(lambda);
-        Tensor residual = q.h.matmul(e.adjoint()).mul(alpha).sub(e.inner().sub(q.wTarget));
+        Tensor residual = q.h.matmul(e.diagnostics(AidDiagnostics.class).adjoint()).mul(alpha).sub(e.inner().sub(q.wTarget));
         assertTrue(residual.normValue() < 1e-11, () -> "adjoint residual " + residual.normValue());
-        assertEquals(residual.normValue(), e.adjointResidual(), 1e-11);
-        assertTrue(e.innerResidual() < 1e-12 && e.adjointResidual() < 1e-11);
+        assertEquals(residual.normValue(), e.diagnostics(AidDiagnostics.class).adjointResidual(), 1e-11);
+        assertTrue(e.innerResidual() < 1e-12 && e.diagnostics(AidDiagnostics.class).adjointResidual() < 1e-11);
         assertEquals(q.outerValue(lambda), e.outerValue(), 1e-10);
         // q is known from the curvature bounds: inner and adjoint error bounds are reported
         assertEquals(q.optimalContraction(), e.bound().contraction(), 1e-15);
@@ -84,7 +85,7 @@ class AidEstimatorTest {
         HypergradientEstimate e = AidEstimator.conjugateGradient(5, 3).estimate(problem, lambda);
         assertEquals(Status.BUDGET_EXHAUSTED, e.status());
         assertEquals(5, e.innerIterations());
-        assertEquals(3, e.linearIterations());
+        assertEquals(3, e.diagnostics(AidDiagnostics.class).linearIterations());
         assertTrue(e.innerResidual() > 1e-6, "the inner solve cannot have converged in 5 steps");
     }
 
@@ -115,11 +116,11 @@ class AidEstimatorTest {
         HypergradientEstimate c = cold.estimate(problem, nearby);
         HypergradientEstimate w = warm.estimate(problem, nearby, first);
         assertTrue(w.innerIterations() < c.innerIterations(), w.innerIterations() + " vs " + c.innerIterations());
-        assertTrue(w.linearIterations() < c.linearIterations(), w.linearIterations() + " vs " + c.linearIterations());
+        assertTrue(w.diagnostics(AidDiagnostics.class).linearIterations() < c.diagnostics(AidDiagnostics.class).linearIterations(), w.diagnostics(AidDiagnostics.class).linearIterations() + " vs " + c.diagnostics(AidDiagnostics.class).linearIterations());
         assertTrue(relativeError(w.hypergradient(), c.hypergradient()) < 1e-10);
         // at the same lambda, a warm start from a converged estimate needs (almost) nothing
         HypergradientEstimate again = warm.estimate(problem, lambda, first);
-        assertTrue(again.innerIterations() <= 1 && again.linearIterations() <= 1, again::toString);
+        assertTrue(again.innerIterations() <= 1 && again.diagnostics(AidDiagnostics.class).linearIterations() <= 1, again::toString);
     }
 
     @Test
@@ -131,10 +132,10 @@ class AidEstimatorTest {
         HypergradientEstimate e = damped.estimate(problem, lambda);
         double alpha = problem.innerMap().step(lambda);
         // (alpha H + rho I) v = w - target, and the reported residual is that of the undamped system
-        Tensor v = e.adjoint();
+        Tensor v = e.diagnostics(AidDiagnostics.class).adjoint();
         Tensor shifted = q.h.matmul(v).mul(alpha).add(v.mul(rho)).sub(e.inner().sub(q.wTarget));
         assertTrue(shifted.normValue() < 1e-10, () -> "damped residual " + shifted.normValue());
-        assertTrue(e.adjointResidual() > 1e-3, "the undamped residual is reported, not the damped one");
+        assertTrue(e.diagnostics(AidDiagnostics.class).adjointResidual() > 1e-3, "the undamped residual is reported, not the damped one");
     }
 
     @Test

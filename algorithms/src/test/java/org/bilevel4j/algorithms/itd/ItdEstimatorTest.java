@@ -49,8 +49,8 @@ class ItdEstimatorTest {
             Tensor expected = unrolled(t);
             for (var e : new org.bilevel4j.algorithms.hypergradient.HypergradientEstimator[] {
                 ItdEstimator.reverse(t), ItdEstimator.builder().innerSteps(t).keepTape(true).build(),
-                CheckpointedItdEstimator.of(t), new CheckpointedItdEstimator(InnerPhase.picard(t), 3, false),
-                TruncatedItdEstimator.of(t, t), ForwardItdEstimator.of(t)}) {
+                ItdEstimator.checkpointed(t), ItdEstimator.builder().inner(InnerPhase.picard(t)).checkpointed(3).build(),
+                ItdEstimator.truncated(t, t), ItdEstimator.forward(t)}) {
                 HypergradientEstimate h = e.estimate(problem, lambda);
                 assertTrue(relativeError(h.hypergradient(), expected) < 1e-12, () -> e.name() + " at t = " + h);
             }
@@ -66,16 +66,16 @@ class ItdEstimatorTest {
         HypergradientEstimate tape = ItdEstimator.builder().innerSteps(t).keepTape(true).build().estimate(problem, lambda);
         assertEquals(t + 1, tape.counts().mapEvaluations(), tape::toString);
         assertEquals(t, tape.counts().vjps());
-        HypergradientEstimate forward = ForwardItdEstimator.of(t).estimate(problem, lambda);
+        HypergradientEstimate forward = ItdEstimator.forward(t).estimate(problem, lambda);
         assertEquals(t * 3, forward.counts().jvps(), forward::toString); // one JVP per coordinate of lambda per step
-        HypergradientEstimate truncated = TruncatedItdEstimator.of(t, 4).estimate(problem, lambda);
+        HypergradientEstimate truncated = ItdEstimator.truncated(t, 4).estimate(problem, lambda);
         assertEquals(4, truncated.counts().vjps(), truncated::toString);
     }
 
     @Test
     void truncationDiffersFromFullBackPropagationAndIsNotCertifiedByTheorem21() {
         HypergradientEstimate full = ItdEstimator.reverse(20).estimate(problem, lambda);
-        HypergradientEstimate cut = TruncatedItdEstimator.of(20, 3).estimate(problem, lambda);
+        HypergradientEstimate cut = ItdEstimator.truncated(20, 3).estimate(problem, lambda);
         assertTrue(relativeError(cut.hypergradient(), full.hypergradient()) > 1e-3);
         assertTrue(cut.bound().note().contains("truncated"), cut.bound()::note);
     }
@@ -84,7 +84,7 @@ class ItdEstimatorTest {
     void differentiatesThroughHeavyBallToo() {
         InnerPhase hb = new InnerPhase(HeavyBallIteration.optimal(), IterationBudget.exactly(15), false);
         HypergradientEstimate reverse = ItdEstimator.builder().inner(hb).build().estimate(problem, lambda);
-        HypergradientEstimate forward = new ForwardItdEstimator(hb, false).estimate(problem, lambda);
+        HypergradientEstimate forward = ItdEstimator.builder().inner(hb).mode(ItdEstimator.Mode.FORWARD).build().estimate(problem, lambda);
         assertTrue(relativeError(reverse.hypergradient(), forward.hypergradient()) < 1e-11);
         // and with many steps it reaches the exact hypergradient
         InnerPhase long_ = new InnerPhase(HeavyBallIteration.optimal(), IterationBudget.exactly(300), false);
@@ -118,7 +118,7 @@ class ItdEstimatorTest {
         int expected = AidEstimator.fixedPoint(2000, 5).estimate(bad, lambda).innerIterations();
         assertTrue(expected < 100, "grows past 1e12 x the start within ~40 doublings, got " + expected);
         for (HypergradientEstimator est : new HypergradientEstimator[] {ItdEstimator.reverse(2000),
-                CheckpointedItdEstimator.of(2000), TruncatedItdEstimator.of(2000, 10), ForwardItdEstimator.of(2000)}) {
+                ItdEstimator.checkpointed(2000), ItdEstimator.truncated(2000, 10), ItdEstimator.forward(2000)}) {
             HypergradientEstimate e = est.estimate(bad, lambda);
             assertEquals(Status.DIVERGED, e.status(), e::toString);
             assertEquals(expected, e.innerIterations(), est.name());
@@ -128,7 +128,7 @@ class ItdEstimatorTest {
 
     @Test
     void checkpointedItdStoresAboutTheSquareRootOfTheTrajectory() {
-        CheckpointedItdEstimator c = CheckpointedItdEstimator.of(1000);
+        ItdEstimator c = ItdEstimator.checkpointed(1000);
         assertEquals(32, c.checkpointInterval());
         HypergradientEstimate e = c.estimate(problem, lambda);
         assertTrue(e.message().contains("32 checkpoints"), e::message);

@@ -8,10 +8,7 @@ import org.bilevel4j.algorithms.diagnostics.IterationBudget;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.hypergradient.InnerPhase;
 import org.bilevel4j.algorithms.inner.InnerSolver;
-import org.bilevel4j.algorithms.itd.CheckpointedItdEstimator;
-import org.bilevel4j.algorithms.itd.ForwardItdEstimator;
 import org.bilevel4j.algorithms.itd.ItdEstimator;
-import org.bilevel4j.algorithms.itd.TruncatedItdEstimator;
 import org.bilevel4j.algorithms.linalg.AutoLinearSolver;
 import org.bilevel4j.algorithms.linalg.ConjugateGradientSolver;
 import org.bilevel4j.algorithms.linalg.DenseDirectSolver;
@@ -43,9 +40,9 @@ public final class MethodNames {
     static {
         METHODS.put("itd", (inner, k, warm) -> ItdEstimator.builder().inner(inner).build());
         METHODS.put("itd-tape", (inner, k, warm) -> ItdEstimator.builder().inner(inner).keepTape(true).build());
-        METHODS.put("itd-checkpoint", (inner, k, warm) -> new CheckpointedItdEstimator(inner, 0, false));
-        METHODS.put("itd-truncated", (inner, k, warm) -> new TruncatedItdEstimator(inner, k, false));
-        METHODS.put("itd-forward", (inner, k, warm) -> new ForwardItdEstimator(inner, false));
+        METHODS.put("itd-checkpoint", (inner, k, warm) -> ItdEstimator.builder().inner(inner).checkpointed(0).build());
+        METHODS.put("itd-truncated", (inner, k, warm) -> ItdEstimator.builder().inner(inner).truncated(k).build());
+        METHODS.put("itd-forward", (inner, k, warm) -> ItdEstimator.builder().inner(inner).mode(ItdEstimator.Mode.FORWARD).build());
         aid("aid-fp", RichardsonSolver.fixedPoint());
         aid("aid-neumann", new NeumannSolver());
         aid("aid-cg", new ConjugateGradientSolver());

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bilevel4j.algorithms.aid.AidEstimator;
 import org.bilevel4j.algorithms.diagnostics.IterationBudget;
+import org.bilevel4j.algorithms.hypergradient.AidDiagnostics;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.algorithms.hypergradient.InnerPhase;
 import org.bilevel4j.algorithms.inner.PicardIteration;
@@ -69,8 +70,9 @@ public final class HypergradientCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "status             %s%n", e.status());
         out.printf(Locale.ROOT, "outer objective    %.12f%n", e.outerValue());
         out.printf(Locale.ROOT, "inner residual     %.3e after %d steps%n", e.innerResidual(), e.innerIterations());
-        out.printf(Locale.ROOT, "adjoint residual   %.3e after %d CG iterations%n", e.adjointResidual(),
-                e.linearIterations());
+        AidDiagnostics aid = e.diagnostics(AidDiagnostics.class);
+        out.printf(Locale.ROOT, "adjoint residual   %.3e after %d CG iterations%n", aid.adjointResidual(),
+                aid.linearIterations());
         out.printf(Locale.ROOT, "error bound        %s (%s)%n", Double.isNaN(e.bound().hypergradientError())
                 ? "n/a" : String.format(Locale.ROOT, "%.3e", e.bound().hypergradientError()), e.bound().note());
         out.printf(Locale.ROOT, "inner error bound  %.3e%n", e.bound().innerError());

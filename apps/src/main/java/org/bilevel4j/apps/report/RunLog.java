@@ -90,10 +90,10 @@ public final class RunLog implements IterationListener, Closeable {
         row.put("hypergradient_norm", it.hypergradientNorm());
         row.put("step_norm", it.next().sub(it.outer()).normValue());
         row.put("inner_residual", e.innerResidual());
-        row.put("adjoint_residual", e.adjointResidual());
+        row.put("adjoint_residual", e.diagnostics().figures().getOrDefault("adjoint_residual", Double.NaN));
         row.put("error_bound", e.bound().hypergradientError());
         row.put("inner_iterations", e.innerIterations());
-        row.put("linear_iterations", e.linearIterations());
+        row.put("linear_iterations", e.diagnostics().figures().getOrDefault("linear_iterations", 0.0).intValue());
         row.put("status", e.status().name());
         row.put("maps", e.counts().mapEvaluations());
         row.put("vjps", e.counts().vjps());

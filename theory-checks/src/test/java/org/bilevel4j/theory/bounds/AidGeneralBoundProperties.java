@@ -8,6 +8,7 @@ import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.bilevel4j.algorithms.aid.AidEstimator;
 import org.bilevel4j.algorithms.diagnostics.IterationBudget;
+import org.bilevel4j.algorithms.hypergradient.AidDiagnostics;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.hypergradient.InnerPhase;
@@ -124,7 +125,7 @@ class AidGeneralBoundProperties {
                             : setup.method().apply(t, k).estimate(in.problem, in.lambda);
                     assertEquals(0, DenseMatrices.norm(DenseMatrices.sub(est.inner().toDoubleArray(), wt.toDoubleArray())),
                             () -> "w_t is not reproducible: " + where);
-                    double sigma = DenseMatrices.norm(DenseMatrices.sub(est.adjoint().toDoubleArray(), vt)) / vtNorm;
+                    double sigma = DenseMatrices.norm(DenseMatrices.sub(est.diagnostics(AidDiagnostics.class).adjoint().toDoubleArray(), vt)) / vtNorm;
                     double error = in.hypergradientError(est.hypergradient());
                     double bound13 = factor * in.radius * rho + lphi * le / mu * sigma;
                     double bound14 = (in.c1 + in.c2 / (1 - in.q)) * rho + in.c3 * sigma;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
 import org.bilevel4j.algorithms.aid.AidEstimator;
+import org.bilevel4j.algorithms.hypergradient.AidDiagnostics;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.algorithms.itd.ItdEstimator;
 import org.bilevel4j.api.map.Linearization;
@@ -80,7 +81,7 @@ class FixedPointIdentityProperties {
                     }
                     HypergradientEstimate fp = AidEstimator.fixedPoint(t, k).estimate(in.problem, in.lambda);
                     double[] lhs = DenseMatrices.mulTransposed(u, b);
-                    double[] rhs = lin.vjp(fp.adjoint()).outer().toDoubleArray();
+                    double[] rhs = lin.vjp(fp.diagnostics(AidDiagnostics.class).adjoint()).outer().toDoubleArray();
                     String where = in + ", t = " + t + ", k = " + k;
                     double identity = relative(lhs, rhs);
                     assertTrue(identity <= IDENTITY_TOLERANCE, () -> "(32) u^T grad1E != d2Phi^T v: relative "

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
-import org.bilevel4j.algorithms.itd.ForwardItdEstimator;
 import org.bilevel4j.algorithms.itd.ItdEstimator;
 import org.bilevel4j.testkit.problems.TanhEquilibrium;
 import org.junit.jupiter.api.AfterAll;
@@ -57,7 +56,7 @@ class ItdBoundProperties {
             double p = in.k.jacobianOuter() + in.k.jacobianInner() * in.k.jacobianOuterBound() / mu;
             double atol = 1e-9 * Math.max(1, DenseMatrices.spectralNorm(in.wPrime));
             for (int t : JACOBIAN_STEPS) {
-                double[][] wt = DenseMatrices.toArray(ForwardItdEstimator.of(t).innerJacobian(in.problem, in.lambda));
+                double[][] wt = DenseMatrices.toArray(ItdEstimator.forward(t).innerJacobian(in.problem, in.lambda));
                 double error = DenseMatrices.spectralNorm(DenseMatrices.sub(wt, in.wPrime));
                 double bound = p * in.radius * t * Math.pow(in.q, t - 1)
                         + in.k.jacobianOuterBound() / mu * Math.pow(in.q, t);
@@ -90,7 +89,7 @@ class ItdBoundProperties {
             for (int t : FORWARD_STEPS) {
                 double[] reverse = ItdEstimator.reverse(t).estimate(in.problem, in.lambda).hypergradient()
                         .toDoubleArray();
-                double[] forward = ForwardItdEstimator.of(t).estimate(in.problem, in.lambda).hypergradient()
+                double[] forward = ItdEstimator.forward(t).estimate(in.problem, in.lambda).hypergradient()
                         .toDoubleArray();
                 double difference = DenseMatrices.norm(DenseMatrices.sub(reverse, forward));
                 double scale = Math.max(DenseMatrices.norm(reverse), 1e-300);

@@ -13,10 +13,7 @@ import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.hypergradient.InnerPhase;
 import org.bilevel4j.algorithms.inner.HeavyBallIteration;
 import org.bilevel4j.algorithms.inner.NesterovIteration;
-import org.bilevel4j.algorithms.itd.CheckpointedItdEstimator;
-import org.bilevel4j.algorithms.itd.ForwardItdEstimator;
 import org.bilevel4j.algorithms.itd.ItdEstimator;
-import org.bilevel4j.algorithms.itd.TruncatedItdEstimator;
 import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
@@ -70,9 +67,9 @@ class EstimatorAgreementTest {
         List<HypergradientEstimator> list = new ArrayList<>(List.of(
                 ItdEstimator.reverse(t),
                 ItdEstimator.builder().innerSteps(t).keepTape(true).build(),
-                CheckpointedItdEstimator.of(t),
-                TruncatedItdEstimator.of(t, t),
-                ForwardItdEstimator.of(t),
+                ItdEstimator.checkpointed(t),
+                ItdEstimator.truncated(t, t),
+                ItdEstimator.forward(t),
                 AidEstimator.fixedPoint(t, t),
                 AidEstimator.neumann(t, t),
                 AidEstimator.normalEquations(t, 200),
