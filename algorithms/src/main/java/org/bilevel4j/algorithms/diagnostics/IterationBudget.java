@@ -5,7 +5,9 @@ package org.bilevel4j.algorithms.diagnostics;
  * r satisfies r ≤ max({@link #relativeTolerance} · r₀, {@link #absoluteTolerance}), where r₀ is the
  * reference scale of the method (‖b‖ for a linear solve; max(‖w_i‖, ‖w_{i-1}‖) for the step
  * ‖w_i - w_{i-1}‖ of a fixed-point iteration). Tolerances of zero run exactly {@code maxIterations}
- * iterations, as the theory of seed 004 counts them, except that the Krylov solvers (CG, MINRES, GMRES, CG on the
+ * iterations, as the theory of
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020,
+ * counts them, except that the Krylov solvers (CG, MINRES, GMRES, CG on the
  * normal equations) stop with CONVERGED once their residual reaches the rounding floor ε‖b‖, where further
  * iterations cannot improve the iterate. With a fixed budget the status is BUDGET_EXHAUSTED, so strict mode
  * ({@code strict(true)} on the estimators) needs a budget with tolerances.

@@ -4,9 +4,15 @@ package org.bilevel4j.algorithms.diagnostics;
 public enum Status {
     /** The stopping tolerance was met. */
     CONVERGED,
-    /** The iteration budget ran out before the tolerance was met (or no tolerance was set). */
+    /**
+     * The tolerance was not met: the iteration budget ran out first, no tolerance was set, or the tolerance is below
+     * what the method can attain in its element type (the message says which). The result is usable with caution.
+     */
     BUDGET_EXHAUSTED,
-    /** The iterates grew without bound or became NaN/infinite. */
+    /**
+     * The iterates grew without bound, became NaN/infinite, or a stationary iteration did not contract at all
+     * (see {@link DivergenceMonitor}). The result must not be used.
+     */
     DIVERGED,
     /** The method cannot continue (e.g. conjugate gradients met non-positive curvature, GMRES lost rank). */
     BREAKDOWN;

@@ -9,8 +9,8 @@ import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * How an estimator computes w_t: which inner solver, with which budget, and whether it starts from the previous
- * estimate's w_t (warm start, "amortization") or from the problem's initial point w₀ (as the bounds of seed 004
- * assume).
+ * estimate's w_t (warm start, "amortization") or from the problem's initial point w₀ (as the bounds of
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020, assume).
  *
  * @param solver    the inner solver
  * @param budget    at most t steps; a tolerance stops earlier
@@ -25,7 +25,7 @@ public record InnerPhase(InnerSolver solver, IterationBudget budget, boolean war
     }
 
     /**
-     * @param t exactly t Picard steps from w₀, no warm start (the setting of seed 004's theorems)
+     * @param t exactly t Picard steps from w₀, no warm start (the setting of the theorems of Grazzi et al. (2020))
      * @return the phase
      */
     public static InnerPhase picard(int t) {

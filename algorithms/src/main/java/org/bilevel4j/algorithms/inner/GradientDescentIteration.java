@@ -8,7 +8,8 @@ import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * Gradient descent w_i = w_{i-1} - α ∇_w g(w_{i-1}, λ) on the inner objective of an optimization-form
- * problem, with a step of its own: a fixed α, or the optimal α(λ) = 2/(μ + L) of seed 004 §2 from the
+ * problem, with a step of its own: a fixed α, or the optimal α(λ) = 2/(μ + L) of eq. (6) of
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020, from the
  * problem's curvature bounds, for which the iteration is a contraction with q = (κ - 1)/(κ + 1).
  */
 public final class GradientDescentIteration implements InnerSolver {

@@ -8,7 +8,9 @@ import org.bilevel4j.api.tensor.Tensor;
  * Polyak's heavy ball on the inner objective, w_{i+1} = w_i - a ∇_w g(w_i, λ) + b (w_i - w_{i-1}). With the
  * optimal constants of a quadratic with Hessian spectrum in [μ, L], a = 4/(√L + √μ)² and
  * b = ((√L - √μ)/(√L + √μ))², it converges as ((√κ - 1)/(√κ + 1))^t, but it is not a
- * contraction in the Euclidean norm (seed 004 §1.6(b)); see {@link MomentumIteration}.
+ * contraction in the Euclidean norm (Section 2.1, case (b), of
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020);
+ * see {@link MomentumIteration}.
  */
 public final class HeavyBallIteration extends MomentumIteration {
 

@@ -14,7 +14,9 @@ import org.bilevel4j.api.tensor.Tensor;
  * state s = (w, w_prev), stored as one flat vector and started from w_{-1} = w₀ (hypertorch's {@code HeavyBall}
  * construction). One step is (w, w_prev) ↦ (next(w, w_prev), w) with constants a (step) and b (momentum), either
  * fixed or chosen at each λ from the problem's curvature bounds. These methods contract only in a
- * problem-dependent norm (seed 004 §1.6(b)): the error can grow in the first steps, so no Euclidean contraction
+ * problem-dependent norm (Section 2.1, case (b), of
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020):
+ * the error can grow in the first steps, so no Euclidean contraction
  * constant is declared and the a-posteriori bounds are not available with them.
  */
 public abstract sealed class MomentumIteration implements InnerSolver permits HeavyBallIteration, NesterovIteration {

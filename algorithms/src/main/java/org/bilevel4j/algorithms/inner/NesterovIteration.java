@@ -8,7 +8,9 @@ import org.bilevel4j.api.tensor.Tensor;
  * Nesterov's accelerated gradient on the inner objective, y = w_i + b (w_i - w_{i-1}),
  * w_{i+1} = y - a ∇_w g(y, λ). The constants for a μ-strongly convex, L-smooth objective are a = 1/L and
  * b = (√κ - 1)/(√κ + 1); like heavy ball it contracts only in a problem-dependent norm
- * (seed 004 §1.6(b)); see {@link MomentumIteration}.
+ * (Section 2.1, case (b), of
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020);
+ * see {@link MomentumIteration}.
  */
 public final class NesterovIteration extends MomentumIteration {
 

@@ -5,8 +5,8 @@ import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Conjugate gradients (Hestenes–Stiefel) for A x = b with A symmetric positive definite: AID-CG of Grazzi et al.
- * (ICML 2020), eqs. (15)–(18).
+ * Conjugate gradients (Hestenes–Stiefel) for A x = b with A symmetric positive definite: AID-CG of Grazzi,
+ * Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020, eqs. (15)–(18).
  *
  * <p>One iteration: one application of A, two inner products, three vector updates:
  * α = r·r / p·Ap, x ← x + αp, r ← r - αAp, p ← r + (r⁺·r⁺ / r·r) p. It minimises the

@@ -6,9 +6,12 @@ import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * Truncated Neumann series x = x₀ + Σ_{i=0}^{K} (I - A)^i r₀, r₀ = b - Ax₀ (Liao et al., 2018). For AID,
+ * Truncated Neumann series x = x₀ + Σ_{i=0}^{K} (I - A)^i r₀, r₀ = b - Ax₀ (Liao et al., "Reviving and
+ * Improving Recurrent Back-Propagation", ICML 2018). For AID,
  * I - A = ∂₁Φᵀ and the series is (I - ∂₁Φᵀ)⁻¹ = Σ (∂₁Φᵀ)^i truncated after K + 1 terms, the
- * proof of Lemma 2.2 of seed 004; it equals AID-FP with K + 1 iterations, so the FP bounds apply with k = K + 1,
+ * proof of Lemma 2.2 of
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020;
+ * it equals AID-FP with K + 1 iterations, so the FP bounds apply with k = K + 1,
  * and its tail is bounded by q^(K+1)/(1 - q) ‖r₀‖.
  *
  * <p>One iteration: one application of A, giving the next term (I - A)^i r₀ and adding it. The budget K is the

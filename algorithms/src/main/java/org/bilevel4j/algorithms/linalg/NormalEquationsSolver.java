@@ -6,7 +6,8 @@ import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * Conjugate gradients on the normal equations AᵀA x = Aᵀb (CGLS form), for non-symmetric A: AID-CG for
- * equilibrium models in Grazzi et al. (ICML 2020: "the conjugate gradient method must be applied on the normal
+ * equilibrium models in Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation"
+ * (ICML 2020: "the conjugate gradient method must be applied on the normal
  * equations of problem (15)"). Converges for any invertible A, at the rate of CG with condition number κ(A)².
  *
  * <p>One iteration: one application of A and one of Aᵀ (for AID: one VJP and one JVP). Stopping rule: the

@@ -9,11 +9,13 @@ import org.bilevel4j.api.tensor.Tensor;
  * Richardson iteration x ← x + ω(b - Ax), a fixed-point iteration for A x = b.
  *
  * <ul>
- *   <li>With ω = 1 and A = I - ∂₁Φᵀ it is the fixed-point method of AID-FP (Grazzi et al., ICML 2020, eq. (19)),
+ *   <li>With ω = 1 and A = I - ∂₁Φᵀ it is the fixed-point method of AID-FP (Grazzi, Franceschi, Pontil,
+ *       Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020, eq. (19)),
  *       v ← ∂₁Φᵀv + ∇₁E, also called recurrent backpropagation; from v₀ = 0 it converges as
  *       ‖v_k - v‖ ≤ q^k ‖v‖ when Φ is a q-contraction (Theorem 2.3).</li>
  *   <li>With A symmetric positive definite it is gradient descent on the quadratic ½xᵀAx - bᵀx with step
- *       ω (the linear-system solver of AmIGO-GD, Arbel and Mairal, ICLR 2022); it converges for 0 &lt; ω &lt; 2/λ_max(A).</li>
+ *       ω (the linear-system solver of AmIGO-GD, Arbel, Mairal, "Amortized Implicit Differentiation for
+ *       Stochastic Bilevel Optimization", ICLR 2022); it converges for 0 &lt; ω &lt; 2/λ_max(A).</li>
  * </ul>
  *
  * <p>One iteration: one application of A. Stopping rule: ‖b - Ax_k‖ ≤ max(rtol‖b‖, atol), or the

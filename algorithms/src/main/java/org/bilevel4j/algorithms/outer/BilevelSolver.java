@@ -170,7 +170,11 @@ public final class BilevelSolver {
             return this;
         }
 
-        /** @param tolerance stop when ‖hypergradient‖ ≤ tolerance, ≥ 0 (0, the default: never stop on it) @return this builder */
+        /**
+         * @param tolerance stop with CONVERGED when a certified estimate has ‖estimate‖ + error bound ≤ tolerance,
+         *                  ≥ 0 (0, the default: never stop on it)
+         * @return this builder
+         */
         public Builder gradientTolerance(double tolerance) {
             if (!(tolerance >= 0)) {
                 throw new IllegalArgumentException("tolerance: expected >= 0, got " + tolerance);

@@ -29,7 +29,8 @@ public interface OuterOptimizer {
 
     /**
      * @param step ζ &gt; 0
-     * @return hypergradient descent λ ← λ - ζ g (seed 004 §2.9)
+     * @return hypergradient descent λ ← λ - ζ g, as in Section 3.2 and Appendix C.2 of
+     *         Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020
      */
     static OuterOptimizer gradientDescent(double step) {
         return new MomentumOptimizer(step, 0, false);
@@ -48,7 +49,7 @@ public interface OuterOptimizer {
      * @param step     ζ &gt; 0
      * @param momentum β in [0, 1)
      * @return Nesterov momentum (as in PyTorch's SGD): m ← βm + g, λ ← λ - ζ(g + βm); the
-     *         outer optimizer of seed 004's equilibrium models
+     *         outer optimizer of the equilibrium models of Grazzi et al. (2020), Section 3.2
      */
     static OuterOptimizer nesterov(double step, double momentum) {
         return new MomentumOptimizer(step, momentum, true);
@@ -67,7 +68,7 @@ public interface OuterOptimizer {
      * @param beta1 first-moment decay in [0, 1)
      * @param beta2 second-moment decay in [0, 1)
      * @param eps   ε &gt; 0
-     * @return Adam (Kingma &amp; Ba, 2015) with bias correction
+     * @return Adam (Kingma, Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015) with bias correction
      */
     static OuterOptimizer adam(double step, double beta1, double beta2, double eps) {
         return new AdamOptimizer(step, beta1, beta2, eps);

@@ -45,7 +45,9 @@ public interface Projection {
 
     /**
      * The spectral-norm ball {A : ‖A‖₂ ≤ radius} for a matrix, the constraint that keeps an equilibrium
-     * model's transition a contraction (seed 004 §3.2): singular values above the radius are clipped to it
+     * model's transition a contraction (Section 3.2 of
+     * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020):
+     * singular values above the radius are clipped to it
      * (the Frobenius-nearest point of the ball), computed by a one-sided Jacobi SVD only when the spectral norm,
      * estimated first, exceeds the radius.
      *

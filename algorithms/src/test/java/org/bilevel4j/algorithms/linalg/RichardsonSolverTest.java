@@ -32,7 +32,10 @@ class RichardsonSolverTest {
         return B.identity(n).sub(m.transpose());
     }
 
-    /** Theorem 2.3 of Grazzi et al.: from v0 = 0, ||v_k - v|| ≤ q^k ||v||. */
+    /**
+     * Theorem 2.3 of Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient
+     * Computation", ICML 2020: from v₀ = 0, ‖v_k - v‖ ≤ q^k ‖v‖.
+     */
     @ParameterizedTest(name = "q = {0}")
     @ValueSource(doubles = {0.3, 0.7, 0.9, 0.99})
     void fixedPointObeysTheContractionBound(double q) {

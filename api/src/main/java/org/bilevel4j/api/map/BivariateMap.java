@@ -6,7 +6,9 @@ import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * A differentiable map of two arguments, Φ(w, λ), where w is the inner (state) variable and λ
- * the outer (hyper)parameter: the fixed-point maps of seed 004, or the gradient ∇_w g(w, λ) of an inner
+ * the outer (hyper)parameter: the fixed-point maps of
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020,
+ * or the gradient ∇_w g(w, λ) of an inner
  * objective. Its derivatives are reached through {@link #linearize}.
  *
  * <p>Build one from a tensor lambda with {@link #of} or implement it by hand (matrix-free), providing a

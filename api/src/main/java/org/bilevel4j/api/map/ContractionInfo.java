@@ -2,7 +2,9 @@ package org.bilevel4j.api.map;
 
 /**
  * What is known of the Lipschitz constant q of w ↦ Φ(w, λ) in the Euclidean norm:
- * ‖Φ(w₁, λ) - Φ(w₂, λ)‖ ≤ q ‖w₁ - w₂‖ (Assumption B of seed 004). When q &lt; 1 the
+ * ‖Φ(w₁, λ) - Φ(w₂, λ)‖ ≤ q ‖w₁ - w₂‖ (Assumption B of
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020).
+ * When q &lt; 1 the
  * map is a contraction: its fixed point is unique, Picard iteration converges as q^t, and
  * ‖(I - ∂₁Φ)⁻¹‖ ≤ 1/(1 - q) (Lemma 2.2). Estimators use q for their a-posteriori error bounds.
  *

@@ -4,7 +4,8 @@ package org.bilevel4j.api.map;
  * Bounds on the spectrum of the inner Hessian, μ I ⪯ ∇²_ww g(w, λ) ⪯ L I for every w: g(·, λ) is
  * μ-strongly convex and L-smooth. They give gradient descent its optimal step α = 2/(μ + L) and the
  * contraction constant of the step map, q = max(|1 - αμ|, |1 - αL|), which is (κ - 1)/(κ + 1) at
- * the optimal step (seed 004, eq. (6) and Appendix B).
+ * the optimal step (eq. (6) and Appendix B of
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020).
  *
  * @param strongConvexity μ &gt; 0
  * @param smoothness      L ≥ μ

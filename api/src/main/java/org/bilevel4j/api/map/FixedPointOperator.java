@@ -6,7 +6,8 @@ import java.util.function.Function;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * The map Φ(·, λ) of a fixed-point equation w = Φ(w, λ) (problem (1) of seed 004), carrying
+ * The map Φ(·, λ) of a fixed-point equation w = Φ(w, λ) (problem (1) of
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020), carrying
  * what is known of its contraction constant and whether its Jacobian ∂₁Φ is symmetric (true for
  * gradient steps on an objective, where ∂₁Φ = I - α∇²g). Symmetry decides which linear solvers
  * apply to the adjoint system (I - ∂₁Φᵀ)v = ∇₁E: conjugate gradients needs it, and a

@@ -7,13 +7,14 @@ import org.bilevel4j.api.tensor.Tensor;
 
 /**
  * The gradient-descent map of an inner objective, Φ(w, λ) = w - α(λ) ∇_w g(w, λ), which turns
- * the optimization form w(λ) = argmin_w g(w, λ) into the fixed-point form w = Φ(w, λ) (seed 004,
- * problem (2)). Its Jacobians are ∂₁Φ = I - α∇²_ww g (symmetric) and
+ * the optimization form w(λ) = argmin_w g(w, λ) into the fixed-point form w = Φ(w, λ) (problem (2) of
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020).
+ * Its Jacobians are ∂₁Φ = I - α∇²_ww g (symmetric) and
  * ∂₂Φ = -α∇²_λw g.
  *
  * <p>The step α(λ) is treated as a constant when differentiating in λ (the "practical replacement"
- * ∂̂₂Φ = -α∇²_λw g of seed 004, Appendix B, used in all its experiments); at the fixed point the
- * dropped term vanishes, so the exact hypergradient is unchanged. With {@link CurvatureBounds} the step is the
+ * ∂̂₂Φ = -α∇²_λw g of Grazzi et al. (2020), Appendix B, used in all their experiments); at the fixed point
+ * the dropped term vanishes, so the exact hypergradient is unchanged. With {@link CurvatureBounds} the step is the
  * optimal 2/(μ + L) unless given, and the contraction constant is known.
  */
 public final class GradientStepMap implements FixedPointOperator {

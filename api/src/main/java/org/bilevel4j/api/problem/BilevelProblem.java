@@ -12,7 +12,8 @@ import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * A bilevel problem in fixed-point form (seed 004, problem (1)):
+ * A bilevel problem in fixed-point form (problem (1) of
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020):
  * <pre>
  *   min_λ f(λ) = E(w(λ), λ)   subject to   w(λ) = Φ(w(λ), λ)
  * </pre>
@@ -45,8 +46,9 @@ public interface BilevelProblem {
     }
 
     /**
-     * Regularity constants for error bounds. Problems that know them (the test problems of seed 004 with closed
-     * forms) override this; estimators then report a certified bound on the hypergradient error.
+     * Regularity constants for error bounds. Problems that know them (test problems with closed forms, such
+     * as the affine contraction or per-coordinate ridge regression of the theory-checks module)
+     * override this; estimators then report a certified bound on the hypergradient error.
      *
      * @param outer λ
      * @return the constants at λ, if known

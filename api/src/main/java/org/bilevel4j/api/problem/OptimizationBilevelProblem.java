@@ -7,7 +7,13 @@ import org.bilevel4j.api.map.ScalarObjective;
 import org.bilevel4j.api.tensor.Tensor;
 
 /**
- * A bilevel problem in optimization form (seed 004 problem (2); seeds 000–003):
+ * A bilevel problem in optimization form (problem (2) of
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020;
+ * also the setting of
+ * Arbel, Mairal, "Amortized Implicit Differentiation for Stochastic Bilevel Optimization", ICLR 2022;
+ * Dagréou, Ablin, Vaiter, Moreau, "A framework for bilevel optimization that enables stochastic and global
+ * variance reduction algorithms", NeurIPS 2022; and, in function space, Petrulionytė, Mairal, Arbel,
+ * "Functional Bilevel Optimization for Machine Learning", NeurIPS 2024):
  * <pre>
  *   min_λ f(λ) = E(w(λ), λ)   subject to   w(λ) = argmin_w g(w, λ)
  * </pre>

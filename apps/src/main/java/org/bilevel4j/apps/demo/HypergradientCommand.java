@@ -57,7 +57,7 @@ public final class HypergradientCommand implements Callable<Integer> {
                 new java.util.SplittableRandom(seed + 1));
         AidEstimator estimator = AidEstimator.builder()
                 .inner(new InnerPhase(new PicardIteration(), new IterationBudget(2000, 1e-15, 0), false))
-                .linearSolver(new ConjugateGradientSolver(), new IterationBudget(500, 1e-15, 0))
+                .linearSolver(new ConjugateGradientSolver(), new IterationBudget(500, 1e-13, 0))
                 .build();
         HypergradientEstimate e = estimator.estimate(q, lambda);
         Tensor exact = q.closedFormHypergradient(lambda);
