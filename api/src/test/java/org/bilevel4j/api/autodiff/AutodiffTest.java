@@ -43,6 +43,21 @@ class AutodiffTest {
         return B.randomNormal(Shape.of(dims), DType.FLOAT64, rng).mul(0.5);
     }
 
+    /**
+     * The random data of one case, N(0, 1/4) entries drawn in this order from the seed.
+     *
+     * @param a a 3×4 matrix
+     * @param x a point of ℝ⁴
+     * @param u a direction in ℝ⁴
+     * @param c a cotangent in ℝ³ (also the second argument λ of two-argument functions)
+     */
+    private record Case(Tensor a, Tensor x, Tensor u, Tensor c) {
+        static Case of(long seed) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            return new Case(random(rng, 3, 4), random(rng, 4), random(rng, 4), random(rng, 3));
+        }
+    }
+
     /** (f(x + h u) - f(x - h u)) / 2h */
     private static Tensor directional(UnaryOperator<Tensor> f, Tensor x, Tensor u) {
         return f.apply(x.add(u.mul(H))).sub(f.apply(x.sub(u.mul(H)))).div(2 * H);
@@ -69,10 +84,9 @@ class AutodiffTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void gradientMatchesFiniteDifferencesAlongEveryAxis(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        Tensor a = random(rng, 3, 4);
-        Tensor x = random(rng, 4);
-        UnaryOperator<Tensor> f = scalar(a);
+        Case k = Case.of(seed);
+        Tensor x = k.x();
+        UnaryOperator<Tensor> f = scalar(k.a());
         Tensor g = Autodiff.grad(f, x);
         assertClose(differenceGradient(f, x), g, "grad");
         ValueAndGradient vg = Autodiff.valueAndGrad(f, x);
@@ -83,12 +97,11 @@ class AutodiffTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void vjpAndJvpMatchFiniteDifferencesAndEachOther(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        Tensor a = random(rng, 3, 4);
-        Tensor x = random(rng, 4);
-        Tensor u = random(rng, 4);
-        Tensor c = random(rng, 3);
-        UnaryOperator<Tensor> f = map(a);
+        Case k = Case.of(seed);
+        Tensor x = k.x();
+        Tensor u = k.u();
+        Tensor c = k.c();
+        UnaryOperator<Tensor> f = map(k.a());
         Tensor jvp = Autodiff.jvp(f, x, u);
         assertClose(directional(f, x, u), jvp, "jvp");
         // ⟨c, J u⟩ = ⟨Jᵀ c, u⟩
@@ -104,11 +117,10 @@ class AutodiffTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void hessianVectorProductsMatchDifferencesOfGradients(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        Tensor a = random(rng, 3, 4);
-        Tensor x = random(rng, 4);
-        Tensor v = random(rng, 4);
-        UnaryOperator<Tensor> f = scalar(a);
+        Case k = Case.of(seed);
+        Tensor x = k.x();
+        Tensor v = k.u();
+        UnaryOperator<Tensor> f = scalar(k.a());
         Tensor hvp = Autodiff.hvp(f, x, v);
         assertClose(directional(y -> Autodiff.grad(f, y), x, v), hvp, "hvp");
         Tensor hessian = Autodiff.hessian(f, x);
@@ -119,11 +131,11 @@ class AutodiffTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void partialGradientsAndSecondOrderProductsOfATwoArgumentFunction(long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        Tensor a = random(rng, 3, 4);
-        Tensor w = random(rng, 4);
-        Tensor lambda = random(rng, 3);
-        Tensor v = random(rng, 4);
+        Case k = Case.of(seed);
+        Tensor a = k.a();
+        Tensor w = k.x();
+        Tensor lambda = k.c();
+        Tensor v = k.u();
         // g(w, λ) = Σ softplus(A w) λ + ½‖w‖² Σ exp(λ)
         java.util.function.BinaryOperator<Tensor> g = (ww, l) -> a.matmul(ww).softplus().mul(l).sum()
                 .add(ww.square().sum().mul(0.5).mul(l.exp().sum()));
