@@ -9,6 +9,7 @@ import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 
 /**
  * A quadratic bilevel problem with closed forms:
@@ -47,8 +48,8 @@ public final class QuadraticBilevel {
         this.mu = mu;
         this.smoothness = l;
         this.theta = theta;
-        this.h = TestMatrices.symmetricWithSpectrum(TestMatrices.geometric(n, mu, l), rng);
-        double[] s = TestMatrices.geometric(p, 0.4, 1.0);
+        this.h = TestMatrices.symmetricWithSpectrum(DenseMatrices.geometric(n, mu, l), rng);
+        double[] s = DenseMatrices.geometric(p, 0.4, 1.0);
         this.maxSingularValueOfB = 1.0;
         this.b = TestMatrices.withSingularValues(n, p, s, rng);
         this.wTarget = TestMatrices.randomVector(n, rng);

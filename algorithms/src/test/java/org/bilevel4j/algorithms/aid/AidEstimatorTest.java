@@ -1,7 +1,7 @@
 package org.bilevel4j.algorithms.aid;
 
 import static org.bilevel4j.algorithms.TestMatrices.B;
-import static org.bilevel4j.algorithms.TestMatrices.relativeError;
+import static org.bilevel4j.testkit.linalg.DenseMatrices.relativeError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -2,7 +2,7 @@ package org.bilevel4j.algorithms.certification;
 
 import static org.bilevel4j.algorithms.TestMatrices.B;
 import static org.bilevel4j.algorithms.TestMatrices.randomVector;
-import static org.bilevel4j.algorithms.TestMatrices.relativeError;
+import static org.bilevel4j.testkit.linalg.DenseMatrices.relativeError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,6 +42,7 @@ import org.bilevel4j.api.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 
 /**
  * Regression tests of the cases where a hypergradient was reported CONVERGED (or an ordinary BUDGET_EXHAUSTED)
@@ -155,7 +156,7 @@ class CertificationRegressionTest {
     }
 
     private static Tensor spd(int n, double kappa, DType dtype, SplittableRandom rng) {
-        return TestMatrices.symmetricWithSpectrum(TestMatrices.geometric(n, 1, kappa), rng).to(dtype);
+        return TestMatrices.symmetricWithSpectrum(DenseMatrices.geometric(n, 1, kappa), rng).to(dtype);
     }
 
     @ParameterizedTest

@@ -2,7 +2,7 @@ package org.bilevel4j.algorithms.inner;
 
 import static org.bilevel4j.algorithms.TestMatrices.B;
 import static org.bilevel4j.algorithms.TestMatrices.randomVector;
-import static org.bilevel4j.algorithms.TestMatrices.relativeError;
+import static org.bilevel4j.testkit.linalg.DenseMatrices.relativeError;
 import static org.bilevel4j.algorithms.TestMatrices.withSingularValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +24,7 @@ import org.bilevel4j.api.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 
 /**
  * Inner solvers on g(w, λ) = ½w'Hw - w'Bλ with the spectrum of H exactly [mu, L], whose minimiser
@@ -290,7 +291,7 @@ class InnerSolversTest {
     void momentumAndGradientSolversNeedAnInnerObjective() {
         SplittableRandom rng = new SplittableRandom(21);
         int n = 6;
-        BilevelProblem problem = fixedPointProblem(withSingularValues(n, n, TestMatrices.geometric(n, 0.1, 0.5), rng),
+        BilevelProblem problem = fixedPointProblem(withSingularValues(n, n, DenseMatrices.geometric(n, 0.1, 0.5), rng),
                 TestMatrices.randomMatrix(n, 2, 1, rng), n, 2);
         Tensor lambda = B.vector(1, -1);
         Tensor w0 = B.zeros(n);
@@ -307,7 +308,7 @@ class InnerSolversTest {
     void picardSolvesAFixedPointOnlyProblem() {
         SplittableRandom rng = new SplittableRandom(22);
         int n = 6;
-        Tensor m = withSingularValues(n, n, TestMatrices.geometric(n, 0.1, 0.5), rng);
+        Tensor m = withSingularValues(n, n, DenseMatrices.geometric(n, 0.1, 0.5), rng);
         Tensor c = TestMatrices.randomMatrix(n, 2, 1, rng);
         BilevelProblem problem = fixedPointProblem(m, c, n, 2);
         Tensor lambda = B.vector(1, -1);

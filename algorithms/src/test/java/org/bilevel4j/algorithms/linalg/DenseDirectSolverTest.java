@@ -6,7 +6,7 @@ import static org.bilevel4j.algorithms.TestMatrices.nonSymmetric;
 import static org.bilevel4j.algorithms.TestMatrices.operator;
 import static org.bilevel4j.algorithms.TestMatrices.randomMatrix;
 import static org.bilevel4j.algorithms.TestMatrices.randomVector;
-import static org.bilevel4j.algorithms.TestMatrices.relativeError;
+import static org.bilevel4j.testkit.linalg.DenseMatrices.relativeError;
 import static org.bilevel4j.algorithms.TestMatrices.shiftedRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,7 +1,7 @@
 package org.bilevel4j.algorithms.linalg;
 
 import static org.bilevel4j.algorithms.TestMatrices.B;
-import static org.bilevel4j.algorithms.TestMatrices.geometric;
+import static org.bilevel4j.testkit.linalg.DenseMatrices.geometric;
 import static org.bilevel4j.algorithms.TestMatrices.operator;
 import static org.bilevel4j.algorithms.TestMatrices.orthogonal;
 import static org.bilevel4j.algorithms.TestMatrices.randomVector;

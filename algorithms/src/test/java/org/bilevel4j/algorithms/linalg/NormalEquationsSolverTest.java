@@ -4,7 +4,7 @@ import static org.bilevel4j.algorithms.TestMatrices.CountingOperator;
 import static org.bilevel4j.algorithms.TestMatrices.nonSymmetric;
 import static org.bilevel4j.algorithms.TestMatrices.operator;
 import static org.bilevel4j.algorithms.TestMatrices.randomVector;
-import static org.bilevel4j.algorithms.TestMatrices.relativeError;
+import static org.bilevel4j.testkit.linalg.DenseMatrices.relativeError;
 import static org.bilevel4j.algorithms.TestMatrices.shiftedRandom;
 import static org.bilevel4j.algorithms.TestMatrices.spd;
 import static org.bilevel4j.algorithms.TestMatrices.withTranspose;

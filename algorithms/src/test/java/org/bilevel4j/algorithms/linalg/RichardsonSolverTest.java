@@ -1,11 +1,11 @@
 package org.bilevel4j.algorithms.linalg;
 
 import static org.bilevel4j.algorithms.TestMatrices.B;
-import static org.bilevel4j.algorithms.TestMatrices.geometric;
+import static org.bilevel4j.testkit.linalg.DenseMatrices.geometric;
 import static org.bilevel4j.algorithms.TestMatrices.operator;
 import static org.bilevel4j.algorithms.TestMatrices.orthogonal;
 import static org.bilevel4j.algorithms.TestMatrices.randomVector;
-import static org.bilevel4j.algorithms.TestMatrices.relativeError;
+import static org.bilevel4j.testkit.linalg.DenseMatrices.relativeError;
 import static org.bilevel4j.algorithms.TestMatrices.spd;
 import static org.bilevel4j.algorithms.TestMatrices.symmetricWithSpectrum;
 import static org.bilevel4j.algorithms.TestMatrices.withSingularValues;

@@ -2,7 +2,7 @@ package org.bilevel4j.algorithms.outer;
 
 import static org.bilevel4j.algorithms.TestMatrices.B;
 import static org.bilevel4j.algorithms.TestMatrices.randomVector;
-import static org.bilevel4j.algorithms.TestMatrices.relativeError;
+import static org.bilevel4j.testkit.linalg.DenseMatrices.relativeError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

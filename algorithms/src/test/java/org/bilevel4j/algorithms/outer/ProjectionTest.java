@@ -1,9 +1,9 @@
 package org.bilevel4j.algorithms.outer;
 
 import static org.bilevel4j.algorithms.TestMatrices.B;
-import static org.bilevel4j.algorithms.TestMatrices.compose;
+import static org.bilevel4j.testkit.linalg.DenseMatrices.compose;
 import static org.bilevel4j.algorithms.TestMatrices.matrix;
-import static org.bilevel4j.algorithms.TestMatrices.orthonormalColumns;
+import static org.bilevel4j.testkit.linalg.DenseMatrices.orthonormalColumns;
 import static org.bilevel4j.algorithms.TestMatrices.randomVector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -9,14 +9,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
-import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.bilevel4j.api.backend.BinaryOp;
 import org.bilevel4j.api.backend.Kernels;
+import org.bilevel4j.api.backend.NativeMemoryGovernor;
 import org.bilevel4j.api.backend.ReduceOp;
 import org.bilevel4j.api.backend.Storage;
 import org.bilevel4j.api.backend.UnaryOp;
@@ -29,12 +28,12 @@ import org.slf4j.LoggerFactory;
  * The kernels on DJL {@code NDArray}s (PyTorch engine), float64 and float32, on the CPU or a CUDA device.
  *
  * <p>Memory: every result is owned by one base {@link NDManager}; intermediate arrays inside a kernel are closed
- * before it returns, and a result's native memory is freed by a {@link Cleaner} once its storage is unreachable.
- * Since the garbage collector does not see native memory, the kernels count live bytes (data plus an estimated
- * 1 KiB of headers per array) and call {@link System#gc()} (at most every 100 ms, backing off to 10 s while the
- * live arrays stay above the threshold) when they exceed
- * {@code bilevel4j.djl.gcThresholdBytes} (default 256 MiB; 0 disables it), which keeps native memory bounded
- * over long runs of small operations as well as large ones.
+ * before it returns, and a result's native memory is freed once its storage is unreachable. Since the garbage
+ * collector does not see native memory, a {@link NativeMemoryGovernor} counts live bytes (data plus an estimated
+ * 1 KiB of headers per array) and asks for a collection (at most every 100 ms, backing off to 10 s while the live
+ * arrays stay above the threshold) when they exceed {@code bilevel4j.djl.gcThresholdBytes} (read once; default
+ * 256 MiB; 0 disables it), which keeps native memory bounded over long runs of small operations as well as large
+ * ones.
  *
  * <p>Accuracy: {@code log1p}, {@code expm1} and {@code softplus}, which DJL does not expose or computes with a
  * cut-off, are composed so that they stay accurate to a few ulps (Kahan's correction for log1p, a tanh form of
@@ -42,19 +41,12 @@ import org.slf4j.LoggerFactory;
  */
 final class DjlKernels implements Kernels {
     private static final Logger LOG = LoggerFactory.getLogger(DjlKernels.class);
-    private static final Cleaner CLEANER = Cleaner.create();
-
     private final NDManager manager;
-    private static final AtomicLong LIVE_ARRAYS = new AtomicLong();
-    private static final AtomicLong LIVE_BYTES = new AtomicLong();
     /** Native bytes per array beyond its data (PyTorch tensor and storage headers, DJL bookkeeping), estimated. */
     private static final long OVERHEAD_BYTES = 1024;
-    private final long gcThreshold = Long.getLong("bilevel4j.djl.gcThresholdBytes", 256L << 20);
-    private volatile long lastCollection;
-    /** Minimum time between forced collections: doubles while live memory stays above the threshold. */
-    private volatile long collectionInterval = MIN_COLLECTION_INTERVAL;
-    private static final long MIN_COLLECTION_INTERVAL = 100_000_000L;
-    private static final long MAX_COLLECTION_INTERVAL = 10_000_000_000L;
+    /** Counts the arrays of every instance; the threshold is read once, when the class is loaded. */
+    private static final NativeMemoryGovernor MEMORY =
+            new NativeMemoryGovernor(Long.getLong("bilevel4j.djl.gcThresholdBytes", 256L << 20));
 
     DjlKernels(boolean gpu) {
         Device device = gpu ? Device.gpu() : Device.cpu();
@@ -64,36 +56,15 @@ final class DjlKernels implements Kernels {
 
     /** @return arrays created by any instance and not yet released */
     static long liveArrays() {
-        return LIVE_ARRAYS.get();
+        return MEMORY.live();
     }
 
     /** @return bytes of those arrays */
     static long liveBytes() {
-        return LIVE_BYTES.get();
+        return MEMORY.liveBytes();
     }
 
     // ---------------------------------------------------------------- ownership
-
-    private static final class Release implements Runnable {
-        private final NDArray array;
-        private final long bytes;
-        private final AtomicLong arrays;
-        private final AtomicLong total;
-
-        Release(NDArray array, long bytes, AtomicLong arrays, AtomicLong total) {
-            this.array = array;
-            this.bytes = bytes;
-            this.arrays = arrays;
-            this.total = total;
-        }
-
-        @Override
-        public void run() {
-            array.close();
-            arrays.decrementAndGet();
-            total.addAndGet(-bytes);
-        }
-    }
 
     private DjlStorage own(NDArray array, Shape shape, DType dtype) {
         if (array.getDataType() != type(dtype)) {
@@ -103,21 +74,7 @@ final class DjlKernels implements Kernels {
                     + array.getDataType());
         }
         DjlStorage s = new DjlStorage(array, shape, dtype);
-        long bytes = (long) shape.size() * dtype.bytes() + OVERHEAD_BYTES;
-        LIVE_ARRAYS.incrementAndGet();
-        long live = LIVE_BYTES.addAndGet(bytes);
-        CLEANER.register(s, new Release(array, bytes, LIVE_ARRAYS, LIVE_BYTES));
-        if (gcThreshold > 0 && live > gcThreshold) {
-            long now = System.nanoTime();
-            if (now - lastCollection > collectionInterval) {
-                // if the data really live exceed the threshold, collecting cannot help: back off instead of thrashing
-                collectionInterval = Math.min(2 * collectionInterval, MAX_COLLECTION_INTERVAL);
-                lastCollection = now;
-                System.gc();
-            }
-        } else if (collectionInterval != MIN_COLLECTION_INTERVAL) {
-            collectionInterval = MIN_COLLECTION_INTERVAL;
-        }
+        MEMORY.register(s, (long) shape.size() * dtype.bytes() + OVERHEAD_BYTES, 0, array::close);
         return s;
     }
 
@@ -147,7 +104,7 @@ final class DjlKernels implements Kernels {
     }
 
     private static NDArray of(Storage s) {
-        return ((DjlStorage) s).array;
+        return ((DjlStorage) s).array();
     }
 
     /** Applies f, closing the intermediate {@code tmp}. */

@@ -6,28 +6,18 @@ import org.bilevel4j.api.tensor.DType;
 import org.bilevel4j.api.tensor.Shape;
 
 /**
- * One tensor's values as a DJL {@link NDArray}. The array is released (its native memory freed) by a
- * {@link java.lang.ref.Cleaner} when this storage becomes unreachable; {@link DjlKernels} counts the live arrays
- * and their bytes and asks for a collection when native memory outgrows its threshold.
+ * One tensor's values as a DJL {@link NDArray}, with the logical shape and element type. The array is released
+ * (its native memory freed) once this storage becomes unreachable: {@link DjlKernels} registers every storage with
+ * its {@link org.bilevel4j.api.backend.NativeMemoryGovernor}. The kernels never compare storages.
+ *
+ * @param array the values
+ * @param shape the logical shape
+ * @param dtype the element type
  */
-final class DjlStorage implements Storage {
-    final NDArray array;
-    private final Shape shape;
-    private final DType dtype;
-
-    DjlStorage(NDArray array, Shape shape, DType dtype) {
-        this.array = array;
-        this.shape = shape;
-        this.dtype = dtype;
-    }
-
+record DjlStorage(NDArray array, Shape shape, DType dtype) implements Storage {
+    /** @return the shape and dtype only (the values may live on a device) */
     @Override
-    public Shape shape() {
-        return shape;
-    }
-
-    @Override
-    public DType dtype() {
-        return dtype;
+    public String toString() {
+        return "DjlStorage" + shape + " " + dtype;
     }
 }

@@ -1,14 +1,13 @@
 package org.bilevel4j.backend.tensorflow;
 
-import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.bilevel4j.api.backend.BinaryOp;
 import org.bilevel4j.api.backend.Kernels;
+import org.bilevel4j.api.backend.NativeMemoryGovernor;
 import org.bilevel4j.api.backend.ReduceOp;
 import org.bilevel4j.api.backend.Storage;
 import org.bilevel4j.api.backend.UnaryOp;
@@ -44,11 +43,11 @@ import org.tensorflow.types.family.TNumber;
  * <p><b>Memory.</b> A result's native tensor handle is held by its TensorFlow operation object, which JavaCPP frees
  * once it is unreachable: the session refers to handles only weakly (TensorFlow Java 1.x has no
  * {@code ResourceCleanupStrategy} any more; JavaCPP's deallocator thread frees every unreachable handle). Since the
- * garbage collector does not see native memory, the kernels count the bytes of live storages (released by a
- * {@link Cleaner}) plus the bytes of intermediate results created since the last collection, and call
- * {@link System#gc()} (at most every 100 ms, backing off to 10 s while the live storages alone stay above it) when
- * the sum exceeds {@code bilevel4j.tensorflow.gcThresholdBytes}
- * (default 512 MiB). Unless the user set it, the constructor sets JavaCPP's
+ * garbage collector does not see native memory, a {@link NativeMemoryGovernor} counts the bytes of live storages
+ * plus the bytes of intermediate results created since the last collection, and calls {@link System#gc()} (at most
+ * every 100 ms, backing off to 10 s while the sum stays above it) when the sum exceeds
+ * {@code bilevel4j.tensorflow.gcThresholdBytes}
+ * (default 512 MiB; 0 disables it). Unless the user set it, the constructor sets JavaCPP's
  * {@code org.bytedeco.javacpp.maxPhysicalBytes} to 0 before JavaCPP loads: JavaCPP would otherwise read the resident
  * set size on every native allocation (a measurable part of the per-operation cost) and throw
  * {@link OutOfMemoryError} once it exceeds a multiple of the Java heap, which the 650 MB of TensorFlow libraries
@@ -65,8 +64,6 @@ import org.tensorflow.types.family.TNumber;
  */
 final class TensorflowKernels implements Kernels {
     private static final Logger LOG = LoggerFactory.getLogger(TensorflowKernels.class);
-    private static final Cleaner CLEANER = Cleaner.create();
-    private static final long GC_INTERVAL_NANOS = 100_000_000L;
     private static final int CACHE_LIMIT = 4096;
     /** Index arrays up to this length are cached as constants (longer ones are data, not structure). */
     private static final int CACHED_INDICES = 16;
@@ -80,17 +77,9 @@ final class TensorflowKernels implements Kernels {
     private final Map<Float, Operand<TFloat32>> scalars32 = new HashMap<>();
     private final Map<String, Operand<TInt32>> ints = new HashMap<>();
 
-    // native memory accounting
-    private final AtomicLong createdStorages = new AtomicLong();
-    private final AtomicLong liveStorages = new AtomicLong();
-    private final AtomicLong liveBytes = new AtomicLong();
-    private final AtomicLong scratchBytes = new AtomicLong();
-    private final AtomicLong collections = new AtomicLong();
-    private final long gcThreshold = Long.getLong("bilevel4j.tensorflow.gcThresholdBytes", 512L << 20);
-    private volatile long lastCollection;
-    /** Minimum time between forced collections: doubles while live memory stays above the threshold. */
-    private volatile long collectionInterval = GC_INTERVAL_NANOS;
-    private static final long MAX_COLLECTION_INTERVAL = 10_000_000_000L;
+    /** Native memory accounting; the threshold is read when the instance is created. */
+    private final NativeMemoryGovernor memory =
+            new NativeMemoryGovernor(Long.getLong("bilevel4j.tensorflow.gcThresholdBytes", 512L << 20));
 
     /**
      * Opens the eager session (loads the natives on first use).
@@ -123,43 +112,25 @@ final class TensorflowKernels implements Kernels {
 
     /** @return storages currently alive (created and not yet unreachable) */
     long liveStorages() {
-        return liveStorages.get();
+        return memory.live();
     }
 
     /** @return storages created so far */
     long createdStorages() {
-        return createdStorages.get();
+        return memory.created();
     }
 
     /** @return bytes of the storages currently alive */
     long liveBytes() {
-        return liveBytes.get();
+        return memory.liveBytes();
     }
 
     /** @return how many times the kernels asked for a garbage collection */
     long collections() {
-        return collections.get();
+        return memory.collections();
     }
 
     // ---------------------------------------------------------------- ownership and memory
-
-    private static final class Release implements Runnable {
-        private final long bytes;
-        private final AtomicLong storages;
-        private final AtomicLong total;
-
-        Release(long bytes, AtomicLong storages, AtomicLong total) {
-            this.bytes = bytes;
-            this.storages = storages;
-            this.total = total;
-        }
-
-        @Override
-        public void run() {
-            storages.decrementAndGet();
-            total.addAndGet(-bytes);
-        }
-    }
 
     /**
      * Wraps a result and accounts for its memory.
@@ -171,25 +142,8 @@ final class TensorflowKernels implements Kernels {
      */
     private TensorflowStorage own(Operand<? extends TNumber> operand, Shape shape, DType dtype, long scratch) {
         TensorflowStorage s = new TensorflowStorage(operand, shape, dtype);
-        long bytes = (long) shape.size() * dtype.bytes();
-        createdStorages.incrementAndGet();
-        liveStorages.incrementAndGet();
-        long live = liveBytes.addAndGet(bytes);
-        CLEANER.register(s, new Release(bytes, liveStorages, liveBytes));
-        long garbage = scratch > 0 ? scratchBytes.addAndGet(scratch) : scratchBytes.get();
-        if (live + garbage > gcThreshold) {
-            long now = System.nanoTime();
-            if (now - lastCollection > collectionInterval) {
-                // if the data really live exceed the threshold, collecting cannot help: back off instead of thrashing
-                collectionInterval = Math.min(2 * collectionInterval, MAX_COLLECTION_INTERVAL);
-                lastCollection = now;
-                scratchBytes.set(0);
-                collections.incrementAndGet();
-                System.gc();
-            }
-        } else if (collectionInterval != GC_INTERVAL_NANOS) {
-            collectionInterval = GC_INTERVAL_NANOS;
-        }
+        // JavaCPP frees the handle itself once the operation object is unreachable: nothing to release here
+        memory.register(s, (long) shape.size() * dtype.bytes(), scratch, () -> { });
         return s;
     }
 
@@ -203,7 +157,7 @@ final class TensorflowKernels implements Kernels {
 
     @SuppressWarnings("unchecked")
     private static Operand<TNumber> in(Storage s) {
-        return (Operand<TNumber>) ((TensorflowStorage) s).operand;
+        return (Operand<TNumber>) ((TensorflowStorage) s).operand();
     }
 
     @SuppressWarnings("unchecked")

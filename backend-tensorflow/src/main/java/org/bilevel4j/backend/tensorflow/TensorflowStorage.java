@@ -12,30 +12,16 @@ import org.tensorflow.types.family.TNumber;
  *
  * <p>The native tensor handle belongs to the operation object that the operand refers to; JavaCPP frees it once
  * that object is unreachable, which happens when this storage (and any other storage sharing the operand) is.
- * {@link TensorflowKernels} counts live storages and their bytes with a {@link java.lang.ref.Cleaner} and asks
- * for a collection when native memory outgrows its threshold. Immutable.
+ * {@link TensorflowKernels} registers every storage with its {@link org.bilevel4j.api.backend.NativeMemoryGovernor},
+ * which counts live storages and their bytes and asks for a collection when native memory outgrows its threshold.
+ * Immutable; the kernels never compare storages.
+ *
+ * @param operand the values
+ * @param shape   the logical shape
+ * @param dtype   the element type
  */
-final class TensorflowStorage implements Storage {
-    final Operand<? extends TNumber> operand;
-    private final Shape shape;
-    private final DType dtype;
-
-    TensorflowStorage(Operand<? extends TNumber> operand, Shape shape, DType dtype) {
-        this.operand = operand;
-        this.shape = shape;
-        this.dtype = dtype;
-    }
-
-    @Override
-    public Shape shape() {
-        return shape;
-    }
-
-    @Override
-    public DType dtype() {
-        return dtype;
-    }
-
+record TensorflowStorage(Operand<? extends TNumber> operand, Shape shape, DType dtype) implements Storage {
+    /** @return the shape and dtype only (the values may live on a device) */
     @Override
     public String toString() {
         return "TensorflowStorage" + shape + " " + dtype;

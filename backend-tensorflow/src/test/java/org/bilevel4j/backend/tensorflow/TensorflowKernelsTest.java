@@ -18,6 +18,8 @@ import org.bilevel4j.api.backend.Storage;
 import org.bilevel4j.api.backend.UnaryOp;
 import org.bilevel4j.api.tensor.DType;
 import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.testkit.kernels.CheckedKernels;
+import org.bilevel4j.testkit.kernels.KernelExercise;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -64,6 +66,16 @@ class TensorflowKernelsTest {
             System.arraycopy(extremes, 0, x, 0, extremes.length);
         }
         return x;
+    }
+
+    /**
+     * Every kernel once on shared inputs through {@link CheckedKernels}, which reads each argument's values back
+     * from native memory before and after the call; each result is compared with the reference kernels.
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void noKernelModifiesItsArguments(DType dtype) {
+        assertTrue(KernelExercise.run(K, dtype, 64) > 100, "kernel calls checked");
     }
 
     @ParameterizedTest

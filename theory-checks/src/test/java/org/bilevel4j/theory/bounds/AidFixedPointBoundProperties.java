@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Theorem 2.4 of Grazzi et al. (2020), AID with the fixed-point solver (19) after t Picard steps from w₀ = 0:
  * ‖∇̂f - ∇f‖ ≤ (c₁ + c₂(1 - q^k)/(1 - q)) ρ(t) + c₃ q^k (21), with ρ(t) = q^t and with the measured
- * ρ(t) = ‖w_t - w‖/‖w‖, on the grid t ∈ {1, 2, 5, 10, 20, 50, 100, 200} × k ∈ {0, 1, 5, 10, t, 2t}, on TP1
- * (both), TP2 and TP3. Tolerance: atol = 1e-9 max(1, ‖∇f‖).
+ * ρ(t) = ‖w_t - w‖/‖w‖, on the grid t ∈ {1, 2, 5, 10, 20, 50, 100, 200} × k ∈ {0, 1, 5, 10, t, 2t}, on affine
+ * (both), ridge and tanh. Tolerance: atol = 1e-9 max(1, ‖∇f‖).
  */
 class AidFixedPointBoundProperties {
     private static final RatioReport REPORT = new RatioReport("AidFixedPointBoundProperties");

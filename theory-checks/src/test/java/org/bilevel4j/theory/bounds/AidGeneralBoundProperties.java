@@ -1,5 +1,6 @@
 package org.bilevel4j.theory.bounds;
 
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,8 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (I - ∂₁Φ(w_t)ᵀ) v = ∇₁E(w_t)). Asserted: bound (13) with μ = 1 - q and bound (14)
  * (algebraically equal), the intermediate inequalities of the proof (‖∇₁E(w_t)‖ ≤ L_E,
  * ‖∂₂Φ(w_t)‖ ≤ L_Φ, ‖(I - ∂₁Φ(w_t))⁻¹‖ ≤ 1/μ, ‖v_t - v‖ ≤ (η₁/μ + L_Eν₁/μ²)ρD), and that the
- * estimate's own a-posteriori bound is never below the actual error. Solvers: AID-CG on symmetric problems (TP1-sym,
- * TP2, TP5), CG on the normal equations on non-symmetric ones (TP1, TP3), and on TP4 the heavy-ball inner solver
+ * estimate's own a-posteriori bound is never below the actual error. Solvers: AID-CG on symmetric problems (affine-sym,
+ * ridge, logistic), CG on the normal equations on non-symmetric ones (affine, tanh), and on biased the heavy-ball inner solver
  * (not a Euclidean contraction, so ρ is measured) with CG and with the fixed-point method.
  */
 class AidGeneralBoundProperties {
@@ -53,13 +54,13 @@ class AidGeneralBoundProperties {
 
     static Stream<Arguments> setups() {
         return Stream.of(
-                new Setup("TP1-sym AID-CG", Instance.affine(0.8, true), AidEstimator::conjugateGradient),
-                new Setup("TP1 AID-CG-normal", Instance.affine(0.8, false), AidEstimator::normalEquations),
-                new Setup("TP2 AID-CG", Instance.ridge(), AidEstimator::conjugateGradient),
-                new Setup("TP3 AID-CG-normal", Instance.tanh(0.8), AidEstimator::normalEquations),
-                new Setup("TP5 AID-CG", Instance.logistic(), AidEstimator::conjugateGradient),
-                new Setup("TP4 heavy-ball + AID-CG", Instance.biased(), (t, k) -> heavyBall(t, k, true)),
-                new Setup("TP4 heavy-ball + AID-FP", Instance.biased(), (t, k) -> heavyBall(t, k, false)))
+                new Setup("affine-sym AID-CG", Instance.affine(0.8, true), AidEstimator::conjugateGradient),
+                new Setup("affine AID-CG-normal", Instance.affine(0.8, false), AidEstimator::normalEquations),
+                new Setup("ridge AID-CG", Instance.ridge(), AidEstimator::conjugateGradient),
+                new Setup("tanh AID-CG-normal", Instance.tanh(0.8), AidEstimator::normalEquations),
+                new Setup("logistic AID-CG", Instance.logistic(), AidEstimator::conjugateGradient),
+                new Setup("biased heavy-ball + AID-CG", Instance.biased(), (t, k) -> heavyBall(t, k, true)),
+                new Setup("biased heavy-ball + AID-FP", Instance.biased(), (t, k) -> heavyBall(t, k, false)))
                 .map(Arguments::of);
     }
 
@@ -105,26 +106,26 @@ class AidGeneralBoundProperties {
                 }
                 String where = in + ", " + name + ", t = " + t + ", rho = " + rho;
                 Linearization lin = in.linearize(wt);
-                double[][] j1 = Dense.jacobianInner(lin, in.d);
-                double[][] j2 = Dense.jacobianOuter(lin, in.d);
-                double[][] a = Dense.identityMinus(Dense.transpose(j1));
+                double[][] j1 = DenseMatrices.jacobianInner(lin, in.d);
+                double[][] j2 = DenseMatrices.jacobianOuter(lin, in.d);
+                double[][] a = DenseMatrices.identityMinus(DenseMatrices.transpose(j1));
                 double[] bt = in.outerGradientInner(wt);
-                double[] vt = Dense.solve(a, bt);
-                double vtNorm = Dense.norm(vt);
-                REPORT.check("T2.2 proof |grad1 E(w_t)| <= L_E", Dense.norm(bt), le, 1e-12 * le, () -> where);
-                REPORT.check("T2.2 proof |d2Phi(w_t)| <= L_Phi", Dense.spectralNorm(j2), lphi, 1e-12 * lphi,
+                double[] vt = DenseMatrices.solve(a, bt);
+                double vtNorm = DenseMatrices.norm(vt);
+                REPORT.check("T2.2 proof |grad1 E(w_t)| <= L_E", DenseMatrices.norm(bt), le, 1e-12 * le, () -> where);
+                REPORT.check("T2.2 proof |d2Phi(w_t)| <= L_Phi", DenseMatrices.spectralNorm(j2), lphi, 1e-12 * lphi,
                         () -> where);
-                REPORT.check("T2.2 proof |(I - d1Phi(w_t))^-1| <= 1/mu", 1 / Dense.minSingularValue(a), 1 / mu,
+                REPORT.check("T2.2 proof |(I - d1Phi(w_t))^-1| <= 1/mu", 1 / DenseMatrices.minSingularValue(a), 1 / mu,
                         1e-12 / mu, () -> where);
                 REPORT.check("T2.2 proof |v_t - v| <= (eta1/mu + L_E nu1/mu^2) rho D",
-                        Dense.norm(Dense.sub(vt, vExact)), (eta1 / mu + le * nu1 / (mu * mu)) * rho * in.radius,
-                        1e-9 * Math.max(1, Dense.norm(vExact)), () -> where);
+                        DenseMatrices.norm(DenseMatrices.sub(vt, vExact)), (eta1 / mu + le * nu1 / (mu * mu)) * rho * in.radius,
+                        1e-9 * Math.max(1, DenseMatrices.norm(vExact)), () -> where);
                 for (int k : ITERATIONS) {
                     HypergradientEstimate est = k == 0 ? first
                             : setup.method().apply(t, k).estimate(in.problem, in.lambda);
-                    assertEquals(0, Dense.norm(Dense.sub(est.inner().toDoubleArray(), wt.toDoubleArray())),
+                    assertEquals(0, DenseMatrices.norm(DenseMatrices.sub(est.inner().toDoubleArray(), wt.toDoubleArray())),
                             () -> "w_t is not reproducible: " + where);
-                    double sigma = Dense.norm(Dense.sub(est.diagnostics(AidDiagnostics.class).adjoint().toDoubleArray(), vt)) / vtNorm;
+                    double sigma = DenseMatrices.norm(DenseMatrices.sub(est.diagnostics(AidDiagnostics.class).adjoint().toDoubleArray(), vt)) / vtNorm;
                     double error = in.hypergradientError(est.hypergradient());
                     double bound13 = factor * in.radius * rho + lphi * le / mu * sigma;
                     double bound14 = (in.c1 + in.c2 / (1 - in.q)) * rho + in.c3 * sigma;

@@ -1,5 +1,6 @@
 package org.bilevel4j.theory.bounds;
 
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -15,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Lemma 2.2 of Grazzi et al. (2020): if Φ(·, λ) is a q-contraction then ‖∂₁Φ(w, λ)‖ ≤ q and
  * ‖(I - ∂₁Φ(w, λ))⁻¹‖ ≤ 1/(1 - q) at every w (eq. (26) and the Neumann-series proof), with the
  * truncated Neumann series Σ_{i&lt;K} J^i within q^K/(1 - q) of the inverse. Checked at random w with ‖w‖ ≤ 10
- * (not only near the fixed point) on TP1 (both), TP2 and TP3, with the dense Jacobian assembled from JVPs on unit
+ * (not only near the fixed point) on affine (both), ridge and tanh, with the dense Jacobian assembled from JVPs on unit
  * vectors (and cross-checked against the one assembled from VJPs).
  */
 class ContractionLemmaProperties {
@@ -42,27 +43,27 @@ class ContractionLemmaProperties {
                 Tensor w = randomPoint(in, rng, 10);
                 String where = in + " at |w| = " + w.normValue();
                 Linearization lin = in.linearize(w);
-                double[][] j = Dense.jacobianInner(lin, in.d);
-                double[][] jv = Dense.jacobianInnerByVjp(lin, in.d);
-                double mismatch = Dense.frobenius(Dense.sub(j, jv));
-                assertTrue(mismatch <= 1e-12 * Math.max(1, Dense.frobenius(j)),
+                double[][] j = DenseMatrices.jacobianInner(lin, in.d);
+                double[][] jv = DenseMatrices.jacobianInnerByVjp(lin, in.d);
+                double mismatch = DenseMatrices.frobenius(DenseMatrices.sub(j, jv));
+                assertTrue(mismatch <= 1e-12 * Math.max(1, DenseMatrices.frobenius(j)),
                         () -> "Jacobian from JVPs and from VJPs differ by " + mismatch + " on " + where);
                 double q = in.q;
-                REPORT.check("L2.2 |d1Phi(w)| <= q", Dense.spectralNorm(j), q, 1e-12, () -> where);
-                double[][] a = Dense.identityMinus(j);
-                double inverseNorm = 1 / Dense.minSingularValue(a);
+                REPORT.check("L2.2 |d1Phi(w)| <= q", DenseMatrices.spectralNorm(j), q, 1e-12, () -> where);
+                double[][] a = DenseMatrices.identityMinus(j);
+                double inverseNorm = 1 / DenseMatrices.minSingularValue(a);
                 REPORT.check("L2.2 |(I - d1Phi(w))^-1| <= 1/(1-q)", inverseNorm, 1 / (1 - q), 1e-12, () -> where);
-                double[][] inverse = Dense.inverse(a);
-                double[][] sum = Dense.identity(in.d);
-                double[][] power = Dense.identity(in.d);
+                double[][] inverse = DenseMatrices.inverse(a);
+                double[][] sum = DenseMatrices.identity(in.d);
+                double[][] power = DenseMatrices.identity(in.d);
                 int k = 1;
                 for (int terms : TERMS) {
                     while (k < terms) {
-                        power = Dense.mul(power, j);
-                        sum = Dense.add(sum, power);
+                        power = DenseMatrices.mul(power, j);
+                        sum = DenseMatrices.add(sum, power);
                         k++;
                     }
-                    double remainder = Dense.spectralNorm(Dense.sub(inverse, sum));
+                    double remainder = DenseMatrices.spectralNorm(DenseMatrices.sub(inverse, sum));
                     int kk = terms;
                     REPORT.check("L2.2 Neumann |sum_{i<K} J^i - (I-J)^-1| <= q^K/(1-q)", remainder,
                             Math.pow(q, terms) / (1 - q), 1e-11, () -> where + ", K = " + kk);
@@ -77,7 +78,7 @@ class ContractionLemmaProperties {
         for (int i = 0; i < v.length; i++) {
             v[i] = rng.nextGaussian();
         }
-        double scale = radius * rng.nextDouble() / Dense.norm(v);
+        double scale = radius * rng.nextDouble() / DenseMatrices.norm(v);
         for (int i = 0; i < v.length; i++) {
             v[i] *= scale;
         }

@@ -1,5 +1,6 @@
 package org.bilevel4j.theory.bounds;
 
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
@@ -22,8 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       relative, k ∈ {0, 1, 2, 5, 20};</li>
  *   <li>Proposition A.2: ‖u_{t,k} - w'‖ ≤ (ν₂ + ν₁L_Φ/(1 - q)) D (1 - q^k)/(1 - q) ρ(t) + L_Φ/(1 - q) q^k,
  *       with ρ(t) = q^t;</li>
- *   <li>ITD(t) = AID-FP(t, k = t) to 1e-12 relative when ∂₁Φ, ∂₂Φ do not depend on w (TP1, and TP4 with
- *       its gradient map iterated by Picard), and the identity fails (&gt; 1e-3 relative) on TP2 at t = 3, where
+ *   <li>ITD(t) = AID-FP(t, k = t) to 1e-12 relative when ∂₁Φ, ∂₂Φ do not depend on w (affine, and biased with
+ *       its gradient map iterated by Picard), and the identity fails (&gt; 1e-3 relative) on ridge at t = 3, where
  *       ∂₂Φ = -α diag(w) does.</li>
  * </ul>
  */
@@ -53,8 +54,8 @@ class FixedPointIdentityProperties {
     }
 
     private static double relative(double[] a, double[] b) {
-        double scale = Math.max(Math.max(Dense.norm(a), Dense.norm(b)), 1e-300);
-        return Dense.norm(Dense.sub(a, b)) / scale;
+        double scale = Math.max(Math.max(DenseMatrices.norm(a), DenseMatrices.norm(b)), 1e-300);
+        return DenseMatrices.norm(DenseMatrices.sub(a, b)) / scale;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,23 +64,23 @@ class FixedPointIdentityProperties {
         for (Instance in : family.instances(2, 2, 32)) {
             double mu = 1 - in.q;
             double p = in.k.jacobianOuter() + in.k.jacobianInner() * in.k.jacobianOuterBound() / mu;
-            double jacobianAtol = 1e-9 * Math.max(1, Dense.spectralNorm(in.wPrime));
+            double jacobianAtol = 1e-9 * Math.max(1, DenseMatrices.spectralNorm(in.wPrime));
             for (int t : INNER_STEPS) {
                 Tensor wt = AidEstimator.fixedPoint(t, 0).estimate(in.problem, in.lambda).inner();
                 Linearization lin = in.linearize(wt);
-                double[][] y = Dense.jacobianInner(lin, in.d);
-                double[][] c = Dense.jacobianOuter(lin, in.d);
+                double[][] y = DenseMatrices.jacobianInner(lin, in.d);
+                double[][] c = DenseMatrices.jacobianOuter(lin, in.d);
                 double[] b = in.outerGradientInner(wt);
                 double[] e2 = in.outerGradientOuter(wt);
                 double[][] u = new double[in.d][in.n];
                 int done = 0;
                 for (int k : ITERATIONS) {
                     while (done < k) {
-                        u = Dense.add(Dense.mul(y, u), c);
+                        u = DenseMatrices.add(DenseMatrices.mul(y, u), c);
                         done++;
                     }
                     HypergradientEstimate fp = AidEstimator.fixedPoint(t, k).estimate(in.problem, in.lambda);
-                    double[] lhs = Dense.mulTransposed(u, b);
+                    double[] lhs = DenseMatrices.mulTransposed(u, b);
                     double[] rhs = lin.vjp(fp.diagnostics(AidDiagnostics.class).adjoint()).outer().toDoubleArray();
                     String where = in + ", t = " + t + ", k = " + k;
                     double identity = relative(lhs, rhs);
@@ -87,13 +88,13 @@ class FixedPointIdentityProperties {
                             + identity + " on " + where);
                     REPORT.record("PA.1 (32) relative difference (vs 1e-12)", identity, IDENTITY_TOLERANCE, 0,
                             () -> where);
-                    double eq33 = relative(Dense.add(e2, lhs), fp.hypergradient().toDoubleArray());
+                    double eq33 = relative(DenseMatrices.add(e2, lhs), fp.hypergradient().toDoubleArray());
                     assertTrue(eq33 <= IDENTITY_TOLERANCE, () -> "(33) AID-FP != grad2E + u^T grad1E: relative "
                             + eq33 + " on " + where);
                     REPORT.record("PA.1 (33) AID-FP = grad2E + u^T grad1E, relative difference (vs 1e-12)", eq33,
                             IDENTITY_TOLERANCE, 0, () -> where);
                     double qk = Math.pow(in.q, k);
-                    double error = Dense.spectralNorm(Dense.sub(u, in.wPrime));
+                    double error = DenseMatrices.spectralNorm(DenseMatrices.sub(u, in.wPrime));
                     double bound = p * in.radius * (1 - qk) / mu * Math.pow(in.q, t)
                             + in.k.jacobianOuterBound() / mu * qk;
                     REPORT.check("PA.2 |u_tk - w'|, rho = q^t, " + tag(family), error, bound, jacobianAtol,
@@ -129,9 +130,9 @@ class FixedPointIdentityProperties {
             double[] fp = AidEstimator.fixedPoint(3, 3).estimate(in.problem, in.lambda).hypergradient()
                     .toDoubleArray();
             double difference = relative(itd, fp);
-            assertTrue(difference > 1e-3, () -> "ITD(3) and AID-FP(3, 3) should differ on TP2 (d2Phi = -alpha "
+            assertTrue(difference > 1e-3, () -> "ITD(3) and AID-FP(3, 3) should differ on ridge (d2Phi = -alpha "
                     + "diag(w) depends on w), relative difference " + difference + " on " + in);
-            REPORT.record("TP2: ITD(3) != AID-FP(3,3), 1e-3 / relative difference (must be < 1)", 1e-3, difference,
+            REPORT.record("ridge: ITD(3) != AID-FP(3,3), 1e-3 / relative difference (must be < 1)", 1e-3, difference,
                     0, () -> in.toString());
         }
     }

@@ -1,5 +1,6 @@
 package org.bilevel4j.theory.bounds;
 
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -9,16 +10,16 @@ import org.bilevel4j.api.map.Linearization;
 import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Tensor;
-import org.bilevel4j.theory.testkit.AffineContraction;
-import org.bilevel4j.theory.testkit.BiasedRegularization;
-import org.bilevel4j.theory.testkit.L2LogisticRegression;
-import org.bilevel4j.theory.testkit.PerCoordinateRidge;
-import org.bilevel4j.theory.testkit.TanhEquilibrium;
-import org.bilevel4j.theory.testkit.TestProblem;
+import org.bilevel4j.testkit.problems.AffineContraction;
+import org.bilevel4j.testkit.problems.BiasedRegularization;
+import org.bilevel4j.testkit.problems.L2LogisticRegression;
+import org.bilevel4j.testkit.problems.PerCoordinateRidge;
+import org.bilevel4j.testkit.problems.TanhEquilibrium;
+import org.bilevel4j.testkit.problems.TestProblem;
 
 /**
  * One generated instance (problem, λ) with its ground truth: w(λ), w'(λ), ∇f(λ), q_λ, the
- * regularity constants of the test kit and the constants c₁, c₂, c₃ of Theorem 2.1 (digest §1.5) with
+ * regularity constants of the test kit and the constants c₁, c₂, c₃ of Theorem 2.1 with
  * D = ‖w(λ)‖ (w₀ = 0).
  */
 final class Instance {
@@ -52,25 +53,25 @@ final class Instance {
     }
 
     static Family affine(double q, boolean symmetric) {
-        return new Family("TP1" + (symmetric ? "-sym" : "") + "(d=16,n=4,q=" + q + ")",
+        return new Family("affine" + (symmetric ? "-sym" : "") + "(d=16,n=4,q=" + q + ")",
                 s -> new AffineContraction(B, 16, 4, q, symmetric, s));
     }
 
     static Family ridge() {
-        return new Family("TP2(30x8)", s -> new PerCoordinateRidge(B, 30, 8, 0.5, 5, s));
+        return new Family("ridge(30x8)", s -> new PerCoordinateRidge(B, 30, 8, 0.5, 5, s));
     }
 
     static Family tanh(double q) {
-        return new Family("TP3(d=16,n=4,q=" + q + ")", s -> new TanhEquilibrium(B, 16, 4, q, s));
+        return new Family("tanh(d=16,n=4,q=" + q + ")", s -> new TanhEquilibrium(B, 16, 4, q, s));
     }
 
     static Family biased() {
         // fewer samples than features: X'X is singular, so mu = beta and kappa is large (as in the paper's BR setting)
-        return new Family("TP4(8x10,beta=0.1)", s -> new BiasedRegularization(B, 8, 10, 0.1, s));
+        return new Family("biased(8x10,beta=0.1)", s -> new BiasedRegularization(B, 8, 10, 0.1, s));
     }
 
     static Family logistic() {
-        return new Family("TP5(30x6)", s -> new L2LogisticRegression(B, 30, 6, 2, 6, s));
+        return new Family("logistic(30x6)", s -> new L2LogisticRegression(B, 30, 6, 2, 6, s));
     }
 
     final String label;
@@ -99,10 +100,10 @@ final class Instance {
         this.w = problem.exactInner(lambda);
         this.wArray = w.toDoubleArray();
         this.radius = w.normValue();
-        this.wPrime = Dense.array(problem.exactInnerJacobian(lambda));
+        this.wPrime = DenseMatrices.toArray(problem.exactInnerJacobian(lambda));
         // eq. (5), as TestProblem.exactHypergradient, without solving for w(lambda) again: the test kit's
         // TanhEquilibrium.exactInner can run its 100 000-step cap when Picard iteration cycles at rounding level
-        this.gradientArray = Dense.add(outerGradientOuter(w), Dense.mulTransposed(wPrime, outerGradientInner(w)));
+        this.gradientArray = DenseMatrices.add(outerGradientOuter(w), DenseMatrices.mulTransposed(wPrime, outerGradientInner(w)));
         this.gradient = vector(gradientArray).reshape(problem.outerShape());
         this.q = problem.contraction(lambda);
         this.k = problem.lipschitzConstants(lambda).orElseThrow();
@@ -113,19 +114,19 @@ final class Instance {
         this.c3 = k.outerGradientBound() * k.jacobianOuterBound() / mu;
     }
 
-    /** @return the digest's §3.0 absolute tolerance for hypergradient errors, 1e-9 max(1, ‖∇f‖) */
+    /** @return the absolute tolerance for hypergradient errors, 1e-9 max(1, ‖∇f‖) */
     double atol() {
-        return 1e-9 * Math.max(1, Dense.norm(gradientArray));
+        return 1e-9 * Math.max(1, DenseMatrices.norm(gradientArray));
     }
 
     /** @return ‖g - ∇f(λ)‖ */
     double hypergradientError(Tensor g) {
-        return Dense.norm(Dense.sub(g.toDoubleArray(), gradientArray));
+        return DenseMatrices.norm(DenseMatrices.sub(g.toDoubleArray(), gradientArray));
     }
 
     /** @return ‖w_t - w(λ)‖ / ‖w(λ)‖, the measured ρ(t) */
     double rho(Tensor wt) {
-        return Dense.norm(Dense.sub(wt.toDoubleArray(), wArray)) / radius;
+        return DenseMatrices.norm(DenseMatrices.sub(wt.toDoubleArray(), wArray)) / radius;
     }
 
     /** @return the linearization of Φ at (w, λ) */
@@ -145,8 +146,8 @@ final class Instance {
 
     /** @return v_t, the exact solution of (I - ∂₁Φ(w_t)ᵀ) v = ∇₁E(w_t) by a dense solve */
     double[] exactAdjoint(Tensor at) {
-        double[][] j = Dense.jacobianInner(linearize(at), d);
-        return Dense.solve(Dense.identityMinus(Dense.transpose(j)), outerGradientInner(at));
+        double[][] j = DenseMatrices.jacobianInner(linearize(at), d);
+        return DenseMatrices.solve(DenseMatrices.identityMinus(DenseMatrices.transpose(j)), outerGradientInner(at));
     }
 
     /** @return a tensor of λ's backend */

@@ -1,11 +1,12 @@
 package org.bilevel4j.theory.bounds;
 
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.algorithms.itd.ItdEstimator;
-import org.bilevel4j.theory.testkit.TanhEquilibrium;
+import org.bilevel4j.testkit.problems.TanhEquilibrium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,13 +15,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Iterative differentiation with t Picard steps from w₀ = 0 (Algorithm 1 of Grazzi et al., 2020):
  * <ul>
  *   <li>Proposition 2.1: ‖w_t'(λ) - w'(λ)‖ ≤ (ν₂ + ν₁L_Φ/(1 - q)) D t q^(t-1) + L_Φ/(1 - q) q^t
- *       (spectral norm; w_t' from forward-mode ITD), t ∈ {1, 2, 3, 5, 10, 20, 50, 100}, on TP1 (both), TP2, TP3;</li>
- *   <li>Theorem 2.1: ‖∇f_t(λ) - ∇f(λ)‖ ≤ (c₁ + c₂t/q + c₃) q^t for t on a grid of [1, 200], on TP1
- *       (both), TP2, TP3, TP5, with reverse-mode ITD; forward-mode ITD returns the same vector (1e-9 relative); and the
+ *       (spectral norm; w_t' from forward-mode ITD), t ∈ {1, 2, 3, 5, 10, 20, 50, 100}, on affine (both), ridge, tanh;</li>
+ *   <li>Theorem 2.1: ‖∇f_t(λ) - ∇f(λ)‖ ≤ (c₁ + c₂t/q + c₃) q^t for t on a grid of [1, 200], on affine
+ *       (both), ridge, tanh, logistic, with reverse-mode ITD; forward-mode ITD returns the same vector (1e-9 relative); and the
  *       estimate's own a-posteriori bound (Theorem 2.1 with D = ‖w₀ - w_t‖ + r_in/(1 - q)) is never below the
  *       actual error.</li>
  * </ul>
- * Tolerance: digest §3.0, atol = 1e-9 max(1, ‖∇f‖) (1e-9 max(1, ‖w'‖) for Jacobians).
+ * Tolerance: atol = 1e-9 max(1, ‖∇f‖) (1e-9 max(1, ‖w'‖) for Jacobians).
  */
 class ItdBoundProperties {
     private static final RatioReport REPORT = new RatioReport("ItdBoundProperties");
@@ -53,10 +54,10 @@ class ItdBoundProperties {
         for (Instance in : family.instances(2, 2, 21)) {
             double mu = 1 - in.q;
             double p = in.k.jacobianOuter() + in.k.jacobianInner() * in.k.jacobianOuterBound() / mu;
-            double atol = 1e-9 * Math.max(1, Dense.spectralNorm(in.wPrime));
+            double atol = 1e-9 * Math.max(1, DenseMatrices.spectralNorm(in.wPrime));
             for (int t : JACOBIAN_STEPS) {
-                double[][] wt = Dense.array(ItdEstimator.forward(t).innerJacobian(in.problem, in.lambda));
-                double error = Dense.spectralNorm(Dense.sub(wt, in.wPrime));
+                double[][] wt = DenseMatrices.toArray(ItdEstimator.forward(t).innerJacobian(in.problem, in.lambda));
+                double error = DenseMatrices.spectralNorm(DenseMatrices.sub(wt, in.wPrime));
                 double bound = p * in.radius * t * Math.pow(in.q, t - 1)
                         + in.k.jacobianOuterBound() / mu * Math.pow(in.q, t);
                 REPORT.check("P2.1 |w_t' - w'| (7), " + tag(family), error, bound, atol, () -> in + ", t = " + t);
@@ -71,7 +72,7 @@ class ItdBoundProperties {
             double atol = in.atol();
             if (!(in.problem instanceof TanhEquilibrium)) { // its exactInner can be slow, see Instance
                 double[] kit = in.problem.exactHypergradient(in.lambda).toDoubleArray();
-                double mismatch = Dense.norm(Dense.sub(kit, in.gradientArray)) / Math.max(Dense.norm(kit), 1e-300);
+                double mismatch = DenseMatrices.norm(DenseMatrices.sub(kit, in.gradientArray)) / Math.max(DenseMatrices.norm(kit), 1e-300);
                 assertTrue(mismatch <= 1e-12, () -> "reference hypergradient differs from the test kit's by "
                         + mismatch + " on " + in);
             }
@@ -90,8 +91,8 @@ class ItdBoundProperties {
                         .toDoubleArray();
                 double[] forward = ItdEstimator.forward(t).estimate(in.problem, in.lambda).hypergradient()
                         .toDoubleArray();
-                double difference = Dense.norm(Dense.sub(reverse, forward));
-                double scale = Math.max(Dense.norm(reverse), 1e-300);
+                double difference = DenseMatrices.norm(DenseMatrices.sub(reverse, forward));
+                double scale = Math.max(DenseMatrices.norm(reverse), 1e-300);
                 assertTrue(difference <= 1e-9 * scale, () -> "RMAD and FMAD differ by " + difference / scale
                         + " (relative) on " + in + ", t = " + t);
                 REPORT.record("T2.1 RMAD == FMAD, relative difference (vs 1e-9)", difference / scale, 1e-9, 0,

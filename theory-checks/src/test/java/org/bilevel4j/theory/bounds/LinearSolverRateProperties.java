@@ -1,5 +1,6 @@
 package org.bilevel4j.theory.bounds;
 
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
@@ -20,11 +21,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The rates σ(k) of the linear solvers of AID (Grazzi et al., 2020), on the adjoint system
  * (I - ∂₁Φ(w_t)ᵀ) v = ∇₁E(w_t) at Picard iterates w_t, against the exact v_t (dense solve), from v₀ = 0:
  * <ul>
- *   <li>CG rate (17) on symmetric problems (TP1-sym, TP2, TP4, TP5), k = 0..40:
+ *   <li>CG rate (17) on symmetric problems (affine-sym, ridge, biased, logistic), k = 0..40:
  *       ‖v_{t,k} - v_t‖ ≤ 2√κ ((√κ - 1)/(√κ + 1))^k ‖v_t‖ (+1e-12‖v_t‖), κ = cond(I - ∂₁Φ(w_t)ᵀ)
  *       from its eigenvalues; with it the instance versions of (18) (κ(A) ≤ κ(λ) for the gradient map of
- *       TP2/TP4/TP5, and CG factor ≤ q) and of CG-sym-q (κ(A) ≤ (1 + q)/(1 - q) on TP1-sym);</li>
- *   <li>Theorem 2.3 (FP rate): ‖v_{t,k} - v_t‖ ≤ q^k ‖v_t‖ (+1e-12‖v_t‖), k = 0..100, on TP1 (both), TP2, TP3;</li>
+ *       ridge/biased/logistic, and CG factor ≤ q) and of CG-sym-q (κ(A) ≤ (1 + q)/(1 - q) on affine-sym);</li>
+ *   <li>Theorem 2.3 (FP rate): ‖v_{t,k} - v_t‖ ≤ q^k ‖v_t‖ (+1e-12‖v_t‖), k = 0..100, on affine (both), ridge, tanh;</li>
  *   <li>the Neumann tail: K applications (K + 1 terms) leave an error ≤ q^(K+1)/(1 - q) ‖b‖, and equal the
  *       fixed-point method with K + 1 iterations (1e-12 relative).</li>
  * </ul>
@@ -57,10 +58,10 @@ class LinearSolverRateProperties {
         static System at(Instance in, int t) {
             Tensor wt = ItdEstimator.reverse(t).estimate(in.problem, in.lambda).inner();
             Linearization lin = in.linearize(wt);
-            double[][] j = Dense.jacobianInner(lin, in.d);
-            double[][] a = Dense.identityMinus(Dense.transpose(j));
+            double[][] j = DenseMatrices.jacobianInner(lin, in.d);
+            double[][] a = DenseMatrices.identityMinus(DenseMatrices.transpose(j));
             Tensor b = in.vector(in.outerGradientInner(wt));
-            return new System(in, t, wt, lin, a, b, Dense.solve(a, b.toDoubleArray()));
+            return new System(in, t, wt, lin, a, b, DenseMatrices.solve(a, b.toDoubleArray()));
         }
 
         LinearOperator operator(boolean symmetric) {
@@ -68,7 +69,7 @@ class LinearSolverRateProperties {
         }
 
         double error(Tensor v) {
-            return Dense.norm(Dense.sub(v.toDoubleArray(), vt));
+            return DenseMatrices.norm(DenseMatrices.sub(v.toDoubleArray(), vt));
         }
 
         @Override
@@ -83,10 +84,10 @@ class LinearSolverRateProperties {
         for (Instance in : family.instances(2, 2, 17)) {
             for (int t : INNER_STEPS) {
                 System s = System.at(in, t);
-                double asymmetry = Dense.asymmetry(s.a());
-                assertTrue(asymmetry <= 1e-12 * Dense.frobenius(s.a()), () -> "A is not symmetric (" + asymmetry
+                double asymmetry = DenseMatrices.asymmetry(s.a());
+                assertTrue(asymmetry <= 1e-12 * DenseMatrices.frobenius(s.a()), () -> "A is not symmetric (" + asymmetry
                         + ") on " + s);
-                double[] e = Dense.symmetricEigenvalues(s.a());
+                double[] e = DenseMatrices.symmetricPartEigenvalues(s.a());
                 double kappa = e[e.length - 1] / e[0];
                 double sk = Math.sqrt(kappa);
                 double factor = (sk - 1) / (sk + 1);
@@ -101,7 +102,7 @@ class LinearSolverRateProperties {
                             (1 + in.q) / (1 - in.q), 1e-12, () -> where);
                 }
                 LinearOperator op = s.operator(true);
-                double vtNorm = Dense.norm(s.vt());
+                double vtNorm = DenseMatrices.norm(s.vt());
                 for (int k = 0; k <= 40; k++) {
                     Tensor v = new ConjugateGradientSolver().solve(op, s.b(), null, IterationBudget.exactly(k))
                             .solution();
@@ -120,7 +121,7 @@ class LinearSolverRateProperties {
             for (int t : INNER_STEPS) {
                 System s = System.at(in, t);
                 LinearOperator op = s.operator(false);
-                double vtNorm = Dense.norm(s.vt());
+                double vtNorm = DenseMatrices.norm(s.vt());
                 for (int k = 0; k <= 100; k++) {
                     Tensor v = RichardsonSolver.fixedPoint().solve(op, s.b(), null, IterationBudget.exactly(k))
                             .solution();

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * to). A bound whose worst ratio is many orders of magnitude below 1 is vacuous on the instances tried; a ratio
  * close to 1 means the bound is tight there.
  *
- * <p>{@link #check} asserts {@code error <= bound * (1 + 1e-9) + atol} (digest §3.0). The ratio is
+ * <p>{@link #check} asserts {@code error <= bound * (1 + 1e-9) + atol}. The ratio is
  * {@code error / bound} over the instances where the bound is at least the absolute tolerance (elsewhere the
  * numerical floor, not the theorem, decides, and the ratio would only measure rounding); those floor-limited
  * instances are counted and logged separately.

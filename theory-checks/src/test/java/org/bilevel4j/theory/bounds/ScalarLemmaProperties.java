@@ -12,12 +12,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The purely scalar results of Grazzi et al. (2020), as seeded properties over random constants:
  * <ul>
- *   <li>Lemma A.1 (digest §3.4): u_k ≤ q u_{k-1} + τ_{k-1} implies (i) u_k ≤ q^k u₀ + τ(1 - q^k)/(1 - q)
+ *   <li>Lemma A.1: u_k ≤ q u_{k-1} + τ_{k-1} implies (i) u_k ≤ q^k u₀ + τ(1 - q^k)/(1 - q)
  *       for constant τ, (ii) u_k ≤ q^k u₀ + k q^(k-1) τ₀ when τ_k ≤ q τ_{k-1};</li>
  *   <li>chain (18): κ_A ≤ κ implies (√κ_A - 1)/(√κ_A + 1) ≤ (√κ - 1)/(√κ + 1) ≤ (κ - 1)/(κ + 1);</li>
- *   <li>CG-sym-q (digest §3.8): for a symmetric q-contraction κ(I - J) ≤ (1 + q)/(1 - q), so the CG factor is
+ *   <li>CG-sym-q: for a symmetric q-contraction κ(I - J) ≤ (1 + q)/(1 - q), so the CG factor is
  *       at most (1 - √(1 - q²))/q ≤ q;</li>
- *   <li>Disc-1 (§2.3 / digest §3.11): with ρ(t) = q^t and k = t, bound (21) of AID-FP is below bound (8) of
+ *   <li>Disc-1 (§2.3): with ρ(t) = q^t and k = t, bound (21) of AID-FP is below bound (8) of
  *       ITD, strictly when c₂ &gt; 0, because Σ_{i=1}^t q^i &lt; t;</li>
  *   <li>Disc-2: 2√κ r^k &lt; q^k (r the CG factor) for every k ≥ K₀(κ), with K₀ found by scanning k and
  *       bounded by ln(2√κ)·max(√κ, 2) + 1, and the ratio falls 10⁶-fold within ln(10⁶)·max(√κ, 2) more steps;

@@ -19,7 +19,7 @@ import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.DType;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
-import org.bilevel4j.theory.testkit.L2LogisticRegression;
+import org.bilevel4j.testkit.problems.L2LogisticRegression;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;

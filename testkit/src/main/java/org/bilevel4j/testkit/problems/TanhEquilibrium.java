@@ -1,34 +1,22 @@
-package org.bilevel4j.theory.testkit;
+package org.bilevel4j.testkit.problems;
 
-import java.util.Optional;
 import java.util.SplittableRandom;
-import org.bilevel4j.api.map.BivariateMap;
-import org.bilevel4j.api.map.ContractionInfo;
-import org.bilevel4j.api.map.FixedPointOperator;
-import org.bilevel4j.api.map.ScalarObjective;
-import org.bilevel4j.api.problem.BilevelProblem;
-import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 
 /**
- * TP3, a tanh equilibrium map (non-symmetric, nonlinear; like seed 004's eq. (23)): Φ(w, λ) =
+ * A tanh equilibrium map (non-symmetric, nonlinear; like the equilibrium model of Grazzi et al., ICML 2020): Φ(w, λ) =
  * tanh(Aw + Bλ + c) with ‖A‖ = q, B Gaussian/√n, E = ½‖w - w*‖² + (θ/2)‖λ‖². With
  * c_s = max|tanh''| = 4/(3√3): ν₁ = c_s q², ν₂ = c_s q‖B‖, L_Φ = ‖B‖, η₁ = 1, η₂ = 0,
  * L_E = 2D + ‖w*‖. The fixed point is computed by Picard iteration to rounding; at it
  * ∂₁Φ = diag(1 - w²)A and ∂₂Φ = diag(1 - w²)B.
  */
-public final class TanhEquilibrium extends TestProblem {
+public final class TanhEquilibrium extends ContractiveMapProblem {
     static final double CURVATURE = 4 / (3 * Math.sqrt(3));
 
-    private final int d;
-    private final int n;
-    private final double q;
     private final Tensor a;
     private final Tensor b;
-    private final Tensor target;
-    private final double normB;
 
     /**
      * @param backend backend
@@ -38,10 +26,7 @@ public final class TanhEquilibrium extends TestProblem {
      * @param seed    seed
      */
     public TanhEquilibrium(Backend backend, int d, int n, double q, long seed) {
-        super("tanh(d=" + d + ",n=" + n + ",q=" + q + ")", backend);
-        this.d = d;
-        this.n = n;
-        this.q = q;
+        super("tanh(d=" + d + ",n=" + n + ",q=" + q + ")", backend, d, n, q);
         SplittableRandom rng = new SplittableRandom(seed);
         double[] s = new double[d];
         for (int i = 0; i < d; i++) {
@@ -51,16 +36,10 @@ public final class TanhEquilibrium extends TestProblem {
                 DenseMatrices.orthogonal(d, rng)));
         this.b = DenseMatrices.gaussian(backend, d, n, rng).div(Math.sqrt(n));
         Tensor c = DenseMatrices.gaussian(backend, d, rng).mul(0.5);
-        this.target = DenseMatrices.gaussian(backend, d, rng).mul(0.5);
-        this.normB = DenseMatrices.spectralNorm(b);
+        Tensor target = DenseMatrices.gaussian(backend, d, rng).mul(0.5);
         Tensor aa = a;
         Tensor bb = b;
-        FixedPointOperator map = FixedPointOperator.of(BivariateMap.of((w, l) -> aa.matmul(w).add(bb.matmul(l)).add(c).tanh()),
-                l -> ContractionInfo.known(q), false);
-        Tensor t = target;
-        ScalarObjective outer = ScalarObjective.of((w, l) -> w.sub(t).square().sum().mul(0.5)
-                .add(l.square().sum().mul(AffineContraction.THETA / 2)));
-        define(BilevelProblem.fixedPoint(outer, map, Shape.of(d), Shape.of(n)));
+        defineFixedPoint((w, l) -> aa.matmul(w).add(bb.matmul(l)).add(c).tanh(), b, target, false);
     }
 
     @Override
@@ -89,20 +68,9 @@ public final class TanhEquilibrium extends TestProblem {
         return backend.identity(d).sub(j1).solve(j2);
     }
 
+    /** @return ν₁ = c_s q² and ν₂ = c_s q‖B‖ with c_s = max|tanh''| */
     @Override
-    public double contraction(Tensor lambda) {
-        return q;
-    }
-
-    @Override
-    public Optional<LipschitzConstants> lipschitzConstants(Tensor lambda) {
-        double radius = radius(lambda);
-        return Optional.of(new LipschitzConstants(1, 0, CURVATURE * q * q, CURVATURE * q * normB,
-                2 * radius + target.normValue(), normB));
-    }
-
-    @Override
-    public Tensor sampleOuter(SplittableRandom rng) {
-        return DenseMatrices.gaussian(backend, n, rng);
+    protected double[] curvatureConstants() {
+        return new double[] {CURVATURE * q * q, CURVATURE * q * normB()};
     }
 }

@@ -1,35 +1,21 @@
-package org.bilevel4j.theory.testkit;
+package org.bilevel4j.testkit.problems;
 
-import java.util.Optional;
 import java.util.SplittableRandom;
-import org.bilevel4j.api.map.BivariateMap;
-import org.bilevel4j.api.map.ContractionInfo;
-import org.bilevel4j.api.map.FixedPointOperator;
-import org.bilevel4j.api.map.ScalarObjective;
-import org.bilevel4j.api.problem.BilevelProblem;
-import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 
 /**
- * TP1, the affine contraction: Φ(w, λ) = A w + B λ + c with ‖A‖ = q exactly (A = U diag(σ) Vᵀ,
+ * The affine contraction: Φ(w, λ) = A w + B λ + c with ‖A‖ = q exactly (A = U diag(σ) Vᵀ,
  * σ_max = q; symmetric when U = V with eigenvalues of both signs), E(w, λ) = ½‖w - w*‖² + (θ/2)‖λ‖².
  * Constants: q exact, ν₁ = ν₂ = 0, η₁ = 1, η₂ = 0, L_Φ = ‖B‖, L_E = 2D + ‖w*‖. Closed forms:
  * w = (I - A)⁻¹(Bλ + c), w' = (I - A)⁻¹B. Since ∂Φ does not depend on w, ITD(t) = AID-FP(t, k = t) exactly.
  */
-public final class AffineContraction extends TestProblem {
-    static final double THETA = 0.1;
-
-    private final int d;
-    private final int n;
-    private final double q;
+public final class AffineContraction extends ContractiveMapProblem {
     private final boolean symmetric;
     private final Tensor a;
     private final Tensor b;
     private final Tensor c;
-    private final Tensor target;
-    private final double normB;
 
     /**
      * @param backend   backend
@@ -40,10 +26,7 @@ public final class AffineContraction extends TestProblem {
      * @param seed      seed
      */
     public AffineContraction(Backend backend, int d, int n, double q, boolean symmetric, long seed) {
-        super("affine(d=" + d + ",n=" + n + ",q=" + q + (symmetric ? ",sym" : "") + ")", backend);
-        this.d = d;
-        this.n = n;
-        this.q = q;
+        super("affine(d=" + d + ",n=" + n + ",q=" + q + (symmetric ? ",sym" : "") + ")", backend, d, n, q);
         this.symmetric = symmetric;
         SplittableRandom rng = new SplittableRandom(seed);
         double[][] u = DenseMatrices.orthogonal(d, rng);
@@ -58,16 +41,11 @@ public final class AffineContraction extends TestProblem {
         this.a = matrix(backend, DenseMatrices.compose(u, s, v));
         this.b = DenseMatrices.gaussian(backend, d, n, rng);
         this.c = DenseMatrices.gaussian(backend, d, rng);
-        this.target = DenseMatrices.gaussian(backend, d, rng);
-        this.normB = DenseMatrices.spectralNorm(b);
+        Tensor target = DenseMatrices.gaussian(backend, d, rng);
         Tensor aa = a;
         Tensor bb = b;
         Tensor cc = c;
-        FixedPointOperator map = FixedPointOperator.of(BivariateMap.of((w, l) -> aa.matmul(w).add(bb.matmul(l)).add(cc)),
-                l -> ContractionInfo.known(q), symmetric);
-        Tensor t = target;
-        ScalarObjective outer = ScalarObjective.of((w, l) -> w.sub(t).square().sum().mul(0.5).add(l.square().sum().mul(THETA / 2)));
-        define(BilevelProblem.fixedPoint(outer, map, Shape.of(d), Shape.of(n)));
+        defineFixedPoint((w, l) -> aa.matmul(w).add(bb.matmul(l)).add(cc), b, target, symmetric);
     }
 
     /** @return A */
@@ -85,20 +63,10 @@ public final class AffineContraction extends TestProblem {
         return backend.identity(d).sub(a).solve(b);
     }
 
+    /** @return ν₁ = ν₂ = 0: Φ is affine */
     @Override
-    public double contraction(Tensor outerValue) {
-        return q;
-    }
-
-    @Override
-    public Optional<LipschitzConstants> lipschitzConstants(Tensor outerValue) {
-        double radius = radius(outerValue);
-        return Optional.of(new LipschitzConstants(1, 0, 0, 0, 2 * radius + target.normValue(), normB));
-    }
-
-    @Override
-    public Tensor sampleOuter(SplittableRandom rng) {
-        return DenseMatrices.gaussian(backend, n, rng);
+    protected double[] curvatureConstants() {
+        return new double[] {0, 0};
     }
 
     /** @return whether A is symmetric */

@@ -1,4 +1,4 @@
-package org.bilevel4j.theory.testkit;
+package org.bilevel4j.testkit.problems;
 
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -9,19 +9,17 @@ import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 
 /**
- * TP5, ℓ₂-regularised logistic regression with one penalty per feature (non-quadratic, ν₁ ≠ 0):
+ * ℓ₂-regularised logistic regression with one penalty per feature (non-quadratic, ν₁ ≠ 0):
  * g(w, λ) = Σ_e ψ(y_e x_e·w) + ½wᵀdiag(λ)w, E = Σ_val ψ(y'_e x'_e·w), ψ(z) = log(1 + e^-z),
  * λ ∈ [λ_lo, λ_hi]^p. Fixed α = 2/(μ_box + L_box) with μ_box = λ_lo and
  * L_box = ‖X‖²/4 + λ_hi, so q = 1 - αμ_box bounds ‖∂₁Φ(w)‖ everywhere. With ψ'' ≤ 1/4 and
  * |ψ'''| ≤ 1/(6√3): ν₁ = α/(6√3) Σ_e ‖x_e‖³, ν₂ = α, L_Φ = 2αD, η₁ = ‖X'‖²/4,
  * η₂ = 0, L_E = Σ_e ‖x'_e‖. The exact w is found by Newton's method.
  */
-public final class L2LogisticRegression extends OptimizationTestProblem {
-    private final int p;
-    private final double low;
-    private final double high;
+public final class L2LogisticRegression extends PerCoordinatePenaltyProblem {
     private final Tensor xy;
     private final Tensor xyv;
     private final CurvatureBounds box;
@@ -40,10 +38,7 @@ public final class L2LogisticRegression extends OptimizationTestProblem {
      * @param seed    seed
      */
     public L2LogisticRegression(Backend backend, int samples, int p, double low, double high, long seed) {
-        super("logistic(n=" + samples + ",p=" + p + ",lambda in [" + low + "," + high + "])", backend);
-        this.p = p;
-        this.low = low;
-        this.high = high;
+        super("logistic", backend, samples, p, low, high);
         SplittableRandom rng = new SplittableRandom(seed);
         Tensor wStar = DenseMatrices.gaussian(backend, p, rng);
         Tensor x = DenseMatrices.gaussian(backend, samples, p, rng);
@@ -108,14 +103,5 @@ public final class L2LogisticRegression extends OptimizationTestProblem {
     public Optional<LipschitzConstants> lipschitzConstants(Tensor lambda) {
         double radius = radius(lambda);
         return Optional.of(new LipschitzConstants(eta1, 0, nu1, alpha, boundE, 2 * alpha * radius));
-    }
-
-    @Override
-    public Tensor sampleOuter(SplittableRandom rng) {
-        double[] l = new double[p];
-        for (int i = 0; i < p; i++) {
-            l[i] = rng.nextDouble(low, high);
-        }
-        return vector(backend, l);
     }
 }

@@ -1,4 +1,4 @@
-package org.bilevel4j.theory.testkit;
+package org.bilevel4j.testkit.problems;
 
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -9,9 +9,10 @@ import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 
 /**
- * TP4, biased regularisation (seed 004's BR setting): g(w, λ) = ½‖Xw - y‖² + (β/2)‖w - λ‖²,
+ * Biased regularisation (the BR setting of Grazzi et al., ICML 2020): g(w, λ) = ½‖Xw - y‖² + (β/2)‖w - λ‖²,
  * E = ½‖X'w - y'‖². H = XᵀX + βI does not depend on λ; the gradient map uses the optimal step
  * α = 2/(μ + L), q = (κ - 1)/(κ + 1). Constants: ν₁ = ν₂ = 0, η₁ = ‖X'‖², η₂ = 0,
  * L_Φ = αβ, L_E = 2D‖X'‖² + ‖X'ᵀy'‖. Exact: w = H⁻¹(Xᵀy + βλ), w' = βH⁻¹. Used
@@ -57,11 +58,11 @@ public final class BiasedRegularization extends OptimizationTestProblem {
         this.normXvTyv = xv.matmul(yv, true, false).normValue();
         Tensor xx = x;
         Tensor yy = y;
-        ScalarObjective inner = ScalarObjective.of((w, l) -> xx.matmul(w).sub(yy).square().sum().mul(0.5)
+        ScalarObjective inner = ScalarObjective.of((w, l) -> halfSquaredResidual(xx, yy, w)
                 .add(w.sub(l).square().sum().mul(beta / 2)));
         Tensor xxv = xv;
         Tensor yyv = yv;
-        ScalarObjective outer = ScalarObjective.of((w, l) -> xxv.matmul(w).sub(yyv).square().sum().mul(0.5));
+        ScalarObjective outer = ScalarObjective.of((w, l) -> halfSquaredResidual(xxv, yyv, w));
         define(BilevelProblem.optimization(outer, inner, Shape.of(p), Shape.of(p), l -> bounds));
     }
 
@@ -89,10 +90,6 @@ public final class BiasedRegularization extends OptimizationTestProblem {
 
     @Override
     public Tensor sampleOuter(SplittableRandom rng) {
-        double[] l = new double[p];
-        for (int i = 0; i < p; i++) {
-            l[i] = rng.nextDouble(-5, 5);
-        }
-        return vector(backend, l);
+        return uniformOuter(rng, p, -5, 5);
     }
 }

@@ -1,4 +1,4 @@
-package org.bilevel4j.theory.testkit;
+package org.bilevel4j.testkit.problems;
 
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -9,18 +9,16 @@ import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 
 /**
- * TP2, ridge regression with one penalty per coordinate: g(w, λ) = ½‖Xw - y‖² + ½Σ_j λ_j w_j²,
+ * Ridge regression with one penalty per coordinate: g(w, λ) = ½‖Xw - y‖² + ½Σ_j λ_j w_j²,
  * E(w, λ) = ½‖X'w - y'‖², λ ∈ [λ_lo, λ_hi]^p. The gradient step has the fixed
  * α = 2/(μ_box + L_box), valid on the whole box; q_λ = ‖I - αH(λ)‖ with H = XᵀX + diag(λ).
  * Constants: ν₁ = 0, ν₂ = α, L_Φ = 2αD, η₁ = ‖X'‖², η₂ = 0, L_E = 2D‖X'‖² + ‖X'ᵀy'‖.
  * ∂₂Φ = -α diag(w) depends on w, so ITD and AID-FP differ; ITD at t = 1 is exactly 0.
  */
-public final class PerCoordinateRidge extends OptimizationTestProblem {
-    private final int p;
-    private final double low;
-    private final double high;
+public final class PerCoordinateRidge extends PerCoordinatePenaltyProblem {
     private final Tensor x;
     private final Tensor y;
     private final Tensor xv;
@@ -39,10 +37,7 @@ public final class PerCoordinateRidge extends OptimizationTestProblem {
      * @param seed    seed
      */
     public PerCoordinateRidge(Backend backend, int samples, int p, double low, double high, long seed) {
-        super("ridge(n=" + samples + ",p=" + p + ",lambda in [" + low + "," + high + "])", backend);
-        this.p = p;
-        this.low = low;
-        this.high = high;
+        super("ridge", backend, samples, p, low, high);
         SplittableRandom rng = new SplittableRandom(seed);
         this.x = DenseMatrices.gaussian(backend, samples, p, rng);
         this.y = DenseMatrices.gaussian(backend, samples, rng);
@@ -55,11 +50,11 @@ public final class PerCoordinateRidge extends OptimizationTestProblem {
         this.normXvTyv = xv.matmul(yv, true, false).normValue();
         Tensor xx = x;
         Tensor yy = y;
-        ScalarObjective inner = ScalarObjective.of((w, l) -> xx.matmul(w).sub(yy).square().sum().mul(0.5)
+        ScalarObjective inner = ScalarObjective.of((w, l) -> halfSquaredResidual(xx, yy, w)
                 .add(l.mul(w.square()).sum().mul(0.5)));
         Tensor xxv = xv;
         Tensor yyv = yv;
-        ScalarObjective outer = ScalarObjective.of((w, l) -> xxv.matmul(w).sub(yyv).square().sum().mul(0.5));
+        ScalarObjective outer = ScalarObjective.of((w, l) -> halfSquaredResidual(xxv, yyv, w));
         define(BilevelProblem.optimization(outer, inner, Shape.of(p), Shape.of(p), alpha, this::curvatureOf));
     }
 
@@ -109,14 +104,5 @@ public final class PerCoordinateRidge extends OptimizationTestProblem {
         double radius = radius(lambda);
         return Optional.of(new LipschitzConstants(normXv * normXv, 0, 0, alpha,
                 2 * radius * normXv * normXv + normXvTyv, 2 * alpha * radius));
-    }
-
-    @Override
-    public Tensor sampleOuter(SplittableRandom rng) {
-        double[] l = new double[p];
-        for (int i = 0; i < p; i++) {
-            l[i] = rng.nextDouble(low, high);
-        }
-        return vector(backend, l);
     }
 }

@@ -1,4 +1,4 @@
-package org.bilevel4j.theory.testkit;
+package org.bilevel4j.testkit.problems;
 
 import java.util.SplittableRandom;
 import org.bilevel4j.api.autodiff.PartialGradients;
@@ -12,7 +12,7 @@ import org.bilevel4j.api.tensor.Tensor;
 /**
  * A bilevel problem with everything known in closed form or to rounding: the inner solution w(λ), its
  * Jacobian w'(λ), the exact hypergradient, the contraction constant q_λ and the regularity constants of
- * seed 004 (catalogue of §3.1 of the digest). The ground truth for the theory checks.
+ * Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020 (ν₁, ν₂, η₁, η₂, L_Φ, L_E). The ground truth for the theory checks.
  */
 public abstract class TestProblem implements BilevelProblem {
     private final String name;
@@ -137,6 +137,31 @@ public abstract class TestProblem implements BilevelProblem {
     @Override
     public String toString() {
         return name;
+    }
+
+    /**
+     * @param rng  generator, advanced by p draws
+     * @param p    dimension
+     * @param low  lower end of every coordinate
+     * @param high upper end of every coordinate (exclusive)
+     * @return λ uniform on [low, high)^p
+     */
+    protected Tensor uniformOuter(SplittableRandom rng, int p, double low, double high) {
+        double[] l = new double[p];
+        for (int i = 0; i < p; i++) {
+            l[i] = rng.nextDouble(low, high);
+        }
+        return vector(backend, l);
+    }
+
+    /** @return ½‖X w - y‖² */
+    static Tensor halfSquaredResidual(Tensor x, Tensor y, Tensor w) {
+        return x.matmul(w).sub(y).square().sum().mul(0.5);
+    }
+
+    /** @return E(w, λ) = ½‖w - w*‖² + (θ/2)‖λ‖², the outer objective of the fixed-point problems */
+    static ScalarObjective tracking(Tensor target, double theta) {
+        return ScalarObjective.of((w, l) -> w.sub(target).square().sum().mul(0.5).add(l.square().sum().mul(theta / 2)));
     }
 
     static Tensor vector(Backend b, double[] v) {

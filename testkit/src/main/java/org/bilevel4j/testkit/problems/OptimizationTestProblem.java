@@ -1,4 +1,4 @@
-package org.bilevel4j.theory.testkit;
+package org.bilevel4j.testkit.problems;
 
 import java.util.Optional;
 import org.bilevel4j.api.map.CurvatureBounds;
