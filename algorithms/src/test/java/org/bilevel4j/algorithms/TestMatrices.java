@@ -2,8 +2,8 @@ package org.bilevel4j.algorithms;
 
 import java.util.SplittableRandom;
 import org.bilevel4j.algorithms.linalg.LinearOperator;
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.Backends;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.testkit.linalg.DenseMatrices;
 

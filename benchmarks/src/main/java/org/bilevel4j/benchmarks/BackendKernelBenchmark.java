@@ -2,11 +2,11 @@ package org.bilevel4j.benchmarks;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Backends;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -3,10 +3,10 @@ package org.bilevel4j.benchmarks;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.bilevel4j.api.autodiff.Autodiff;
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Backends;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -53,14 +53,14 @@ public class LogisticLossBenchmark {
     public void setup() {
         Backend b = Backends.get("ejml");
         SplittableRandom rng = new SplittableRandom(1);
-        x = b.randomNormal(Shape.of(n, d), org.bilevel4j.api.tensor.DType.FLOAT64, rng);
+        x = b.randomNormal(Shape.of(n, d), org.bilevel4j.api.tensor.types.DType.FLOAT64, rng);
         y = new double[n];
         for (int i = 0; i < n; i++) {
             y[i] = rng.nextBoolean() ? 1 : -1;
         }
         minusY = b.vector(y).neg();
-        w = b.randomNormal(Shape.of(d), org.bilevel4j.api.tensor.DType.FLOAT64, rng).mul(0.1);
-        v = b.randomNormal(Shape.of(d), org.bilevel4j.api.tensor.DType.FLOAT64, rng);
+        w = b.randomNormal(Shape.of(d), org.bilevel4j.api.tensor.types.DType.FLOAT64, rng).mul(0.1);
+        v = b.randomNormal(Shape.of(d), org.bilevel4j.api.tensor.types.DType.FLOAT64, rng);
         xm = DMatrixRMaj.wrap(n, d, x.toDoubleArray());
         wm = DMatrixRMaj.wrap(d, 1, w.toDoubleArray());
     }

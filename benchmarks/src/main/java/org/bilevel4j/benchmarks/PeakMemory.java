@@ -5,13 +5,13 @@ import org.bilevel4j.algorithms.aid.AidEstimator;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimator;
 import org.bilevel4j.algorithms.itd.ItdEstimator;
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.map.ScalarObjective;
 import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Backends;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * Runs one hypergradient of the logistic-regression problem of {@link HypergradientBenchmark} and exits 0, or

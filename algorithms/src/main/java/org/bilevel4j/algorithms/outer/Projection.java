@@ -1,8 +1,8 @@
 package org.bilevel4j.algorithms.outer;
 
 import java.util.Objects;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * A projection of the outer variable onto its feasible set Λ, applied after every outer step (projected

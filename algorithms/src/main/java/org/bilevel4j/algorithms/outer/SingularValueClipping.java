@@ -1,8 +1,8 @@
 package org.bilevel4j.algorithms.outer;
 
 import org.bilevel4j.api.error.ShapeMismatchException;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * Clips the singular values of a small dense matrix with a one-sided Jacobi SVD (Hestenes), computed on the JVM

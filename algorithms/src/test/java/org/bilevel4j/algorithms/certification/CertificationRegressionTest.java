@@ -36,13 +36,13 @@ import org.bilevel4j.api.map.ScalarObjective;
 import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.problem.OptimizationBilevelProblem;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
-import org.bilevel4j.testkit.linalg.DenseMatrices;
 
 /**
  * Regression tests of the cases where a hypergradient was reported CONVERGED (or an ordinary BUDGET_EXHAUSTED)

@@ -2,8 +2,8 @@ package org.bilevel4j.algorithms.inner;
 
 import static org.bilevel4j.algorithms.TestMatrices.B;
 import static org.bilevel4j.algorithms.TestMatrices.randomVector;
-import static org.bilevel4j.testkit.linalg.DenseMatrices.relativeError;
 import static org.bilevel4j.algorithms.TestMatrices.withSingularValues;
+import static org.bilevel4j.testkit.linalg.DenseMatrices.relativeError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,12 +19,12 @@ import org.bilevel4j.api.map.CurvatureBounds;
 import org.bilevel4j.api.map.FixedPointOperator;
 import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.problem.OptimizationBilevelProblem;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.bilevel4j.testkit.linalg.DenseMatrices;
 
 /**
  * Inner solvers on g(w, λ) = ½w'Hw - w'Bλ with the spectrum of H exactly [mu, L], whose minimiser

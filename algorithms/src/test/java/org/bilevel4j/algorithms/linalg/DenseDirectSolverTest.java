@@ -6,16 +6,16 @@ import static org.bilevel4j.algorithms.TestMatrices.nonSymmetric;
 import static org.bilevel4j.algorithms.TestMatrices.operator;
 import static org.bilevel4j.algorithms.TestMatrices.randomMatrix;
 import static org.bilevel4j.algorithms.TestMatrices.randomVector;
-import static org.bilevel4j.testkit.linalg.DenseMatrices.relativeError;
 import static org.bilevel4j.algorithms.TestMatrices.shiftedRandom;
+import static org.bilevel4j.testkit.linalg.DenseMatrices.relativeError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.bilevel4j.algorithms.diagnostics.IterationBudget;
 import org.bilevel4j.algorithms.diagnostics.Status;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

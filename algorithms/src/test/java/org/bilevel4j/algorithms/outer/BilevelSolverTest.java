@@ -20,8 +20,8 @@ import org.bilevel4j.api.map.ContractionInfo;
 import org.bilevel4j.api.map.FixedPointOperator;
 import org.bilevel4j.api.map.ScalarObjective;
 import org.bilevel4j.api.problem.BilevelProblem;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.junit.jupiter.api.Test;
 
 /**

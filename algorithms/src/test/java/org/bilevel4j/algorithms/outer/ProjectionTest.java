@@ -1,10 +1,10 @@
 package org.bilevel4j.algorithms.outer;
 
 import static org.bilevel4j.algorithms.TestMatrices.B;
-import static org.bilevel4j.testkit.linalg.DenseMatrices.compose;
 import static org.bilevel4j.algorithms.TestMatrices.matrix;
-import static org.bilevel4j.testkit.linalg.DenseMatrices.orthonormalColumns;
 import static org.bilevel4j.algorithms.TestMatrices.randomVector;
+import static org.bilevel4j.testkit.linalg.DenseMatrices.compose;
+import static org.bilevel4j.testkit.linalg.DenseMatrices.orthonormalColumns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.bilevel4j.api.error.ShapeMismatchException;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -13,8 +13,8 @@ import org.bilevel4j.api.autodiff.SecondOrderProducts;
 import org.bilevel4j.api.error.ShapeMismatchException;
 import org.bilevel4j.api.problem.finitesum.FiniteSum;
 import org.bilevel4j.api.problem.finitesum.FiniteSumBilevelProblem;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.junit.jupiter.api.Test;
 
 /**

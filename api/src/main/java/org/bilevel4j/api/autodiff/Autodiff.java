@@ -4,9 +4,9 @@ import java.util.Objects;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 import org.bilevel4j.api.error.ShapeMismatchException;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.api.tensor.Trace;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * Function transformations for automatic differentiation: {@code grad}, {@code valueAndGrad}, {@code vjp},

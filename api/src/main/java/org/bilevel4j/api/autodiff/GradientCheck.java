@@ -3,8 +3,8 @@ package org.bilevel4j.api.autodiff;
 import java.util.SplittableRandom;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
-import org.bilevel4j.api.tensor.DType;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.DType;
 
 /**
  * Checks a claimed derivative (gradient, Hessian-vector product, VJP or JVP, hand-written or from autodiff)

@@ -1,9 +1,9 @@
 package org.bilevel4j.api.backend;
 
 import java.util.List;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * The primitive kernels a backend implements: the whole of the backend SPI below {@link Tensor}.

@@ -1,11 +1,9 @@
 package org.bilevel4j.api.backend;
 
-import java.util.EnumSet;
-import java.util.function.DoubleUnaryOperator;
 import java.util.List;
-import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
+import java.util.function.DoubleUnaryOperator;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * A naive implementation of {@link Kernels}: the specification oracle for backend conformance tests and the
@@ -20,7 +18,7 @@ import org.bilevel4j.api.tensor.Shape;
  * +∞ (min); a dense solve is Gaussian elimination with partial pivoting, and a singular matrix gives NaN or
  * infinite entries.
  *
- * <p>Not registered with {@link java.util.ServiceLoader}: {@link org.bilevel4j.api.backend.Backends} never selects
+ * <p>Not registered with {@link java.util.ServiceLoader}: {@link org.bilevel4j.api.tensor.Backends} never selects
  * it. Use {@link #backend()} to compute with it. Stateless and thread-safe; storages are immutable.
  */
 public final class ReferenceKernels implements Kernels {
@@ -35,11 +33,6 @@ public final class ReferenceKernels implements Kernels {
     private record Values(double[] v, Shape shape, DType dtype) implements Storage {
     }
 
-    /** @return a backend named {@code "reference"} on these kernels, with float64, float32 and dense solves */
-    public static Backend backend() {
-        return Backend.of("reference", EnumSet.of(Capability.FLOAT64, Capability.FLOAT32, Capability.DENSE_SOLVE),
-                new ReferenceKernels());
-    }
 
     // ---------------------------------------------------------------- helpers
 

@@ -1,8 +1,8 @@
 package org.bilevel4j.api.backend;
 
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * The values of one concrete tensor, owned by a backend (an EJML matrix, a DJL {@code NDArray}, a TensorFlow

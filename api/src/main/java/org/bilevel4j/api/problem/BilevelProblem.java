@@ -8,8 +8,8 @@ import org.bilevel4j.api.map.CurvatureBounds;
 import org.bilevel4j.api.map.FixedPointOperator;
 import org.bilevel4j.api.map.GradientStepMap;
 import org.bilevel4j.api.map.ScalarObjective;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * A bilevel problem in fixed-point form (problem (1) of

@@ -5,8 +5,8 @@ import java.util.Optional;
 import org.bilevel4j.api.map.CurvatureBounds;
 import org.bilevel4j.api.map.GradientStepMap;
 import org.bilevel4j.api.map.ScalarObjective;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * An {@link OptimizationBilevelProblem} that forwards every method to another one: extend it to add helpers to a

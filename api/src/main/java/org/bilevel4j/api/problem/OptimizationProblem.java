@@ -5,8 +5,8 @@ import java.util.function.Function;
 import org.bilevel4j.api.map.CurvatureBounds;
 import org.bilevel4j.api.map.GradientStepMap;
 import org.bilevel4j.api.map.ScalarObjective;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /** The optimization form with its derived gradient-step map. */
 record OptimizationProblem(ScalarObjective outerObjective, ScalarObjective innerObjective, GradientStepMap innerMap,

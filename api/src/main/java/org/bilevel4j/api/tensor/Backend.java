@@ -11,10 +11,12 @@ import org.bilevel4j.api.backend.Kernels;
 import org.bilevel4j.api.backend.Storage;
 import org.bilevel4j.api.error.NonFiniteValueException;
 import org.bilevel4j.api.error.UnsupportedCapabilityException;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * A resolved backend: a name, its capabilities, its {@link Kernels}, and the factories that create tensors on
- * it. Obtain one from {@code org.bilevel4j.api.backend.Backends}; algorithms never resolve backends themselves
+ * it. Obtain one from {@code org.bilevel4j.api.tensor.Backends}; algorithms never resolve backends themselves
  * but create tensors on the backend of the tensors they were given ({@link Tensor#backend()}).
  *
  * <p>Random tensors are generated on the JVM from {@link SplittableRandom} and then copied to the backend, so

@@ -6,6 +6,8 @@ import org.bilevel4j.api.backend.BinaryOp;
 import org.bilevel4j.api.backend.Kernels;
 import org.bilevel4j.api.backend.Storage;
 import org.bilevel4j.api.backend.UnaryOp;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /** Element-wise primitives and their vector-Jacobian products. */
 final class Elementwise {

@@ -3,6 +3,7 @@ package org.bilevel4j.api.tensor;
 import org.bilevel4j.api.backend.Kernels;
 import org.bilevel4j.api.backend.ReduceOp;
 import org.bilevel4j.api.backend.Storage;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /** A reduction over one axis or all elements, with its vector-Jacobian product. */
 final class Reduction extends Primitive {

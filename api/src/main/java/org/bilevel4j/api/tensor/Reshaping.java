@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bilevel4j.api.backend.Kernels;
 import org.bilevel4j.api.backend.Storage;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /** Primitives that move values without arithmetic: reshape, broadcast, slice, pad, gather, scatter, concat. */
 final class Reshaping {

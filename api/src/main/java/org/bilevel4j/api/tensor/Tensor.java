@@ -12,6 +12,8 @@ import org.bilevel4j.api.error.BackendMismatchException;
 import org.bilevel4j.api.error.DTypeMismatchException;
 import org.bilevel4j.api.error.NonFiniteValueException;
 import org.bilevel4j.api.error.ShapeMismatchException;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * An immutable tensor of rank 0, 1 or 2 on one {@link Backend}, with element type float64 (default) or float32.

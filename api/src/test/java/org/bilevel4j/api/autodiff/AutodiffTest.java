@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 import java.util.stream.LongStream;
-import org.bilevel4j.api.backend.ReferenceKernels;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Backends;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * second-order call, and the dense Jacobian and Hessian.
  */
 class AutodiffTest {
-    private static final Backend B = ReferenceKernels.backend();
+    private static final Backend B = Backends.reference();
     private static final double H = 1e-5;
     /** Central differences with h = 1e-5 are accurate to about h² ≈ 1e-10 relative on these functions. */
     private static final double TOL = 1e-7;

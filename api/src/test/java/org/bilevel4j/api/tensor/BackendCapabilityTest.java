@@ -11,6 +11,8 @@ import org.bilevel4j.api.backend.Capability;
 import org.bilevel4j.api.backend.Kernels;
 import org.bilevel4j.api.error.NonFiniteValueException;
 import org.bilevel4j.api.error.UnsupportedCapabilityException;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.junit.jupiter.api.Test;
 
 /** A backend asked for what it lacks fails before any kernel runs, naming the backend and the capability. */

@@ -3,6 +3,7 @@ package org.bilevel4j.api.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import org.bilevel4j.api.tensor.types.DType;
 import org.junit.jupiter.api.Test;
 
 class DTypeTest {

@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.bilevel4j.api.backend.ReferenceKernels;
 import org.bilevel4j.api.error.DTypeMismatchException;
 import org.bilevel4j.api.error.NonFiniteValueException;
 import org.bilevel4j.api.error.ShapeMismatchException;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * of the argument checks.
  */
 class TensorTest {
-    private static final Backend B = ReferenceKernels.backend();
+    private static final Backend B = Backends.reference();
 
     private static final double TOL = 1e-15;
 

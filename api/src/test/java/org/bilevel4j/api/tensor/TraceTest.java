@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.bilevel4j.api.backend.ReferenceKernels;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * traces that do not interfere with each other, and the misuse checks.
  */
 class TraceTest {
-    private static final Backend B = ReferenceKernels.backend();
+    private static final Backend B = Backends.reference();
 
     @Test
     void gradientOfASumOfSquaresIsTwiceThePoint() {

@@ -2,9 +2,9 @@ package org.bilevel4j.apps.cli;
 
 import java.util.List;
 import java.util.Locale;
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.backend.ProviderStatus;
 import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.Backends;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;

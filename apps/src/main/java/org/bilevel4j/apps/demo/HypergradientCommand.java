@@ -58,7 +58,7 @@ public final class HypergradientCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Backend b = backend.backend();
         QuadraticProblem q = new QuadraticProblem(b, dim, outerDim, 1.0, 20.0, seed);
-        Tensor lambda = b.randomNormal(q.outerShape(), org.bilevel4j.api.tensor.DType.FLOAT64,
+        Tensor lambda = b.randomNormal(q.outerShape(), org.bilevel4j.api.tensor.types.DType.FLOAT64,
                 new java.util.SplittableRandom(seed + 1));
         AidEstimator estimator = AidEstimator.builder()
                 .inner(new InnerPhase(new PicardIteration(), new IterationBudget(2000, 1e-15, 0), false))

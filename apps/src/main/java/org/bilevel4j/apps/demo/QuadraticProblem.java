@@ -8,9 +8,9 @@ import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.problem.ForwardingOptimizationProblem;
 import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.bilevel4j.apps.models.Spectra;
 
 /**

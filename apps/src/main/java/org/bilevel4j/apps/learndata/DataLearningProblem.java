@@ -5,8 +5,8 @@ import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.problem.ForwardingOptimizationProblem;
 import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.bilevel4j.apps.models.Classification.Batch;
 import org.bilevel4j.apps.models.Classification;
 

@@ -1,8 +1,8 @@
 package org.bilevel4j.apps.models;
 
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.bilevel4j.apps.data.LabelledData;
 
 /** Softmax classification helpers shared by the experiments: tensors from datasets, loss and accuracy. */

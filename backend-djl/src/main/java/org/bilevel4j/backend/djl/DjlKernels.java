@@ -19,8 +19,8 @@ import org.bilevel4j.api.backend.NativeMemoryGovernor;
 import org.bilevel4j.api.backend.ReduceOp;
 import org.bilevel4j.api.backend.Storage;
 import org.bilevel4j.api.backend.UnaryOp;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

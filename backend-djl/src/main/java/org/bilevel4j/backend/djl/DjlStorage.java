@@ -2,8 +2,8 @@ package org.bilevel4j.backend.djl;
 
 import ai.djl.ndarray.NDArray;
 import org.bilevel4j.api.backend.Storage;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * One tensor's values as a DJL {@link NDArray}, with the logical shape and element type. The array is released

@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.backend.Capability;
 import org.bilevel4j.api.backend.ProviderStatus;
+import org.bilevel4j.api.tensor.Backends;
 import org.junit.jupiter.api.Test;
 
 /** Discovery, availability and the error texts when natives are missing. */

@@ -3,7 +3,7 @@ package org.bilevel4j.backend.djl;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.bilevel4j.api.backend.Kernels;
-import org.bilevel4j.api.tensor.DType;
+import org.bilevel4j.api.tensor.types.DType;
 import org.bilevel4j.testkit.kernels.CheckedKernels;
 import org.bilevel4j.testkit.kernels.KernelExercise;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -10,13 +10,13 @@ import org.bilevel4j.algorithms.aid.AidEstimator;
 import org.bilevel4j.algorithms.outer.BilevelResult;
 import org.bilevel4j.algorithms.outer.BilevelSolver;
 import org.bilevel4j.algorithms.outer.OuterOptimizer;
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.map.CurvatureBounds;
 import org.bilevel4j.api.map.ScalarObjective;
 import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Backends;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.junit.jupiter.api.Test;
 
 /**

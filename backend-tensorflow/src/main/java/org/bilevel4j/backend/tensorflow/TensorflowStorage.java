@@ -1,8 +1,8 @@
 package org.bilevel4j.backend.tensorflow;
 
 import org.bilevel4j.api.backend.Storage;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.tensorflow.Operand;
 import org.tensorflow.types.family.TNumber;
 

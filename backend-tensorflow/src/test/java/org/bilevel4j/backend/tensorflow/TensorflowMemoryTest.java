@@ -14,9 +14,9 @@ import org.bilevel4j.api.backend.Capability;
 import org.bilevel4j.api.backend.Storage;
 import org.bilevel4j.api.backend.UnaryOp;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -11,8 +11,8 @@ import org.bilevel4j.api.backend.Kernels;
 import org.bilevel4j.api.backend.ReduceOp;
 import org.bilevel4j.api.backend.Storage;
 import org.bilevel4j.api.backend.UnaryOp;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * A {@link Kernels} wrapper for tests that fails when a kernel modifies its arguments: it delegates every kernel

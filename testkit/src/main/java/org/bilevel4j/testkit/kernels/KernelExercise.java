@@ -13,8 +13,8 @@ import org.bilevel4j.api.backend.ReduceOp;
 import org.bilevel4j.api.backend.ReferenceKernels;
 import org.bilevel4j.api.backend.Storage;
 import org.bilevel4j.api.backend.UnaryOp;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * Runs a representative set of kernels of a backend once each (every unary, binary and reduction operation, the

@@ -5,9 +5,9 @@ import java.util.SplittableRandom;
 import org.bilevel4j.api.map.BivariateMap;
 import org.bilevel4j.api.map.Linearization;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * Small dense double-precision linear algebra on the JVM, independent of every backend, for building test

@@ -6,8 +6,8 @@ import org.bilevel4j.api.map.FixedPointOperator;
 import org.bilevel4j.api.map.ScalarObjective;
 import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * A bilevel problem with everything known in closed form or to rounding: the inner solution w(λ), its

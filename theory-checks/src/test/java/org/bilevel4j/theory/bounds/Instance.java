@@ -1,15 +1,15 @@
 package org.bilevel4j.theory.bounds;
 
-import org.bilevel4j.testkit.linalg.DenseMatrices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.LongFunction;
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.map.Linearization;
 import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.Backends;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import org.bilevel4j.testkit.problems.AffineContraction;
 import org.bilevel4j.testkit.problems.BiasedRegularization;
 import org.bilevel4j.testkit.problems.L2LogisticRegression;

@@ -1,7 +1,7 @@
 package org.bilevel4j.theory.conformance;
 
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.Backends;
 
 /** The autodiff contract on the EJML backend. */
 class EjmlAutodiffTest extends AutodiffContract {

@@ -2,10 +2,10 @@ package org.bilevel4j.theory.conformance;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.backend.Capability;
 import org.bilevel4j.api.backend.ProviderStatus;
 import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.Backends;
 
 /** Resolves a backend for the {@code gpu}-tagged tests, skipping them (not failing) where it has no CUDA device. */
 final class GpuBackends {

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * Every differentiable tensor operation, each as a random instance x ↦ f(x) on a seeded random point inside
@@ -133,7 +133,7 @@ final class PrimitiveCatalogue {
         c.add(new Named("abs", (b, r) -> new Instance(awayFromZero(b, anyShape(r), 0.2, 2, r), Tensor::abs)));
         c.add(new Named("relu", (b, r) -> new Instance(awayFromZero(b, anyShape(r), 0.2, 2, r), Tensor::relu)));
         c.add(new Named("to(float64)", (b, r) -> new Instance(uniform(b, anyShape(r), -2, 2, r),
-                x -> x.to(org.bilevel4j.api.tensor.DType.FLOAT64).square())));
+                x -> x.to(org.bilevel4j.api.tensor.types.DType.FLOAT64).square())));
 
         // element-wise binary, each argument in turn, with broadcasting, and both arguments equal to x
         binary(c, "add", -2, 2, -2, 2, Tensor::add);

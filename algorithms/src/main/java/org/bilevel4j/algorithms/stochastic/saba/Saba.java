@@ -10,9 +10,9 @@ import org.bilevel4j.algorithms.stochastic.common.StepSizes;
 import org.bilevel4j.api.autodiff.PartialGradients;
 import org.bilevel4j.api.autodiff.SecondOrderProducts;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * SABA, the Stochastic Average Bilevel Algorithm of Dagréou, Ablin, Vaiter, Moreau, "A framework for bilevel

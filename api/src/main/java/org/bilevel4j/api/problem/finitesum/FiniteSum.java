@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.bilevel4j.api.error.ShapeMismatchException;
 import org.bilevel4j.api.map.ScalarObjective;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * A finite sum h(w, λ) = (1/n) Σᵢ hᵢ(w, λ) over n samples, given by its batched per-sample losses

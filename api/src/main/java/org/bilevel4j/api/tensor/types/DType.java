@@ -1,4 +1,4 @@
-package org.bilevel4j.api.tensor;
+package org.bilevel4j.api.tensor.types;
 
 /**
  * Element type of a tensor. {@link #FLOAT64} is the default everywhere: hypergradients are differences of

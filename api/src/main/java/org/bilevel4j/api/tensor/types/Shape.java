@@ -1,4 +1,4 @@
-package org.bilevel4j.api.tensor;
+package org.bilevel4j.api.tensor.types;
 
 import java.util.Arrays;
 import org.bilevel4j.api.error.ShapeMismatchException;

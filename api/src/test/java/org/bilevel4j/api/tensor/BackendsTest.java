@@ -1,4 +1,4 @@
-package org.bilevel4j.api.backend;
+package org.bilevel4j.api.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,8 +24,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.bilevel4j.api.backend.Availability;
+import org.bilevel4j.api.backend.BackendProvider;
+import org.bilevel4j.api.backend.Capability;
+import org.bilevel4j.api.backend.Kernels;
+import org.bilevel4j.api.backend.ProviderStatus;
 import org.bilevel4j.api.error.BackendUnavailableException;
-import org.bilevel4j.api.tensor.Backend;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

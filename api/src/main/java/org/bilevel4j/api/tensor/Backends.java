@@ -1,8 +1,9 @@
-package org.bilevel4j.api.backend;
+package org.bilevel4j.api.tensor;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -13,8 +14,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import org.bilevel4j.api.backend.Availability;
+import org.bilevel4j.api.backend.BackendProvider;
+import org.bilevel4j.api.backend.Capability;
+import org.bilevel4j.api.backend.ProviderStatus;
+import org.bilevel4j.api.backend.ReferenceKernels;
 import org.bilevel4j.api.error.BackendUnavailableException;
-import org.bilevel4j.api.tensor.Backend;
 
 /**
  * Discovers backends with {@link ServiceLoader} (the only class that does) and resolves which one to use.
@@ -220,5 +225,17 @@ public final class Backends {
             capabilities = Set.of();
         }
         return new Discovered(name, provider, new ProviderStatus(name, priority, capabilities, availability));
+    }
+
+    /**
+     * The reference backend: {@link ReferenceKernels}, plain loops over {@code double[]} with float64, float32 and
+     * dense solves. The specification oracle of the kernel contract, for tests; it is not a provider, so resolution
+     * never selects it.
+     *
+     * @return a backend named {@code "reference"}
+     */
+    public static Backend reference() {
+        return Backend.of("reference", EnumSet.of(Capability.FLOAT64, Capability.FLOAT32, Capability.DENSE_SOLVE),
+                new ReferenceKernels());
     }
 }
