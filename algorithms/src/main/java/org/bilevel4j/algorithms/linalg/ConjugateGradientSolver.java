@@ -16,8 +16,9 @@ import org.bilevel4j.api.tensor.Tensor;
  * <p>Stopping rule: the recurrence residual ‖r_k‖ ≤ max(rtol‖b‖, atol, ε‖b‖), confirmed on the true residual
  * ‖b - Ax_k‖ (one more application of A): CONVERGED only if the true residual meets the threshold too. If it does
  * not (the recurrence has drifted, as it does in float32 on ill-conditioned systems), the residual is replaced by the
- * true one and the iteration restarts from x_k; if a restart no longer halves the true residual, the tolerance is not
- * attainable in the element type and the solve ends with BUDGET_EXHAUSTED, saying so. Otherwise the budget ends it. If p·Ap ≤ 0 the operator is not positive definite: the
+ * true one and the iteration restarts from x_k; if a restart no longer halves the true residual, or the tolerance asked
+ * for is the rounding floor itself (a tolerance of 0), the tolerance is not attainable in the element type and the
+ * solve ends with BUDGET_EXHAUSTED, saying so. Otherwise the budget ends it. If p·Ap ≤ 0 the operator is not positive definite: the
  * solve stops with status BREAKDOWN and says so (use {@link MinresSolver} for symmetric indefinite systems); an
  * operator not declared symmetric ({@link LinearOperator#isSymmetric}) is refused the same way, before any work.
  * NaN or a residual 10¹² times the initial one gives DIVERGED.
@@ -44,6 +45,8 @@ public final class ConjugateGradientSolver implements LinearSolver {
         history.add(r0);
         double bNorm = b.normValue();
         double threshold = Math.max(budget.threshold(bNorm), SolveSupport.roundingFloor(b, bNorm));
+        // below the rounding floor a restart cannot help: the recurrence stopped there and the true residual is final
+        boolean restartable = budget.threshold(bNorm) > SolveSupport.roundingFloor(b, bNorm);
         if (r0 <= threshold || r0 == 0) {
             return new LinearSolveResult(x, Status.CONVERGED, 0, applications, 0, history.toArray(),
                     "initial residual below tolerance");
@@ -79,7 +82,7 @@ public final class ConjugateGradientSolver implements LinearSolver {
                     return new LinearSolveResult(x, Status.CONVERGED, k, applications, 0, history.toArray(),
                             "recurrence residual " + norm + ", true residual " + trueNorm + " <= " + threshold);
                 }
-                if (trueNorm > SolveSupport.STAGNATION * confirmed) {
+                if (!restartable || trueNorm > SolveSupport.STAGNATION * confirmed) {
                     return new LinearSolveResult(x, Status.BUDGET_EXHAUSTED, k, applications, 0, history.toArray(),
                             SolveSupport.unattainable(b, threshold, norm, trueNorm));
                 }

@@ -13,7 +13,8 @@ import org.bilevel4j.api.tensor.Tensor;
  * formed and the Krylov basis is discarded (memory: restart + 1 vectors). Within a cycle the residual never
  * increases. Stopping rule: the least-squares residual ≤ max(rtol‖b‖, atol, ε‖b‖), or the budget. An Arnoldi
  * breakdown (a numerically zero new basis vector) means the solution is exact in the current space: CONVERGED if
- * the residual is at most √ε‖b‖, otherwise A is singular there and the status is BREAKDOWN.
+ * the residual meets the tolerance, BUDGET_EXHAUSTED if it is only within √ε‖b‖ (solved to rounding), otherwise A
+ * is singular there and the status is BREAKDOWN.
  */
 public final class GmresSolver implements LinearSolver {
     private final int restart;
@@ -132,10 +133,13 @@ public final class GmresSolver implements LinearSolver {
                 // the Krylov space is invariant: x is the exact least-squares solution in it, so a residual above
                 // rounding level means A is singular there
                 boolean exact = !singular && residual <= Math.max(threshold, Math.sqrt(b.dtype().epsilon()) * bNorm);
-                return new LinearSolveResult(x, exact ? Status.CONVERGED : Status.BREAKDOWN, done, applications, 0,
-                        history.toArray(), "Arnoldi breakdown (invariant Krylov space) at iteration " + done
-                                + " with residual " + residual + (exact ? ": solved to rounding"
-                                        : ": the operator is singular on the Krylov space"));
+                Status status = !exact ? Status.BREAKDOWN
+                        : residual <= threshold ? Status.CONVERGED : Status.BUDGET_EXHAUSTED;
+                return new LinearSolveResult(x, status, done, applications, 0, history.toArray(),
+                        "Arnoldi breakdown (invariant Krylov space) at iteration " + done + " with residual "
+                                + residual + (!exact ? ": the operator is singular on the Krylov space"
+                                        : status == Status.CONVERGED ? ": solved"
+                                                : ": solved to rounding, above the tolerance " + threshold));
             }
         }
     }

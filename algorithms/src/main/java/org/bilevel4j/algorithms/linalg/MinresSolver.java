@@ -16,8 +16,8 @@ import org.bilevel4j.api.tensor.Tensor;
  * max(rtol‖b‖, atol, ε‖b‖), or the budget; convergence is then confirmed by one application for the true
  * residual (CONVERGED only if it meets the tolerance too; if it does not, the iteration goes on until the estimate
  * reaches rounding level ε‖b‖ and is confirmed once more: then the true residual is the attainable
- * accuracy, reported as CONVERGED with a message saying the tolerance was not attainable if it is within
- * √ε‖b‖). Non-finite Lanczos coefficients give DIVERGED; an invariant Krylov space on which A
+ * accuracy, reported as BUDGET_EXHAUSTED with a message saying the tolerance was not attainable if it is within
+ * √ε‖b‖, and as BREAKDOWN above that). Non-finite Lanczos coefficients give DIVERGED; an invariant Krylov space on which A
  * is singular (the true residual stays above √ε‖b‖) gives BREAKDOWN. An operator not declared symmetric
  * ({@link LinearOperator#isSymmetric}) is refused before any work with BREAKDOWN, as {@link ConjugateGradientSolver}
  * refuses it: on a non-symmetric operator the Lanczos recurrence gives a wrong answer with a plausible residual
@@ -108,16 +108,16 @@ public final class MinresSolver implements LinearSolver {
                 if (invariant) {
                     // x is exact in the invariant space: it solves the system unless A is singular there
                     boolean solved = trueResidual <= Math.sqrt(b.dtype().epsilon()) * bNorm;
-                    return new LinearSolveResult(x, solved ? Status.CONVERGED : Status.BREAKDOWN, k, applications, 0,
+                    return new LinearSolveResult(x, solved ? Status.BUDGET_EXHAUSTED : Status.BREAKDOWN, k, applications, 0,
                             history.toArray(), "Lanczos breakdown (invariant Krylov space), true residual "
-                                    + trueResidual + (solved ? ": solved to rounding"
+                                    + trueResidual + (solved ? ": solved to rounding, above the tolerance " + threshold
                                             : ": the operator is singular (or not symmetric) on the Krylov space"));
                 }
                 double floor = SolveSupport.roundingFloor(b, bNorm);
                 if (residual <= floor) {
                     // the recurrence can go no lower: the true residual is the accuracy attainable in floating point
                     boolean attained = trueResidual <= Math.sqrt(b.dtype().epsilon()) * bNorm;
-                    return new LinearSolveResult(x, attained ? Status.CONVERGED : Status.BREAKDOWN, k, applications,
+                    return new LinearSolveResult(x, attained ? Status.BUDGET_EXHAUSTED : Status.BREAKDOWN, k, applications,
                             0, history.toArray(), "tolerance " + threshold + " not attainable: the residual estimate "
                                     + residual + " reached rounding level with true residual " + trueResidual
                                     + (attained ? " (the attainable accuracy)"

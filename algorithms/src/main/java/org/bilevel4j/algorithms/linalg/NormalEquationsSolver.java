@@ -36,6 +36,8 @@ public final class NormalEquationsSolver implements LinearSolver {
         history.add(r0);
         double bNorm = b.normValue();
         double threshold = Math.max(budget.threshold(bNorm), SolveSupport.roundingFloor(b, bNorm));
+        // below the rounding floor a restart cannot help: the recurrence stopped there and the true residual is final
+        boolean restartable = budget.threshold(bNorm) > SolveSupport.roundingFloor(b, bNorm);
         if (r0 <= threshold || r0 == 0) {
             return new LinearSolveResult(x, Status.CONVERGED, 0, applications, 0, history.toArray(),
                     "initial residual below tolerance");
@@ -72,7 +74,7 @@ public final class NormalEquationsSolver implements LinearSolver {
                     return new LinearSolveResult(x, Status.CONVERGED, k, applications, transposes, history.toArray(),
                             "recurrence residual " + norm + ", true residual " + trueNorm + " <= " + threshold);
                 }
-                if (trueNorm > SolveSupport.STAGNATION * confirmed) {
+                if (!restartable || trueNorm > SolveSupport.STAGNATION * confirmed) {
                     return new LinearSolveResult(x, Status.BUDGET_EXHAUSTED, k, applications, transposes,
                             history.toArray(), SolveSupport.unattainable(b, threshold, norm, trueNorm));
                 }

@@ -43,7 +43,9 @@ final class SolveSupport {
     /** The message of a solve whose true residual stagnates above the threshold after a residual replacement. */
     static String unattainable(Tensor b, double threshold, double recurrence, double trueResidual) {
         return "tolerance " + threshold + " not attainable in " + b.dtype() + ": the recurrence residual reached "
-                + recurrence + " but the true residual stagnates at " + trueResidual + " after a restart";
+                + recurrence + " but the true residual is " + trueResidual
+                + (threshold > roundingFloor(b, b.normValue()) ? " and stagnates after a restart"
+                        : " (the rounding floor eps |b| was asked for)");
     }
 
     /** A growable list of residual norms. */

@@ -95,9 +95,10 @@ class ConjugateGradientSolverTest {
         LinearSolver cg = new ConjugateGradientSolver();
         for (int k = 0; k <= 40; k++) {
             LinearSolveResult r = cg.solve(operator(a, true), b, x0, IterationBudget.exactly(k));
-            // exactly k iterations, unless the residual reached rounding level (||r|| <= eps ||b||) before
-            assertTrue(r.iterations() == k || r.iterations() < k && r.status() == Status.CONVERGED
-                    && r.finalResidual() <= 1e-15 * b.normValue(), r::toString);
+            // exactly k iterations, unless the recurrence reached rounding level (||r|| <= eps ||b||) before: then
+            // the true residual decides, CONVERGED only if it is at rounding level too
+            assertTrue(r.iterations() == k || r.iterations() < k && r.finalResidual() <= 1e-15 * b.normValue()
+                    && (r.status() == Status.CONVERGED || r.message().contains("not attainable")), r::toString);
             double error = r.solution().sub(exact).normValue();
             double bound = 2 * sk * Math.pow(rate, k) * initialError + 1e-12 * exact.normValue();
             int kk = k;

@@ -30,7 +30,14 @@ class MinresSolverTest {
         Tensor b = randomVector(n, rng);
         LinearSolveResult r = new MinresSolver().solve(operator(a, true), b, null, IterationBudget.of(3000, 1e-12));
 
-        assertEquals(Status.CONVERGED, r.status(), r::toString);
+        // CONVERGED only if the true residual meets 1e-12; at κ = 1e4 it may not be attainable, and then says so
+        double trueRelative = b.sub(a.matmul(r.solution())).normValue() / b.normValue();
+        if (trueRelative <= 1e-12) {
+            assertEquals(Status.CONVERGED, r.status(), r::toString);
+        } else {
+            assertEquals(Status.BUDGET_EXHAUSTED, r.status(), r::toString);
+            assertTrue(r.message().contains("not attainable") && trueRelative <= 1e-7, r::toString);
+        }
         double tolerance = Math.max(1e-9, 1e-11 * kappa);
         assertTrue(relativeError(r.solution(), a.solve(b)) <= tolerance,
                 () -> relativeError(r.solution(), a.solve(b)) + " " + r);

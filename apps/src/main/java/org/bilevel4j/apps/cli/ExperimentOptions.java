@@ -52,6 +52,11 @@ public final class ExperimentOptions {
             + "truncation (itd-truncated), 0 .. " + MAX_STEPS + " (default: ${DEFAULT-VALUE})")
     int linearSteps;
 
+    @Option(names = "--tolerance", paramLabel = "TOL", description = "relative tolerance that ends the inner and "
+            + "linear solves before t and k iterations, so that each estimate can be certified; 0 runs exactly t and "
+            + "k (default: ${DEFAULT-VALUE})")
+    double tolerance;
+
     @Option(names = {"-s", "--outer-steps"}, paramLabel = "S", description = "outer iterations s (default: "
             + "${DEFAULT-VALUE})")
     int outerSteps;
@@ -112,6 +117,16 @@ public final class ExperimentOptions {
             values.put("--lr", String.valueOf(learningRate));
             values.put("--warm-start", String.valueOf(warmStart));
             values.put("--out", outDir);
+            values.put("--tolerance", "0");
+        }
+
+        /**
+         * @param relative the default of {@code --tolerance}
+         * @return these defaults
+         */
+        protected Defaults tolerance(double relative) {
+            values.put("--tolerance", String.valueOf(relative));
+            return this;
         }
 
         /**
@@ -143,6 +158,10 @@ public final class ExperimentOptions {
         atLeast(spec, "--inner-steps", innerSteps, 0);
         atMost(spec, "--inner-steps", innerSteps, MAX_STEPS, "the largest inner budget");
         atLeast(spec, "--linear-steps", linearSteps, method.minimumK());
+        if (!(tolerance >= 0) || !(tolerance < 1)) {
+            throw new ParameterException(spec.commandLine(), "--tolerance: expected a value in [0, 1), got "
+                    + tolerance);
+        }
         atMost(spec, "--linear-steps", linearSteps, MAX_STEPS, "the largest linear-solver budget");
         atLeast(spec, "--outer-steps", outerSteps, 1);
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
@@ -231,7 +250,7 @@ public final class ExperimentOptions {
      * @return the estimator with t, k and the warm-start setting
      */
     public HypergradientEstimator estimator(Method m, InnerSolver solver) {
-        return m.create(solver, innerSteps, linearSteps, warmStart);
+        return m.create(solver, innerSteps, linearSteps, tolerance, warmStart);
     }
 
     /** @return the outer optimizer */
@@ -290,7 +309,8 @@ public final class ExperimentOptions {
 
     /** @return a one-line description of the settings */
     public String describe() {
-        return "t = " + innerSteps() + ", k = " + linearSteps() + ", s = " + outerSteps() + ", " + optimizer().name()
+        return "t = " + innerSteps() + ", k = " + linearSteps() + (tolerance > 0 ? " (at most; tolerance "
+                + tolerance + ")" : "") + ", s = " + outerSteps() + ", " + optimizer().name()
                 + (warmStart() ? ", warm starts" : "") + ", seed " + seed;
     }
 }

@@ -24,15 +24,15 @@ import org.bilevel4j.algorithms.linalg.RichardsonSolver;
  */
 public enum Method implements CliValue {
     /** Reverse-mode ITD through t inner steps. */
-    ITD("itd", (inner, k, warm) -> ItdEstimator.builder().inner(inner).build()),
+    ITD("itd", (inner, linear, warm) -> ItdEstimator.builder().inner(inner).build()),
     /** Reverse-mode ITD that keeps the whole tape. */
-    ITD_TAPE("itd-tape", (inner, k, warm) -> ItdEstimator.builder().inner(inner).keepTape(true).build()),
+    ITD_TAPE("itd-tape", (inner, linear, warm) -> ItdEstimator.builder().inner(inner).keepTape(true).build()),
     /** Reverse-mode ITD with checkpoints. */
-    ITD_CHECKPOINT("itd-checkpoint", (inner, k, warm) -> ItdEstimator.builder().inner(inner).checkpointed(0).build()),
+    ITD_CHECKPOINT("itd-checkpoint", (inner, linear, warm) -> ItdEstimator.builder().inner(inner).checkpointed(0).build()),
     /** ITD through the last k of the t inner steps. */
-    ITD_TRUNCATED("itd-truncated", (inner, k, warm) -> ItdEstimator.builder().inner(inner).truncated(k).build()),
+    ITD_TRUNCATED("itd-truncated", (inner, linear, warm) -> ItdEstimator.builder().inner(inner).truncated(linear.maxIterations()).build()),
     /** Forward-mode ITD. */
-    ITD_FORWARD("itd-forward", (inner, k, warm) -> ItdEstimator.builder().inner(inner).mode(ItdEstimator.Mode.FORWARD).build()),
+    ITD_FORWARD("itd-forward", (inner, linear, warm) -> ItdEstimator.builder().inner(inner).mode(ItdEstimator.Mode.FORWARD).build()),
     /** AID with k fixed-point (Richardson) iterations. */
     AID_FP("aid-fp", aid(RichardsonSolver.fixedPoint())),
     /** AID with a k-term Neumann series. */
@@ -53,7 +53,7 @@ public enum Method implements CliValue {
     /** How a method is built from the shared settings. */
     @FunctionalInterface
     private interface Factory {
-        HypergradientEstimator create(InnerPhase inner, int k, boolean warmAdjoint);
+        HypergradientEstimator create(InnerPhase inner, IterationBudget linear, boolean warmAdjoint);
     }
 
     private final String cliName;
@@ -65,8 +65,8 @@ public enum Method implements CliValue {
     }
 
     private static Factory aid(LinearSolver solver) {
-        return (inner, k, warm) -> AidEstimator.builder().inner(inner)
-                .linearSolver(solver, IterationBudget.exactly(k)).warmStart(inner.warmStart(), warm).build();
+        return (inner, linear, warm) -> AidEstimator.builder().inner(inner)
+                .linearSolver(solver, linear).warmStart(inner.warmStart(), warm).build();
     }
 
     @Override
@@ -84,10 +84,24 @@ public enum Method implements CliValue {
      * @param t         inner steps
      * @param k         linear-solver iterations (AID) or truncation (truncated ITD)
      * @param warmStart warm-start the inner iterate and (AID) the adjoint from the previous outer iteration
-     * @return the estimator
+     * @return the estimator with exactly t and k iterations (the fixed budgets of the papers' experiments)
      */
     public HypergradientEstimator create(InnerSolver solver, int t, int k, boolean warmStart) {
-        return factory.create(new InnerPhase(solver, IterationBudget.exactly(t), warmStart), k, warmStart);
+        return create(solver, t, k, 0, warmStart);
+    }
+
+    /**
+     * @param solver    the inner solver
+     * @param t         at most t inner steps
+     * @param k         at most k linear-solver iterations (AID), or the truncation (truncated ITD)
+     * @param tolerance the relative tolerance that stops the inner and linear solves early, ≥ 0 (0: exactly t and
+     *                  k iterations)
+     * @param warmStart warm-start the inner iterate and (AID) the adjoint from the previous outer iteration
+     * @return the estimator
+     */
+    public HypergradientEstimator create(InnerSolver solver, int t, int k, double tolerance, boolean warmStart) {
+        return factory.create(new InnerPhase(solver, IterationBudget.of(t, tolerance), warmStart),
+                IterationBudget.of(k, tolerance), warmStart);
     }
 
     @Override
