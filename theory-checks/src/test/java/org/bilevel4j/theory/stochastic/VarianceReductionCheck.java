@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The variance-reduced methods of Dagréou, Ablin, Vaiter, Moreau (SABA: "A framework for bilevel optimization that
- * enables stochastic and global variance reduction algorithms", NeurIPS 2022; SRBA: "A Lower Bound and a
- * Near-Optimal Algorithm for Bilevel Empirical Risk Minimization", AISTATS 2023) on quadratic bilevel ERMs with the
- * exact ‖∇Φ‖²: with constant steps they reach stationarity where SOBA with the same steps stalls at a measured
- * variance floor; the oracle complexity to reach a fixed relative ε, fitted against n + m over a decade, grows
- * like (n + m)^{1/2} for SRBA with steps ∝ (n + m)^{-1/2} (its theorem) and like (n + m)^{2/3} or better for SABA
+ * enables stochastic and global variance reduction algorithms", NeurIPS 2022; SRBA: Dagréou, Moreau, Vaiter,
+ * Ablin, "A Lower Bound and a Near-Optimal Algorithm for Bilevel Empirical Risk Minimization", AISTATS 2024) on
+ * quadratic bilevel ERMs with the exact ‖∇Φ‖²: with constant steps they reach stationarity where SOBA with the
+ * same steps stalls at a measured variance floor; the oracle complexity to reach a fixed relative ε, fitted
+ * against n + m over a decade, grows like (n + m)^{1/2} for SRBA with steps ∝ (n + m)^{-1/2} (its theorem) and like (n + m)^{2/3} or better for SABA
  * with steps ∝ (n + m)^{-2/3} (its theorem).
  */
 class VarianceReductionCheck {
