@@ -68,6 +68,37 @@ class AmigoTest {
     }
 
     @Test
+    void fixedPointAndNeumannAdjointsAreGradientDescentFromZeroOnFullBatchesAndPlateau() {
+        StepSizes betaIsAlpha = new StepSizes(StepSchedule.constant(ALPHA), StepSchedule.constant(ALPHA),
+                StepSchedule.constant(0.5));
+        for (int n : new int[] {1, 3}) {
+            double[] fp = run(Amigo.aidFixedPoint(STEPS, 1, n), FULL, 50).state().outer().toDoubleArray();
+            double[] gdN = run(new Amigo(betaIsAlpha, 1, n, AdjointSolver.GRADIENT_DESCENT, true, false), FULL, 50)
+                    .state().outer().toDoubleArray();
+            double[] neumann = run(Amigo.aidNeumann(STEPS, 1, n), FULL, 50).state().outer().toDoubleArray();
+            double[] gdN1 = run(new Amigo(betaIsAlpha, 1, n + 1, AdjointSolver.GRADIENT_DESCENT, true, false), FULL,
+                    50).state().outer().toDoubleArray();
+            assertArrayEquals(gdN, fp, 1e-13, "AID-FP(N) = GD(N, step α) from 0, N = " + n);
+            assertArrayEquals(gdN1, neumann, 1e-12, "AID-N(N) = GD(N + 1, step α) from 0, N = " + n);
+        }
+        double fp300 = relativeError(run(Amigo.aidFixedPoint(STEPS, 1, 1), FULL, 300));
+        double fp1000 = relativeError(run(Amigo.aidFixedPoint(STEPS, 1, 1), FULL, 1000));
+        double n300 = relativeError(run(Amigo.aidNeumann(STEPS, 1, 1), FULL, 300));
+        System.out.printf("full batch, relative error of λ: AID-FP(T=N=1) %.3e, AID-N(T=N=1) %.3e%n", fp300, n300);
+        assertTrue(fp300 > 1e-2, "AID-FP with N = 1 should plateau: " + fp300);
+        assertTrue(n300 > 1e-3 && n300 < fp300, "AID-N(1) has two terms, a smaller bias than AID-FP(1): " + n300);
+        assertEquals(fp300, fp1000, 1e-9 * fp300, "a plateau, not slow convergence");
+        // sampled: same seed, same run; the two estimators differ
+        Sampling five = Sampling.of(Scheme.WITH_REPLACEMENT, 5, 3);
+        assertArrayEquals(run(Amigo.aidNeumann(STEPS, 2, 3), five, 20).state().outer().toDoubleArray(),
+                run(Amigo.aidNeumann(STEPS, 2, 3), five, 20).state().outer().toDoubleArray(), 0);
+        assertEquals(new SampleOracleCounts(3 * 2 * 40, 3 * 3 * 40, 3 * 40, 3 * 30),
+                run(Amigo.aidNeumann(STEPS, 2, 3), FULL, 3).counts());
+        assertEquals(new SampleOracleCounts(3 * 2 * 40, 3 * 3 * 40, 3 * 40, 3 * 30),
+                run(Amigo.aidFixedPoint(STEPS, 2, 3), FULL, 3).counts());
+    }
+
+    @Test
     void sampledRunsDescend() {
         double initial = Q.hypergradientNormSquared(start());
         StepSizes s = new StepSizes(StepSchedule.constant(0.05), StepSchedule.constant(0.05),
@@ -99,6 +130,11 @@ class AmigoTest {
                 .startsWith("innerSteps"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Amigo.cg(STEPS, 1, 0)).getMessage()
                 .startsWith("adjointSteps"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> new Amigo(STEPS, 1, 1, AdjointSolver.NEUMANN, true, true)).getMessage()
+                .startsWith("warmStartAdjoint"));
+        assertTrue(Amigo.aidFixedPoint(STEPS, 1, 2).name().startsWith("AID-FP(T=1, N=2"));
+        assertTrue(Amigo.aidNeumann(STEPS, 1, 2).name().startsWith("AID-N(T=1, N=2"));
         assertEquals("AID-CG-WS", new Amigo(STEPS, 1, 1, AdjointSolver.CONJUGATE_GRADIENT, false, true).name()
                 .substring(0, 9));
     }

@@ -31,10 +31,13 @@ import org.bilevel4j.api.tensor.Tensor;
  * start off gives the paper's ablations: without the adjoint warm start (v restarted at 0) the method is AID-GD or
  * AID-CG, without the inner warm start (w restarted at 0) and with the adjoint one it is AID-CG-WS. The paper's
  * theory uses α = 1/L_g, β = 1/(2L_g), γ = 1/L and T, N of order κ_g; with warm starts small T and N suffice,
- * which is the point of the amortization.
+ * which is the point of the amortization. Two more adjoints of the paper's roster, never warm-started:
+ * {@link AdjointSolver#FIXED_POINT} (AID-FP, {@link #aidFixedPoint}) and {@link AdjointSolver#NEUMANN} (AID-N,
+ * {@link #aidNeumann}), both with the inner step α_k as their step.
  *
  * <p>Per outer iteration: T·b inner gradients, N·b Hessian-vector products (plus one HVP per CG solve for its
- * initial residual), b cross products and b' outer gradients, in per-sample units.
+ * initial residual), b cross products and b' outer gradients, in per-sample units; AID-FP and AID-N also make
+ * N·b HVPs.
  */
 public final class Amigo implements SingleLoopMethod {
 
@@ -43,7 +46,23 @@ public final class Amigo implements SingleLoopMethod {
         /** N SGD steps on the quadratic, a fresh batch per step (AmIGO-GD). */
         GRADIENT_DESCENT,
         /** N conjugate-gradient iterations on one sampled system (AmIGO-CG). */
-        CONJUGATE_GRADIENT
+        CONJUGATE_GRADIENT,
+        /**
+         * N fixed-point iterations of the transposed Jacobian of the inner SGD map w ↦ w − α∇_w g (AID-FP, Grazzi,
+         * Franceschi, Pontil, Salzo, "On the Iteration Complexity of Hypergradient Computation", ICML 2020):
+         * q ← (I − α_k ∇²_ww g_{B_n}) q + ∇_w f_J from q = 0, v = α_k q. This is GD on the quadratic with the inner
+         * step α_k as its step (β unused) and a fresh batch per step; it is never warm-started.
+         */
+        FIXED_POINT,
+        /**
+         * The truncated Neumann series v = α_k Σ_{j=0}^{N} Π_{i=1}^{j} (I − α_k ∇²_ww g_{B_i}) ∇_w f_J, with an
+         * independent batch B_i per factor (AID-N, Lorraine, Vicol, Duvenaud, "Optimizing Millions of
+         * Hyperparameters by Implicit Differentiation", AISTATS 2020): p ← (I − α_k ∇²_ww g_{B_j}) p, accumulated,
+         * N Hessian-vector products on N batches. On full batches it equals N + 1 GD steps from 0 with step α_k;
+         * on samples it is a different estimator of the same mean (the newest batch multiplies one term, not the
+         * sum). It has no warm start.
+         */
+        NEUMANN
     }
 
     private final StepSizes steps;
@@ -60,7 +79,8 @@ public final class Amigo implements SingleLoopMethod {
      * @param adjointSteps     N ≥ 1
      * @param solver           GD or CG for the adjoint
      * @param warmStartInner   whether A_k starts from the previous w (AmIGO: yes)
-     * @param warmStartAdjoint whether B_k starts from the previous v (AmIGO: yes; AID-GD/AID-CG: no)
+     * @param warmStartAdjoint whether B_k starts from the previous v (AmIGO: yes; AID-GD/AID-CG: no; must be false
+     *                         for {@link AdjointSolver#FIXED_POINT} and {@link AdjointSolver#NEUMANN})
      */
     public Amigo(StepSizes steps, int innerSteps, int adjointSteps, AdjointSolver solver, boolean warmStartInner,
             boolean warmStartAdjoint) {
@@ -74,6 +94,10 @@ public final class Amigo implements SingleLoopMethod {
         }
         this.innerSteps = innerSteps;
         this.adjointSteps = adjointSteps;
+        if (warmStartAdjoint && (solver == AdjointSolver.FIXED_POINT || solver == AdjointSolver.NEUMANN)) {
+            throw new IllegalArgumentException("warmStartAdjoint: expected false for the " + solver
+                    + " adjoint (AID-FP and AID-N start from 0), got true");
+        }
         this.warmStartInner = warmStartInner;
         this.warmStartAdjoint = warmStartAdjoint;
     }
@@ -98,8 +122,33 @@ public final class Amigo implements SingleLoopMethod {
         return new Amigo(steps, t, n, AdjointSolver.CONJUGATE_GRADIENT, true, true);
     }
 
+    /**
+     * @param steps α (also the fixed-point step), (β unused), γ
+     * @param t     T
+     * @param n     N
+     * @return AID-FP: warm-started inner SGD, the adjoint by N fixed-point steps from 0
+     */
+    public static Amigo aidFixedPoint(StepSizes steps, int t, int n) {
+        return new Amigo(steps, t, n, AdjointSolver.FIXED_POINT, true, false);
+    }
+
+    /**
+     * @param steps α (also the Neumann step), (β unused), γ
+     * @param t     T
+     * @param n     N, the number of Hessian factors (N + 1 terms)
+     * @return AID-N: warm-started inner SGD, the adjoint by the truncated Neumann series
+     */
+    public static Amigo aidNeumann(StepSizes steps, int t, int n) {
+        return new Amigo(steps, t, n, AdjointSolver.NEUMANN, true, false);
+    }
+
     @Override
     public String name() {
+        if (solver == AdjointSolver.FIXED_POINT || solver == AdjointSolver.NEUMANN) {
+            return (solver == AdjointSolver.FIXED_POINT ? "AID-FP" : "AID-N") + (warmStartInner ? "" : "(cold w)")
+                    + "(T=" + innerSteps + ", N=" + adjointSteps + ", α=" + steps.inner() + ", γ=" + steps.outer()
+                    + ")";
+        }
         String base = warmStartAdjoint ? (warmStartInner ? "AmIGO-" : "AID-") : "AID-";
         String kind = solver == AdjointSolver.GRADIENT_DESCENT ? "GD" : "CG";
         String suffix = warmStartAdjoint && !warmStartInner ? "-WS" : "";
@@ -134,8 +183,12 @@ public final class Amigo implements SingleLoopMethod {
                 }
                 PartialGradients fg = oracles.outer(w, l, outer.indices());
                 Tensor v = warmStartAdjoint ? state.adjoint() : zero;
-                v = solver == AdjointSolver.GRADIENT_DESCENT ? sgd(w, v, l, fg.inner(), steps.adjoint().at(k))
-                        : conjugateGradient(w, v, l, fg.inner(), sampler.next().indices());
+                v = switch (solver) {
+                    case GRADIENT_DESCENT -> sgd(w, v, l, fg.inner(), steps.adjoint().at(k));
+                    case FIXED_POINT -> sgd(w, v, l, fg.inner(), alpha);
+                    case NEUMANN -> neumann(w, l, fg.inner(), alpha);
+                    case CONJUGATE_GRADIENT -> conjugateGradient(w, v, l, fg.inner(), sampler.next().indices());
+                };
                 if (!v.isFinite()) {
                     return diverged(w, v, l);
                 }
@@ -154,6 +207,16 @@ public final class Amigo implements SingleLoopMethod {
                     v = v.sub(oracles.hessianVector(w, v, l, sampler.next().indices()).sub(rhs).mul(beta));
                 }
                 return v;
+            }
+
+            private Tensor neumann(Tensor w, Tensor l, Tensor rhs, double a) {
+                Tensor p = rhs;
+                Tensor sum = rhs;
+                for (int j = 0; j < adjointSteps && sum.isFinite(); j++) {
+                    p = p.sub(oracles.hessianVector(w, p, l, sampler.next().indices()).mul(a));
+                    sum = sum.add(p);
+                }
+                return sum.mul(a);
             }
 
             private Tensor conjugateGradient(Tensor w, Tensor v, Tensor l, Tensor rhs, int[] batch) {
