@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last step of every estimator: a non-finite hypergradient is reported as DIVERGED (never returned as
- * CONVERGED), a failed estimate (DIVERGED or BREAKDOWN) carries a hypergradient of zeros, the outcome is logged, and in strict mode anything short of CONVERGED is thrown as an
+ * CONVERGED), a failed estimate (DIVERGED or BREAKDOWN) carries a hypergradient of zeros and no bound, the outcome is logged, and in strict mode anything short of CONVERGED is thrown as an
  * {@link UncertifiedHypergradientException}.
  */
 public final class Certification {
@@ -33,7 +33,8 @@ public final class Certification {
             Tensor g = e.hypergradient();
             e = new HypergradientEstimate(e.method(), g.backend().zeros(g.shape(), g.dtype()), e.inner(),
                     e.outerValue(), e.innerResidual(), e.innerIterations(), e.diagnostics(), e.counts(), e.status(),
-                    e.bound(), e.message() + "; the hypergradient (zeros) must not be used");
+                    ErrorBound.unavailable(e.status() + ": no estimate to bound"),
+                    e.message() + "; the hypergradient (zeros) must not be used");
         }
         if (e.status().isFailure()) {
             LOG.warn("{}", e);

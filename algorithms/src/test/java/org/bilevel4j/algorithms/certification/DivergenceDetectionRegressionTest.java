@@ -82,5 +82,6 @@ class DivergenceDetectionRegressionTest {
         HypergradientEstimate e = AidEstimator.gradientDescent(50, 10, 5.0).estimate(affine(0.5), lambda);
         assertEquals(Status.DIVERGED, e.status(), e::toString);
         assertEquals(0, e.hypergradient().normValue(), 0.0, e::toString);
+        assertTrue(!e.bound().isAvailable(), "zeros have no error bound: " + e);
     }
 }
