@@ -13,6 +13,9 @@ import org.bilevel4j.algorithms.hypergradient.InnerPhase;
 import org.bilevel4j.algorithms.inner.PicardIteration;
 import org.bilevel4j.algorithms.itd.ItdEstimator;
 import org.bilevel4j.algorithms.linalg.GmresSolver;
+import org.bilevel4j.algorithms.linalg.LinearOperator;
+import org.bilevel4j.algorithms.linalg.LinearSolveResult;
+import org.bilevel4j.algorithms.linalg.MinresSolver;
 import org.bilevel4j.api.map.BivariateMap;
 import org.bilevel4j.api.map.ContractionInfo;
 import org.bilevel4j.api.map.FixedPointOperator;
@@ -83,5 +86,16 @@ class DivergenceDetectionRegressionTest {
         assertEquals(Status.DIVERGED, e.status(), e::toString);
         assertEquals(0, e.hypergradient().normValue(), 0.0, e::toString);
         assertTrue(!e.bound().isAvailable(), "zeros have no error bound: " + e);
+    }
+
+    @Test
+    void minresOnASingularFloat32OperatorReturnsNoNaN() {
+        // defect: on A = 0 in float32 the Lanczos step divided by γ = Double.MIN_NORMAL, which is 0 in float32, and
+        // MINRES returned BREAKDOWN with a NaN solution (AID then carried a NaN adjoint in its diagnostics)
+        Tensor b = B.fromArray(new double[] {1.5}, Shape.of(1), DType.FLOAT32);
+        LinearSolveResult r = new MinresSolver().solve(LinearOperator.of(v -> v.mul(0.0), true), b, null,
+                IterationBudget.of(20, 1e-8));
+        assertEquals(Status.BREAKDOWN, r.status(), r::toString);
+        assertTrue(r.solution().isFinite(), r::toString);
     }
 }
