@@ -403,7 +403,9 @@ class AdversarialStatusTest {
                     + sensitivity * deltaAdj + assembly;
 
             // 4. CONVERGED: error within the tolerance allowance
-            if (status == Status.CONVERGED && in.kind.contraction) {
+            // (a repelling map warm-started at its fixed point may converge there: the fixed point and the
+            // hypergradient exist, and the same allowance applies)
+            if (status == Status.CONVERGED) {
                 double tauIn = innerBudget.threshold(wNorm) * (1 + 1e-6) + innerBudget.threshold(0);
                 double allowedEw;
                 if (family.inner().momentum()) {
