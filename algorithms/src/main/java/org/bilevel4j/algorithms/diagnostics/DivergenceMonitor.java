@@ -8,9 +8,9 @@ package org.bilevel4j.algorithms.diagnostics;
  *   <li>at once, when a residual is NaN or infinite or has grown {@value #GROWTH_FACTOR} times over r₀ (or over
  *       the noise floor, when r₀ is smaller);</li>
  *   <li>at the end, for an iteration that should contract (a stationary iteration: Picard, gradient descent,
- *       Richardson, Neumann), when after at least {@value #MIN_STEPS} steps the last residual is still at least
- *       the first one and above the noise floor: the estimated contraction q̂ = (r_n / r₀)^{1/n} is then ≥ 1,
- *       the map is not a contraction (or has no fixed point), and the iterate is not an approximation of
+ *       Richardson, Neumann), when after at least {@value #MIN_STEPS} step beyond the first residual the
+ *       last residual is still at least the first one and above the noise floor: the estimated contraction
+ *       q̂ = (r_n / r₀)^{1/n} is then ≥ 1, the map is not a contraction (or has no fixed point), and the iterate is not an approximation of
  *       anything.</li>
  * </ul>
  * Krylov methods (CG, MINRES, GMRES) have non-monotone residuals and use the first rule only. A monitor is a small
@@ -19,8 +19,12 @@ package org.bilevel4j.algorithms.diagnostics;
 public final class DivergenceMonitor {
     /** A residual this many times its first value means divergence. */
     public static final double GROWTH_FACTOR = 1e6;
-    /** Steps needed before the end-of-run contraction test applies. */
-    public static final int MIN_STEPS = 2;
+    /**
+     * Residuals after the first needed before the end-of-run contraction test applies: one, since two residuals
+     * r₁ ≥ r₀ (two inner steps whose second is no shorter than the first) already rule out a contraction, for which
+     * r₁ ≤ q r₀ &lt; r₀.
+     */
+    public static final int MIN_STEPS = 1;
 
     private final boolean contracting;
     private double first = Double.NaN;

@@ -82,8 +82,10 @@ public interface InnerSolver {
     /**
      * The inner loop of every estimator: at most {@code budget.maxIterations()} steps s_i = step(i, s_{i-1}) from
      * s₀ = {@link #initialState}, stopping early once ‖w_i - w_{i-1}‖ ≤ max(rtol max(‖w_i‖, ‖w_{i-1}‖), atol)
-     * (and the step's {@link InnerStep#mayStop} agrees), and with status DIVERGED by the rule of {@link DivergenceMonitor} on the step norms (at once on non-finite
-     * or explosive growth; at the end, for a {@link #contracting()} solver whose step norm did not decrease).
+     * (and the step's {@link InnerStep#mayStop} agrees), and with status DIVERGED by the rule of
+     * {@link DivergenceMonitor} on the step norms (at once on non-finite values, on a step norm a million times the
+     * first one or the rounding level of the first step's scale, or on an iterate whose norm overflows; at the end,
+     * for a {@link #contracting()} solver whose step norm did not decrease).
      *
      * @param problem the problem
      * @param inner0  w₀
@@ -97,6 +99,9 @@ public interface InnerSolver {
         DivergenceMonitor monitor = new DivergenceMonitor(contracting());
         double[] norms = new double[Math.min(budget.maxIterations(), 1024)];
         double epsilon = 64 * inner0.dtype().epsilon();
+        // the rounding level of a step norm, fixed at the scale of the first step: a floor that followed the
+        // iterate would grow with a diverging iterate and hide its growth (in float32, until it overflowed)
+        double growthFloor = Double.NaN;
         for (int i = 1; i <= budget.maxIterations(); i++) {
             Tensor nextState = step.next(i, state);
             Tensor next = inner(problem, nextState);
@@ -106,7 +111,13 @@ public interface InnerSolver {
                 norms = Arrays.copyOf(norms, (int) Math.min(budget.maxIterations(), 2L * norms.length));
             }
             norms[i - 1] = norm;
-            String diverged = monitor.observe(norm, epsilon * Math.max(scale, 1.0));
+            if (i == 1) {
+                growthFloor = epsilon * Math.max(scale, 1.0);
+            }
+            String diverged = monitor.observe(norm, growthFloor);
+            if (diverged == null && !Double.isFinite(scale)) {
+                diverged = "the iterate's norm overflowed to " + scale + " at step " + i;
+            }
             if (diverged != null) {
                 return new InnerRun(state, w, i, Arrays.copyOf(norms, i), monitor.contractionEstimate(),
                         Status.DIVERGED, name() + " diverged: " + diverged);

@@ -87,7 +87,14 @@ public final class MinresSolver implements LinearSolver {
             Tensor w1 = w2;
             w2 = w;
             w = v.sub(w1.mul(oldeps)).sub(w2.mul(delta)).mul(1.0 / gamma);
+            Tensor previous = x;
             x = x.add(w.mul(phi));
+            if (!x.isFinite() && Double.isFinite(alfa)) {
+                // γ ≈ 0: the projected tridiagonal system is singular (1/γ overflows, to infinity in float32)
+                return new LinearSolveResult(previous, Status.BREAKDOWN, k - 1, applications, 0, history.toArray(),
+                        "singular projected system at iteration " + k + " (gamma " + gamma + "): the operator is "
+                                + "singular on the Krylov space");
+            }
             double residual = Math.abs(phibar);
             history.add(residual);
             if (SolveSupport.diverged(residual, beta1) || !Double.isFinite(alfa)) {
