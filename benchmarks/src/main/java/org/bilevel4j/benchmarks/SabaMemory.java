@@ -3,17 +3,17 @@ package org.bilevel4j.benchmarks;
 import java.util.Locale;
 import org.bilevel4j.algorithms.outer.Projection;
 import org.bilevel4j.algorithms.stochastic.common.BilevelState;
-import org.bilevel4j.algorithms.stochastic.common.Sampling;
 import org.bilevel4j.algorithms.stochastic.common.Sampling.Scheme;
+import org.bilevel4j.algorithms.stochastic.common.Sampling;
 import org.bilevel4j.algorithms.stochastic.common.SingleLoopMethod;
 import org.bilevel4j.algorithms.stochastic.common.StepSizes;
 import org.bilevel4j.algorithms.stochastic.common.StochasticOracles;
 import org.bilevel4j.algorithms.stochastic.saba.Saba;
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.problem.finitesum.FiniteSumBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Backends;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * The memory of SABA's tables at batch size 1 on the logistic task of {@link SobaIterationBenchmark}: the table

@@ -4,9 +4,9 @@ import java.util.SplittableRandom;
 import org.bilevel4j.api.problem.finitesum.FiniteSum;
 import org.bilevel4j.api.problem.finitesum.FiniteSumBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * Per-feature L2 tuning of a logistic regression as a finite-sum bilevel problem, float64:

@@ -2,7 +2,6 @@ package org.bilevel4j.theory.adversarial;
 
 import java.util.Optional;
 import java.util.SplittableRandom;
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.map.BivariateMap;
 import org.bilevel4j.api.map.ContractionInfo;
 import org.bilevel4j.api.map.CurvatureBounds;
@@ -13,9 +12,10 @@ import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.DType;
-import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Backends;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * One generated bilevel problem with an exact hypergradient, at one λ. The outer objective is the quadratic

@@ -5,18 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.bilevel4j.algorithms.stochastic.amigo.Amigo;
 import org.bilevel4j.algorithms.stochastic.amigo.Amigo.AdjointSolver;
-import org.bilevel4j.algorithms.stochastic.common.Sampling;
+import org.bilevel4j.algorithms.stochastic.amigo.Amigo;
 import org.bilevel4j.algorithms.stochastic.common.Sampling.Scheme;
+import org.bilevel4j.algorithms.stochastic.common.Sampling;
 import org.bilevel4j.algorithms.stochastic.common.SingleLoopMethod;
 import org.bilevel4j.algorithms.stochastic.common.StepSizes;
 import org.bilevel4j.algorithms.stochastic.common.StochasticBilevelSolver;
 import org.bilevel4j.api.problem.finitesum.FiniteSum;
 import org.bilevel4j.api.problem.finitesum.FiniteSumBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.junit.jupiter.api.Test;
 
 /**

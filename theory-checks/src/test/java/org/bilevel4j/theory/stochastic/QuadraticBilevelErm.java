@@ -1,12 +1,12 @@
 package org.bilevel4j.theory.stochastic;
 
 import java.util.SplittableRandom;
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.problem.finitesum.FiniteSum;
 import org.bilevel4j.api.problem.finitesum.FiniteSumBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Backends;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * A quadratic bilevel empirical risk with a controlled spectrum, seeded:
