@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A 1-32-32-1 tanh MLP fits y = sin(πx) on 200 points of [-1, 1] with Adam on minibatches of 50: the full-data
- * mean squared error falls from the initial value (about ½, the variance of sin(πx)) below 2e-3.
+ * mean squared error falls from the initial value (about ½, the variance of sin(πx)) below 5e-4 (measured: 0.42 → 5.8e-5).
  */
 class MlpRegressionTest {
     static final Backend B = LayerGradientTest.B;
@@ -41,6 +41,6 @@ class MlpRegressionTest {
         assertFalse(r.diverged());
         double mse = net.forward(r.params(), x).sub(y).square().mean().item();
         assertTrue(initial > 0.1, "initial MSE " + initial);
-        assertTrue(mse < 2e-3, "final full-data MSE " + mse + " (initial " + initial + ")");
+        assertTrue(mse < 5e-4, "final full-data MSE " + mse + " (initial " + initial + ")");
     }
 }
