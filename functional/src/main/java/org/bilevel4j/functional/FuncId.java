@@ -302,77 +302,71 @@ public final class FuncId {
         Dataset.Batch tgOut;
         Tensor aInTg;
         if (adjoint instanceof NetworkAdjoint na) {
-            {
-                Tensor x = xi;
-                adjConverged = false;
-                Optimizer opt = na.optimizer();
-                for (int k = 0; k <= na.steps(); k++) {
-                    Dataset.Batch bIn = batchMode == BatchMode.REUSE ? lastInner : innerSampler.next();
-                    Dataset.Batch bOut = batchMode == BatchMode.REUSE ? reuseOut : outerSampler.next();
-                    Tensor vIn = innerModel.apply(thetaF, bIn.x()).detach();
-                    Tensor vOut = innerModel.apply(thetaF, bOut.x()).detach();
-                    int nIn = bIn.size();
-                    int nOut = bOut.size();
-                    Pullback pb = Autodiff.vjp(p -> Tensor.concat(0, na.model().apply(p, bIn.x()),
-                            na.model().apply(p, bOut.x())), x);
-                    Tensor a = pb.value();
-                    Tensor aIn = a.sliceRows(0, nIn);
-                    Tensor aOut = a.sliceRows(nIn, nIn + nOut);
-                    Tensor ha = problem.innerOutputHessianProducts(w, vIn, aIn, bIn);
-                    Tensor g = problem.outerOutputGradients(w, vOut, bOut);
-                    counts[2]++;
-                    counts[3]++;
-                    Tensor cot = Tensor.concat(0, ha.mul(bIn.weights().reshape(nIn, 1)),
-                            g.mul(bOut.weights().reshape(nOut, 1)));
-                    Tensor grad = pb.apply(cot)[0];
-                    counts[1]++;
-                    adjLoss = 0.5 * ha.mul(aIn).sum(1).dotValue(bIn.weights()) + g.mul(aOut).sum(1)
-                            .dotValue(bOut.weights());
-                    if (!Double.isFinite(adjLoss) || !grad.isFinite()) {
-                        return diverged(w, thetaF, "AdjointOpt: non-finite adjoint loss or gradient at step " + k,
-                                counts, lossStart);
-                    }
-                    if (grad.normValue() <= na.tolerance()) {
-                        adjConverged = true;
-                        break;
-                    }
-                    if (k == na.steps()) {
-                        break;
-                    }
-                    x = opt.step(x, grad);
-                    adjIter++;
-                }
-                xi = x;
-                tgIn = batchMode == BatchMode.REUSE ? lastInner : innerSampler.next();
-                tgOut = batchMode == BatchMode.REUSE ? reuseOut : outerSampler.next();
-                aInTg = na.model().apply(xi, tgIn.x()).detach();
-            }
-        } else if (adjoint instanceof LinearAdjoint la) {
-            {
-                tgIn = lastInner;
-                tgOut = reuseOut;
-                Tensor wMat = linearAdjoint(w, thetaF, la, tgIn, tgOut, counts);
-                xi = wMat.flatten();
-                aInTg = features(thetaF, tgIn.x(), la).matmul(wMat, false, true);
-                Tensor vIn = innerModel.apply(thetaF, tgIn.x()).detach();
-                Tensor vOut = innerModel.apply(thetaF, tgOut.x()).detach();
-                Tensor aOut = features(thetaF, tgOut.x(), la).matmul(wMat, false, true);
-                adjLoss = problem.adjointValue(w, vIn, aInTg, tgIn, vOut, aOut, tgOut);
-                adjConverged = true;
-            }
-        } else {
-            {
-                tgIn = lastInner;
-                tgOut = problem.innerData() == problem.outerData() ? lastInner : reuseOut;
-                Tensor vIn = innerModel.apply(thetaF, tgIn.x()).detach();
-                Tensor vOut = innerModel.apply(thetaF, tgOut.x()).detach();
-                aInTg = problem.closedFormAdjoint(w, vIn, tgIn, vOut, tgOut);
-                counts[2] += problem.outputDimension();
+            Tensor x = xi;
+            adjConverged = false;
+            Optimizer opt = na.optimizer();
+            for (int k = 0; k <= na.steps(); k++) {
+                Dataset.Batch bIn = batchMode == BatchMode.REUSE ? lastInner : innerSampler.next();
+                Dataset.Batch bOut = batchMode == BatchMode.REUSE ? reuseOut : outerSampler.next();
+                Tensor vIn = innerModel.apply(thetaF, bIn.x()).detach();
+                Tensor vOut = innerModel.apply(thetaF, bOut.x()).detach();
+                int nIn = bIn.size();
+                int nOut = bOut.size();
+                Pullback pb = Autodiff.vjp(p -> Tensor.concat(0, na.model().apply(p, bIn.x()),
+                        na.model().apply(p, bOut.x())), x);
+                Tensor a = pb.value();
+                Tensor aIn = a.sliceRows(0, nIn);
+                Tensor aOut = a.sliceRows(nIn, nIn + nOut);
+                Tensor ha = problem.innerOutputHessianProducts(w, vIn, aIn, bIn);
+                Tensor g = problem.outerOutputGradients(w, vOut, bOut);
+                counts[2]++;
                 counts[3]++;
-                xi = null;
-                adjConverged = true;
-                adjLoss = Double.NaN;
+                Tensor cot = Tensor.concat(0, ha.mul(bIn.weights().reshape(nIn, 1)),
+                        g.mul(bOut.weights().reshape(nOut, 1)));
+                Tensor grad = pb.apply(cot)[0];
+                counts[1]++;
+                adjLoss = 0.5 * ha.mul(aIn).sum(1).dotValue(bIn.weights()) + g.mul(aOut).sum(1)
+                        .dotValue(bOut.weights());
+                if (!Double.isFinite(adjLoss) || !grad.isFinite()) {
+                    return diverged(w, thetaF, "AdjointOpt: non-finite adjoint loss or gradient at step " + k,
+                            counts, lossStart);
+                }
+                if (grad.normValue() <= na.tolerance()) {
+                    adjConverged = true;
+                    break;
+                }
+                if (k == na.steps()) {
+                    break;
+                }
+                x = opt.step(x, grad);
+                adjIter++;
             }
+            xi = x;
+            tgIn = batchMode == BatchMode.REUSE ? lastInner : innerSampler.next();
+            tgOut = batchMode == BatchMode.REUSE ? reuseOut : outerSampler.next();
+            aInTg = na.model().apply(xi, tgIn.x()).detach();
+        } else if (adjoint instanceof LinearAdjoint la) {
+            tgIn = lastInner;
+            tgOut = reuseOut;
+            Tensor wMat = linearAdjoint(w, thetaF, la, tgIn, tgOut, counts);
+            xi = wMat.flatten();
+            aInTg = features(thetaF, tgIn.x(), la).matmul(wMat, false, true);
+            Tensor vIn = innerModel.apply(thetaF, tgIn.x()).detach();
+            Tensor vOut = innerModel.apply(thetaF, tgOut.x()).detach();
+            Tensor aOut = features(thetaF, tgOut.x(), la).matmul(wMat, false, true);
+            adjLoss = problem.adjointValue(w, vIn, aInTg, tgIn, vOut, aOut, tgOut);
+            adjConverged = true;
+        } else {
+            tgIn = lastInner;
+            tgOut = problem.innerData() == problem.outerData() ? lastInner : reuseOut;
+            Tensor vIn = innerModel.apply(thetaF, tgIn.x()).detach();
+            Tensor vOut = innerModel.apply(thetaF, tgOut.x()).detach();
+            aInTg = problem.closedFormAdjoint(w, vIn, tgIn, vOut, tgOut);
+            counts[2] += problem.outputDimension();
+            counts[3]++;
+            xi = null;
+            adjConverged = true;
+            adjLoss = Double.NaN;
         }
         // ---------------------------------------------------------- TotalGrad
         Tensor vIn = innerModel.apply(thetaF, tgIn.x()).detach();
@@ -402,8 +396,8 @@ public final class FuncId {
     }
 
     private FunctionalGradient diverged(Tensor w, Tensor th, String message, int[] counts, double lossStart) {
-        Tensor nan = w.backend().zeros(w.shape()).log(); // -∞: a non-finite gradient marks the failure
-        FunctionalGradient r = new FunctionalGradient(name(), nan, nan, nan, lossStart, Double.NaN, Double.NaN,
+        Tensor zero = w.backend().zeros(w.shape()); // as the library's diverged estimates: zero, not to be used
+        FunctionalGradient r = new FunctionalGradient(name(), zero, zero, zero, lossStart, Double.NaN, Double.NaN,
                 Double.NaN, 0, 0, counts(counts), Status.DIVERGED, message, th, xi);
         LOG.debug("{}", r);
         return r;

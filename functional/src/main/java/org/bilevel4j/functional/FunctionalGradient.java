@@ -8,12 +8,13 @@ import org.bilevel4j.api.tensor.Tensor;
  * One total-gradient estimate of a functional bilevel problem, with diagnostics.
  *
  * @param method             the method and its adjoint ("FuncID", "FuncID-linear", "FuncID-closed-form")
- * @param gradient           g_Exp + g_Imp, shape [d]
+ * @param gradient           g_Exp + g_Imp, shape [d] (zero, not to be used, when DIVERGED)
  * @param explicitPart       g_Exp = ∂_w L̂_out(w, ĥ)
  * @param implicitPart       g_Imp = B̂ â
  * @param innerLossStart     L̂_in at the start of InnerOpt (on its first batch)
  * @param innerLoss          L̂_in at the end of InnerOpt (on its last batch)
- * @param adjointLoss        the empirical adjoint loss of â (on the adjoint's last batches)
+ * @param adjointLoss        the empirical adjoint loss of â (on the adjoint's last batches; NaN for the
+ *                           batch closed form)
  * @param outerLoss          L̂_out(w, ĥ) on TotalGrad's outer batch
  * @param innerIterations    InnerOpt steps taken
  * @param adjointIterations  AdjointOpt steps taken (0 for closed forms)
