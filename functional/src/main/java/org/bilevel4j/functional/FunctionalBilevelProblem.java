@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 import org.bilevel4j.api.autodiff.Autodiff;
 import org.bilevel4j.api.error.ShapeMismatchException;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * A functional bilevel problem in L² (Petrulionytė, Mairal, Arbel, "Functional Bilevel Optimization for Machine

@@ -1,10 +1,10 @@
 package org.bilevel4j.functional;
 
 import java.util.SplittableRandom;
-import org.bilevel4j.api.backend.Backends;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
+import org.bilevel4j.api.tensor.Backends;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * A functional bilevel problem on a finite input space {e₁, …, e_n} (one-hot inputs) with exact ground truth.

@@ -1,8 +1,8 @@
 package org.bilevel4j.functional;
 
 import java.util.SplittableRandom;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * Linear-Gaussian instrumental-variable regression: instrument x ~ N(0, I₂), hidden confounder e ~ N(0, 1),

@@ -10,8 +10,8 @@ import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.api.autodiff.Autodiff;
 import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * An element-wise activation, without parameters: ReLU max(0, z), tanh, softplus log(1 + eᶻ), or the identity.

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * A fully connected layer y = x W + b, with W ∈ ℝ^{d_in × d_out} (parameter {@code weight}) and b ∈ ℝ^{d_out}

@@ -2,8 +2,8 @@ package org.bilevel4j.nn;
 
 import java.util.random.RandomGenerator;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * Initial values of a weight matrix W ∈ ℝ^{fan_in × fan_out} (the layout of {@link Dense}: y = x W + b).
@@ -102,6 +102,6 @@ public interface Initializer {
 
     /** @param value the value of every element @return a constant initialisation */
     static Initializer constant(double value) {
-        return (backend, shape, fanIn, rng) -> backend.full(shape, org.bilevel4j.api.tensor.DType.FLOAT64, value);
+        return (backend, shape, fanIn, rng) -> backend.full(shape, org.bilevel4j.api.tensor.types.DType.FLOAT64, value);
     }
 }

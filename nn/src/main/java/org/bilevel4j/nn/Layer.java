@@ -3,8 +3,8 @@ package org.bilevel4j.nn;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * One layer of a {@link Network}: a map from a batch of inputs x ∈ ℝ^{n×d_in} (one sample per row) to outputs

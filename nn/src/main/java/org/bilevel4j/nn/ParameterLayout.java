@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.bilevel4j.api.error.ShapeMismatchException;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * Named parameter tensors packed, in declaration order, into one flat vector θ ∈ ℝᵖ.

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * A {@link Dense} layer with spectral normalisation (Miyato, Kataoka, Koyama, Yoshida, "Spectral Normalization for

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.bilevel4j.api.error.ShapeMismatchException;
 import org.bilevel4j.api.tensor.Backend;
-import org.bilevel4j.api.tensor.Shape;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.Shape;
 import org.junit.jupiter.api.Test;
 
 /** Layouts, initialisers, optimizers and minibatches against hand computations; bad input. */

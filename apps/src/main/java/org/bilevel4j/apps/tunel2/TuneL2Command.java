@@ -111,11 +111,16 @@ public final class TuneL2Command implements Callable<Integer> {
     /** Fewest samples of a LIBSVM file: two in each of the training, validation and test thirds. */
     static final int MIN_LIBSVM_SAMPLES = 6;
 
-    /** {@code tune-l2}'s defaults: AID-CG with t = 50, k = 10, warm starts, 200 Adam steps of 0.05. */
+    /**
+     * {@code tune-l2}'s defaults: AID-CG with warm starts, each solve run to the relative tolerance 1e-5 (at most
+     * t = 2000 inner and k = 200 CG iterations), so that every estimate of a healthy run is CONVERGED and a flagged
+     * one stands out; 200 Adam steps of 0.05.
+     */
     public static final class Defaults extends ExperimentOptions.Defaults {
         /** The defaults. */
         public Defaults() {
-            super(Method.AID_CG, 50, 10, 200, OuterOptimizerName.ADAM, 0.05, true, "runs/tune-l2");
+            super(Method.AID_CG, 2000, 200, 200, OuterOptimizerName.ADAM, 0.05, true, "runs/tune-l2");
+            tolerance(1e-5);
         }
     }
 
