@@ -186,7 +186,11 @@ public final class AidEstimator implements HypergradientEstimator {
                     + " is above the tolerance " + tolerance + ", so the adjoint is not certified";
         }
         Status status = run.status().worst(adjointStatus);
-        ErrorBound bound = ErrorBounds.aid(problem, outer, w, innerResidual, adjointResidual);
+        // the bound must hold for the computed numbers: residuals evaluate to exactly 0 at a floating-point fixed point
+        double rounding = ErrorBounds.rounding(outer, w);
+        ErrorBound bound = ErrorBounds.aid(problem, outer, w, innerResidual + rounding * (w.normValue()
+                + lin.value().normValue()), adjointResidual + rounding * (bNorm + v.normValue() + pv.inner().normValue()),
+                rounding * (grad.outer().normValue() + pv.outer().normValue() + hypergradient.normValue()));
         String message = "inner " + inner.solver().name() + ": " + run.status() + " (" + run.message()
                 + "); adjoint " + solver.name() + ": " + solve.status() + " (" + solve.message() + ")" + adjointNote;
         return Certification.finish(HypergradientEstimate.builder(name(), hypergradient, w)

@@ -32,6 +32,25 @@ public final class ErrorBounds {
      */
     public static ErrorBound aid(BilevelProblem problem, Tensor outer, Tensor inner, double innerResidual,
             double adjointResidual) {
+        return aid(problem, outer, inner, innerResidual, adjointResidual, 0);
+    }
+
+    /**
+     * As {@link #aid(BilevelProblem, Tensor, Tensor, double, double)}, with the rounding of the computation added:
+     * the residuals passed in should already include the rounding of their own evaluation (at a floating-point fixed
+     * point they evaluate to exactly 0), and {@code assemblyRounding} bounds the rounding of the final sum
+     * ∇₂E + ∂₂Φᵀv, so that the bound holds for the computed estimate and not only in exact arithmetic.
+     *
+     * @param problem          the problem
+     * @param outer            λ
+     * @param inner            w_t
+     * @param innerResidual    ‖w_t - Φ(w_t, λ)‖ plus its rounding
+     * @param adjointResidual  the true residual of the adjoint system at w_t plus its rounding
+     * @param assemblyRounding a bound on the rounding of the final sum
+     * @return the bounds
+     */
+    public static ErrorBound aid(BilevelProblem problem, Tensor outer, Tensor inner, double innerResidual,
+            double adjointResidual, double assemblyRounding) {
         ContractionInfo info = problem.innerMap().contraction(outer);
         ErrorBound none = unusable(info);
         if (none != null) {
@@ -50,7 +69,7 @@ public final class ErrorBounds {
         double factor = c.outerGradientOuter() + c.outerGradientInner() * c.jacobianOuterBound() / mu
                 + c.jacobianOuter() * c.outerGradientBound() / mu
                 + c.jacobianInner() * c.jacobianOuterBound() * c.outerGradientBound() / (mu * mu);
-        double total = factor * innerError + c.jacobianOuterBound() * adjointError;
+        double total = factor * innerError + c.jacobianOuterBound() * adjointError + assemblyRounding;
         double reach = inner.normValue() + innerError;
         return new ErrorBound(kind(info, c, reach), q, innerError, adjointError, total,
                 source(info) + region(c, reach) + "; Theorem 2.2 with measured residuals");
@@ -73,6 +92,26 @@ public final class ErrorBounds {
      */
     public static ErrorBound itd(BilevelProblem problem, Tensor outer, int t, Tensor start, Tensor inner,
             double innerResidual, boolean picard) {
+        return itd(problem, outer, t, start, inner, innerResidual, picard, 0);
+    }
+
+    /**
+     * As {@link #itd(BilevelProblem, Tensor, int, Tensor, Tensor, double, boolean)}, with the rounding of the
+     * computation: {@code innerResidual} should include the rounding of its evaluation, and the rounding of the t
+     * accumulated VJPs of the backward sweep, ε √t (‖∇₂E‖ + L_Φ ‖∇₁E‖/(1 - q)) up to a small factor, is added.
+     *
+     * @param problem       the problem
+     * @param outer         λ
+     * @param t             the number of steps differentiated through
+     * @param start         w₀
+     * @param inner         w_t
+     * @param innerResidual ‖w_t - Φ(w_t, λ)‖ plus its rounding
+     * @param picard        whether the inner solver was Picard iteration of the problem's map
+     * @param sweepScale    ‖∇₂E‖ + ‖∇_s E‖, the scale of the terms the sweep accumulates, or 0 to leave rounding out
+     * @return the bounds
+     */
+    public static ErrorBound itd(BilevelProblem problem, Tensor outer, int t, Tensor start, Tensor inner,
+            double innerResidual, boolean picard, double sweepScale) {
         ContractionInfo info = problem.innerMap().contraction(outer);
         ErrorBound none = unusable(info);
         if (none != null) {
@@ -94,10 +133,20 @@ public final class ErrorBounds {
         double c2 = (c.jacobianOuter() + c.jacobianInner() * c.jacobianOuterBound() / mu) * c.outerGradientBound() * d;
         double c3 = c.outerGradientBound() * c.jacobianOuterBound() / mu;
         double middle = t == 0 ? 0 : c2 * t * Math.pow(q, t - 1);
-        double total = (c1 + c3) * Math.pow(q, t) + middle;
+        double total = (c1 + c3) * Math.pow(q, t) + middle + rounding(outer, inner) * Math.sqrt(t + 1.0)
+                * sweepScale * (1 + c.jacobianOuterBound() / mu);
         double reach = inner.normValue() + distance + 2 * innerError;
         return new ErrorBound(kind(info, c, reach), q, innerError, Double.NaN, total, source(info) + region(c, reach)
                 + "; Theorem 2.1 with D = |w0 - w_t| + r_in/(1 - q)");
+    }
+
+    /**
+     * @param outer λ
+     * @param inner w_t
+     * @return 8 √(n + d) ε, the relative rounding of one sum of vectors of these sizes in their element type
+     */
+    public static double rounding(Tensor outer, Tensor inner) {
+        return 8 * Math.sqrt(outer.size() + inner.size()) * inner.dtype().epsilon();
     }
 
     private static ErrorBound.Kind kind(ContractionInfo info, LipschitzConstants c, double reach) {

@@ -160,7 +160,8 @@ public final class ItdEstimator implements HypergradientEstimator {
         ValueAndPartials grad = Instrumentation.counting(problem.outerObjective(), counter).valueAndGradient(wt, outer);
         Sweep.Result result = sweep.backward(run.state(), grad, steps);
         FixedPointOperator phi = Instrumentation.counting(problem.innerMap(), counter);
-        double innerResidual = wt.sub(phi.apply(wt, outer)).normValue();
+        Tensor phiWt = phi.apply(wt, outer);
+        double innerResidual = wt.sub(phiWt).normValue();
 
         boolean remainderMet = phase.budget().hasTolerance() && result.remainder() <= decay * result.remainderScale();
         // the budget may run out while the derivative decays, with the iterate long converged
@@ -169,7 +170,9 @@ public final class ItdEstimator implements HypergradientEstimator {
         Status status = innerMet && remainderMet ? Status.CONVERGED : Status.BUDGET_EXHAUSTED;
         boolean complete = result.stepsDifferentiated() == steps;
         ErrorBound bound = complete
-                ? ErrorBounds.itd(problem, outer, steps, w0, wt, innerResidual, phase.solver() instanceof PicardIteration)
+                ? ErrorBounds.itd(problem, outer, steps, w0, wt, innerResidual + ErrorBounds.rounding(outer, wt)
+                        * (wt.normValue() + phiWt.normValue()), phase.solver() instanceof PicardIteration,
+                        grad.outer().normValue() + result.remainderScale())
                 : ErrorBound.unavailable("truncated back-propagation: Theorem 2.1 does not apply");
         String message = "differentiated through " + result.stepsDifferentiated() + " of " + steps + " steps of "
                 + phase.solver().name() + " (" + run.status() + ": " + run.message() + "); remainder "
