@@ -29,7 +29,7 @@ import org.bilevel4j.api.tensor.Backends;
 /**
  * The architecture, checked on the production classes of every module on this class path: the api is
  * vendor-free, algorithms and apps reach backends only through the SPI, backends are independent, only the
- * resolver uses ServiceLoader, the testkit depends on the api only and no library code on it, there are no package
+ * resolver uses ServiceLoader, the neural-network blocks and the testkit depend on the api only and no library code on it, there are no package
  * cycles, and library code neither prints nor uses java.util.logging.
  */
 @AnalyzeClasses(packages = "org.bilevel4j", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -44,9 +44,16 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule algorithmsAndAppsNeverSeeABackendOrVendor = noClasses().that()
-            .resideInAnyPackage("org.bilevel4j.algorithms..", "org.bilevel4j.apps..", "org.bilevel4j.theory..")
+            .resideInAnyPackage("org.bilevel4j.algorithms..", "org.bilevel4j.apps..", "org.bilevel4j.theory..",
+                    "org.bilevel4j.nn..", "org.bilevel4j.functional..")
             .should().dependOnClassesThat().resideInAnyPackage(concat("org.bilevel4j.backend..", VENDORS))
             .because("backends are reached through the SPI and chosen at run time");
+
+    @ArchTest
+    static final ArchRule networksDependOnTheApiOnly = classes().that().resideInAPackage("org.bilevel4j.nn..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.bilevel4j.api..",
+                    "org.bilevel4j.nn..", "org.slf4j..")
+            .because("the neural-network building blocks are plain tensor programs, usable without the algorithms");
 
     @ArchTest
     static final ArchRule testkitDependsOnTheApiOnly = classes().that().resideInAPackage("org.bilevel4j.testkit..")
