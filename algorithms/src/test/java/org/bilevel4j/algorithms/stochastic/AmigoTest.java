@@ -5,17 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.bilevel4j.algorithms.stochastic.amigo.Amigo;
+import org.bilevel4j.algorithms.TestMatrices;
 import org.bilevel4j.algorithms.stochastic.amigo.Amigo.AdjointSolver;
+import org.bilevel4j.algorithms.stochastic.amigo.Amigo;
 import org.bilevel4j.algorithms.stochastic.common.SampleOracleCounts;
-import org.bilevel4j.algorithms.stochastic.common.Sampling;
 import org.bilevel4j.algorithms.stochastic.common.Sampling.Scheme;
+import org.bilevel4j.algorithms.stochastic.common.Sampling;
 import org.bilevel4j.algorithms.stochastic.common.SingleLoopMethod;
 import org.bilevel4j.algorithms.stochastic.common.StepSchedule;
 import org.bilevel4j.algorithms.stochastic.common.StepSizes;
 import org.bilevel4j.algorithms.stochastic.common.StochasticBilevelSolver;
 import org.bilevel4j.algorithms.stochastic.common.StochasticResult;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
+import org.bilevel4j.testkit.problems.QuadraticBilevelErm;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,19 +27,20 @@ import org.junit.jupiter.api.Test;
  * N ≥ d_w solves the adjoint exactly even without warm start; sampled runs descend; per-sample counts; bad input.
  */
 class AmigoTest {
-    private static final QuadraticErm Q = new QuadraticErm(40, 30, 5, 3, 0.5, 1.0, 7);
+    private static final QuadraticBilevelErm Q =
+            QuadraticBilevelErm.gaussian(TestMatrices.B, 40, 30, 5, 3, 0.5, 1.0, 7);
     private static final double[] STAR = Q.outerSolution();
-    private static final double ALPHA = 1 / Q.smoothness;
+    private static final double ALPHA = 1 / Q.smoothness();
     private static final StepSizes STEPS = new StepSizes(StepSchedule.constant(ALPHA), StepSchedule.constant(ALPHA),
             StepSchedule.constant(0.5));
     private static final Sampling FULL = Sampling.of(Scheme.FULL_BATCH, 1, 1);
 
     private static Tensor start() {
-        return QuadraticErm.B.vector(1, -1, 2);
+        return TestMatrices.B.vector(1, -1, 2);
     }
 
     private static StochasticResult run(SingleLoopMethod m, Sampling s, int k) {
-        return StochasticBilevelSolver.builder(m, s).maxIterations(k).build().solve(Q.problem, start());
+        return StochasticBilevelSolver.builder(m, s).maxIterations(k).build().solve(Q.problem(), start());
     }
 
     private static double relativeError(StochasticResult r) {
@@ -45,7 +49,7 @@ class AmigoTest {
         for (int i = 0; i < l.length; i++) {
             e += (l[i] - STAR[i]) * (l[i] - STAR[i]);
         }
-        return Math.sqrt(e / QuadraticErm.dot(STAR, STAR));
+        return Math.sqrt(e / DenseMatrices.dot(STAR, STAR));
     }
 
     @Test

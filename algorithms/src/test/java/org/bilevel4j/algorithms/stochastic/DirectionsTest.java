@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.bilevel4j.algorithms.TestMatrices;
 import org.bilevel4j.algorithms.stochastic.common.BilevelState;
 import org.bilevel4j.algorithms.stochastic.common.Directions;
 import org.bilevel4j.algorithms.stochastic.common.SampleOracleCounts;
 import org.bilevel4j.algorithms.stochastic.common.Sampler;
 import org.bilevel4j.algorithms.stochastic.common.StochasticOracles;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
+import org.bilevel4j.testkit.problems.QuadraticBilevelErm;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,43 +21,45 @@ import org.junit.jupiter.api.Test;
  * D_λ at (w*, v*) is the exact hypergradient, and the oracle counts are in per-sample units.
  */
 class DirectionsTest {
-    private final QuadraticErm q = new QuadraticErm(13, 7, 4, 3, 0.2, 0.5, 21);
+    private final QuadraticBilevelErm q = QuadraticBilevelErm.gaussian(TestMatrices.B, 13, 7, 4, 3, 0.2, 0.5, 21);
     private final SplittableRandom rng = new SplittableRandom(8);
 
     private Tensor random(int size) {
-        return QuadraticErm.B.vector(QuadraticErm.column(QuadraticErm.gaussian(size, 1, rng)));
+        return TestMatrices.B.vector(DenseMatrices.gaussianBoxMuller(size, rng));
     }
 
     @Test
     void meanOfTheSingleSampleDirectionsOverAllPairsIsTheFullBatchDirection() {
         BilevelState s = new BilevelState(random(4), random(4), random(3));
-        StochasticOracles o = new StochasticOracles(q.problem);
+        StochasticOracles o = new StochasticOracles(q.problem());
         Directions full = o.fullBatchDirections(s);
         Directions sum = null;
-        for (int i = 0; i < q.n; i++) {
-            for (int j = 0; j < q.m; j++) {
+        for (int i = 0; i < q.n(); i++) {
+            for (int j = 0; j < q.m(); j++) {
                 Directions d = o.directions(s, new int[] {i}, new int[] {j});
                 sum = sum == null ? d : sum.plus(d);
             }
         }
-        double pairs = q.n * q.m;
+        double pairs = q.n() * q.m();
         assertArrayEquals(full.inner().toDoubleArray(), sum.inner().div(pairs).toDoubleArray(), 1e-12);
         assertArrayEquals(full.adjoint().toDoubleArray(), sum.adjoint().div(pairs).toDoubleArray(), 1e-12);
         assertArrayEquals(full.outer().toDoubleArray(), sum.outer().div(pairs).toDoubleArray(), 1e-12);
         // per-sample accounting: one full batch (n, m) plus n·m single-sample pairs
         SampleOracleCounts c = o.counts();
-        long inner = q.n + (long) q.n * q.m;
-        long outer = q.m + (long) q.n * q.m;
+        long inner = q.n() + (long) q.n() * q.m();
+        long outer = q.m() + (long) q.n() * q.m();
         assertEquals(new SampleOracleCounts(inner, inner, inner, outer), c);
     }
 
     @Test
     void blockDirectionsWeightedByBlockSizeAverageToTheFullBatch() {
         BilevelState s = new BilevelState(random(4), random(4), random(3));
-        StochasticOracles o = new StochasticOracles(q.problem);
+        StochasticOracles o = new StochasticOracles(q.problem());
         Directions full = o.fullBatchDirections(s);
-        Sampler in = Sampler.uniformBlocks(q.n, 5, rng.split()); // blocks of 5, 5, 3
-        Sampler out = Sampler.uniformBlocks(q.m, 2, rng.split()); // blocks of 2, 2, 2, 1
+        int n = q.n();
+        int m = q.m();
+        Sampler in = Sampler.uniformBlocks(n, 5, rng.split()); // blocks of 5, 5, 3
+        Sampler out = Sampler.uniformBlocks(m, 2, rng.split()); // blocks of 2, 2, 2, 1
         Directions sum = null;
         for (int k = 0; k < in.blockCount(); k++) {
             for (int j = 0; j < out.blockCount(); j++) {
@@ -63,12 +68,12 @@ class DirectionsTest {
                 Directions d = o.directions(s, bi, bj);
                 // the inner part of a direction is weighted by |B_k|/n, the outer part by |J_j|/m
                 Directions innerPart = o.directions(s, bi, bj).minus(outerOnly(o, s, bj));
-                Directions weighted = new Directions(innerPart.inner().mul((double) bi.length / q.n / out.blockCount()),
-                        innerPart.adjoint().mul((double) bi.length / q.n / out.blockCount())
-                                .add(d.adjoint().sub(innerPart.adjoint()).mul((double) bj.length / q.m
+                Directions weighted = new Directions(innerPart.inner().mul((double) bi.length / n / out.blockCount()),
+                        innerPart.adjoint().mul((double) bi.length / n / out.blockCount())
+                                .add(d.adjoint().sub(innerPart.adjoint()).mul((double) bj.length / m
                                         / in.blockCount())),
-                        innerPart.outer().mul((double) bi.length / q.n / out.blockCount())
-                                .add(d.outer().sub(innerPart.outer()).mul((double) bj.length / q.m
+                        innerPart.outer().mul((double) bi.length / n / out.blockCount())
+                                .add(d.outer().sub(innerPart.outer()).mul((double) bj.length / m
                                         / in.blockCount())));
                 sum = sum == null ? weighted : sum.plus(weighted);
             }
@@ -87,10 +92,10 @@ class DirectionsTest {
     @Test
     void fullBatchOuterDirectionAtTheSolutionIsTheExactHypergradient() {
         for (int trial = 0; trial < 5; trial++) {
-            double[] lambda = QuadraticErm.column(QuadraticErm.gaussian(3, 1, rng));
-            BilevelState star = new BilevelState(QuadraticErm.B.vector(q.innerSolution(lambda)),
-                    QuadraticErm.B.vector(q.adjointSolution(lambda)), QuadraticErm.B.vector(lambda));
-            Directions d = new StochasticOracles(q.problem).fullBatchDirections(star);
+            double[] lambda = DenseMatrices.gaussianBoxMuller(3, rng);
+            BilevelState star = new BilevelState(TestMatrices.B.vector(q.innerSolution(lambda)),
+                    TestMatrices.B.vector(q.adjointSolution(lambda)), TestMatrices.B.vector(lambda));
+            Directions d = new StochasticOracles(q.problem()).fullBatchDirections(star);
             double[] exact = q.hypergradient(lambda);
             assertArrayEquals(exact, d.outer().toDoubleArray(), 1e-12 * (1 + norm(exact)));
             assertTrue(d.inner().normValue() < 1e-12, "D_w at w* " + d.inner().normValue());
@@ -99,6 +104,6 @@ class DirectionsTest {
     }
 
     private static double norm(double[] a) {
-        return Math.sqrt(QuadraticErm.dot(a, a));
+        return Math.sqrt(DenseMatrices.dot(a, a));
     }
 }

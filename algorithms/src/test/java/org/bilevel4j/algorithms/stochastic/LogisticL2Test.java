@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.bilevel4j.algorithms.TestMatrices;
 import org.bilevel4j.algorithms.aid.AidEstimator;
 import org.bilevel4j.algorithms.hypergradient.AidDiagnostics;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
@@ -24,6 +25,7 @@ import org.bilevel4j.api.problem.finitesum.FiniteSum;
 import org.bilevel4j.api.problem.finitesum.FiniteSumBilevelProblem;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.api.tensor.types.Shape;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,13 +42,13 @@ class LogisticL2Test {
 
     static {
         SplittableRandom rng = new SplittableRandom(17);
-        double[] truth = QuadraticErm.column(QuadraticErm.gaussian(D, 1, rng));
-        double[][] x = QuadraticErm.gaussian(N, D, rng);
-        double[][] u = QuadraticErm.gaussian(M, D, rng);
-        Tensor xt = QuadraticErm.B.matrix(x);
-        Tensor yt = QuadraticErm.B.vector(labels(x, truth, rng));
-        Tensor ut = QuadraticErm.B.matrix(u);
-        Tensor vt = QuadraticErm.B.vector(labels(u, truth, rng));
+        double[] truth = DenseMatrices.gaussianBoxMuller(D, rng);
+        double[][] x = DenseMatrices.gaussianBoxMuller(N, D, rng);
+        double[][] u = DenseMatrices.gaussianBoxMuller(M, D, rng);
+        Tensor xt = TestMatrices.B.matrix(x);
+        Tensor yt = TestMatrices.B.vector(labels(x, truth, rng));
+        Tensor ut = TestMatrices.B.matrix(u);
+        Tensor vt = TestMatrices.B.vector(labels(u, truth, rng));
         FiniteSum train = FiniteSum.overRows((w, l, r) -> r[1].mul(r[0].matmul(w)).neg().softplus()
                 .add(w.square().mul(l.exp()).sum().mul(0.5)), xt, yt);
         FiniteSum valid = FiniteSum.overRows((w, l, r) -> r[1].mul(r[0].matmul(w)).neg().softplus()
@@ -57,16 +59,16 @@ class LogisticL2Test {
     private static double[] labels(double[][] a, double[] truth, SplittableRandom rng) {
         double[] y = new double[a.length];
         for (int i = 0; i < a.length; i++) {
-            y[i] = QuadraticErm.dot(a[i], truth) + 0.5 * (rng.nextDouble() - 0.5) > 0 ? 1 : -1;
+            y[i] = DenseMatrices.dot(a[i], truth) + 0.5 * (rng.nextDouble() - 0.5) > 0 ? 1 : -1;
         }
         return y;
     }
 
     @Test
     void aBatchedOracleIsTheMeanOfTheSingleSampleOracles() {
-        Tensor w = QuadraticErm.B.vector(0.3, -0.2, 0.5, 0.1);
-        Tensor v = QuadraticErm.B.vector(-1, 0.4, 0.2, 0.7);
-        Tensor l = QuadraticErm.B.vector(0.1, -0.5, 0.2, 0);
+        Tensor w = TestMatrices.B.vector(0.3, -0.2, 0.5, 0.1);
+        Tensor v = TestMatrices.B.vector(-1, 0.4, 0.2, 0.7);
+        Tensor l = TestMatrices.B.vector(0.1, -0.5, 0.2, 0);
         int[] batch = {5, 59, 0, 5, 31};
         SecondOrderProducts all = P.innerSecondOrder(w, l, v, batch);
         Tensor g = null;
@@ -92,7 +94,7 @@ class LogisticL2Test {
     @Test
     void varianceReducedMethodsEndWhereTheFullBatchEstimatorFindsAStationaryPoint() {
         OptimizationBilevelProblem full = P.fullBatch(0.5);
-        Tensor l0 = QuadraticErm.B.zeros(D);
+        Tensor l0 = TestMatrices.B.zeros(D);
         double initial = AidEstimator.conjugateGradient(600, 60).estimate(full, l0).hypergradient().normValue();
         StepSizes steps = StepSizes.constant(0.2, 0.2);
         for (var method : new org.bilevel4j.algorithms.stochastic.common.SingleLoopMethod[] {new Saba(steps),

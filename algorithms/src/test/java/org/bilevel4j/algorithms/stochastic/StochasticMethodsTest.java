@@ -9,12 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.bilevel4j.algorithms.TestMatrices;
 import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.algorithms.outer.Projection;
 import org.bilevel4j.algorithms.stochastic.common.BilevelState;
 import org.bilevel4j.algorithms.stochastic.common.SampleOracleCounts;
-import org.bilevel4j.algorithms.stochastic.common.Sampling;
 import org.bilevel4j.algorithms.stochastic.common.Sampling.Scheme;
+import org.bilevel4j.algorithms.stochastic.common.Sampling;
 import org.bilevel4j.algorithms.stochastic.common.SingleLoopMethod;
 import org.bilevel4j.algorithms.stochastic.common.StepSchedule;
 import org.bilevel4j.algorithms.stochastic.common.StepSizes;
@@ -27,6 +28,7 @@ import org.bilevel4j.algorithms.stochastic.saba.Saba;
 import org.bilevel4j.algorithms.stochastic.soba.Soba;
 import org.bilevel4j.algorithms.stochastic.srba.Srba;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.testkit.problems.QuadraticBilevelErm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,18 +40,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * reproducibility, per-sample accounting and bad input. The measured figures are printed.
  */
 class StochasticMethodsTest {
-    private static final QuadraticErm Q = new QuadraticErm(40, 30, 5, 3, 0.5, 1.0, 7);
+    private static final QuadraticBilevelErm Q =
+            QuadraticBilevelErm.gaussian(TestMatrices.B, 40, 30, 5, 3, 0.5, 1.0, 7);
     private static final StepSizes STEPS = StepSizes.constant(0.05, 0.02);
     private static final Sampling ONE_SAMPLE = Sampling.of(Scheme.UNIFORM_BLOCKS, 1, 5);
     private static final int T = 20_000;
 
     private static Tensor start() {
-        return QuadraticErm.B.vector(1, -1, 2);
+        return TestMatrices.B.vector(1, -1, 2);
     }
 
     private static StochasticResult run(SingleLoopMethod method, Sampling sampling, int iterations) {
         return StochasticBilevelSolver.builder(method, sampling).maxIterations(iterations).build()
-                .solve(Q.problem, start());
+                .solve(Q.problem(), start());
     }
 
     /** Mean of the exact ‖∇Φ(λ_t)‖² over the last {@code window} iterations of a run. */
@@ -59,7 +62,7 @@ class StochasticMethodsTest {
             if (it.iteration() > iterations - window) {
                 sum[0] += Q.hypergradientNormSquared(it.state().outer());
             }
-        }).build().solve(Q.problem, start());
+        }).build().solve(Q.problem(), start());
         return sum[0] / window;
     }
 
@@ -74,7 +77,7 @@ class StochasticMethodsTest {
         double sobaHalfFloor = floor(new Soba(StepSizes.constant(0.025, 0.01)), 2 * T, 5_000);
         System.out.printf("quadratic ERM μ=%.3f L=%.3f, ‖∇Φ(λ₀)‖²=%.3e; after %d iterations, batch 1, ρ=0.05, "
                 + "γ=0.02: SABA %.3e (%s oracles), SRBA %.3e (%s oracles); SOBA floor %.3e, with halved steps "
-                + "%.3e%n", Q.mu, Q.smoothness, initial, T, sabaFinal, saba.counts().total(), srbaFinal,
+                + "%.3e%n", Q.mu(), Q.smoothness(), initial, T, sabaFinal, saba.counts().total(), srbaFinal,
                 srba.counts().total(), sobaFloor, sobaHalfFloor);
         assertEquals(Status.BUDGET_EXHAUSTED, saba.status());
         assertEquals(Status.BUDGET_EXHAUSTED, srba.status());
@@ -151,14 +154,14 @@ class StochasticMethodsTest {
     void sabaMemoryIsTwoFlatTablesOfTheStatedSize() {
         Saba saba = new Saba(STEPS, Saba.MemoryInit.FULL);
         Sampling.Samplers one = ONE_SAMPLE.samplers(40, 30);
-        Saba.SabaIteration it = saba.start(new SingleLoopMethod.Context(new StochasticOracles(Q.problem),
-                BilevelState.start(Q.problem, start()), Projection.none(), one));
+        Saba.SabaIteration it = saba.start(new SingleLoopMethod.Context(new StochasticOracles(Q.problem()),
+                BilevelState.start(Q.problem(), start()), Projection.none(), one));
         // per-sample memory: n·(2d_w + d_λ) + m·(d_w + d_λ) doubles
         assertEquals(40L * (2 * 5 + 3) + 30L * (5 + 3), it.tableLength());
         assertEquals(Saba.tableLength(40, 30, 5, 3), it.tableLength());
         Sampling.Samplers blocks = new Sampling(Scheme.UNIFORM_BLOCKS, 8, 7, 1).samplers(40, 30);
-        Saba.SabaIteration it2 = saba.start(new SingleLoopMethod.Context(new StochasticOracles(Q.problem),
-                BilevelState.start(Q.problem, start()), Projection.none(), blocks));
+        Saba.SabaIteration it2 = saba.start(new SingleLoopMethod.Context(new StochasticOracles(Q.problem()),
+                BilevelState.start(Q.problem(), start()), Projection.none(), blocks));
         assertEquals(Saba.tableLength(5, 5, 5, 3), it2.tableLength());
         // a memory filled at the start converges as well
         double full = Q.hypergradientNormSquared(run(saba, ONE_SAMPLE, T).state().outer());
@@ -180,18 +183,18 @@ class StochasticMethodsTest {
     @Test
     void budgetsAndListener() {
         StochasticResult byOracles = StochasticBilevelSolver.builder(new Soba(STEPS), ONE_SAMPLE)
-                .maxIterations(1_000_000).maxOracleCalls(1000).build().solve(Q.problem, start());
+                .maxIterations(1_000_000).maxOracleCalls(1000).build().solve(Q.problem(), start());
         assertEquals(Status.BUDGET_EXHAUSTED, byOracles.status());
         assertEquals(250, byOracles.iterations(), "4 per-sample calls per iteration");
         assertTrue(byOracles.reason().startsWith("oracle budget"), byOracles.reason());
         StochasticResult byTime = StochasticBilevelSolver.builder(new Soba(STEPS), ONE_SAMPLE)
-                .maxIterations(Long.MAX_VALUE).maxWallTime(Duration.ofMillis(50)).build().solve(Q.problem, start());
+                .maxIterations(Long.MAX_VALUE).maxWallTime(Duration.ofMillis(50)).build().solve(Q.problem(), start());
         assertEquals(Status.BUDGET_EXHAUSTED, byTime.status());
         assertTrue(byTime.reason().startsWith("wall-time budget") && byTime.elapsedNanos() >= 50_000_000L,
                 byTime.toString());
         List<StochasticIteration> seen = new ArrayList<>();
         StochasticResult r = StochasticBilevelSolver.builder(new Srba(STEPS, 0.5), ONE_SAMPLE).maxIterations(50)
-                .listener(seen::add).build().solve(Q.problem, start());
+                .listener(seen::add).build().solve(Q.problem(), start());
         assertEquals(50, seen.size());
         for (int k = 0; k < 50; k++) {
             assertEquals(k + 1, seen.get(k).iteration());
@@ -204,7 +207,7 @@ class StochasticMethodsTest {
         assertArrayEquals(r.state().outer().toDoubleArray(), seen.get(49).state().outer().toDoubleArray(), 0);
         // a projection keeps λ in its set
         StochasticResult boxed = StochasticBilevelSolver.builder(new Soba(STEPS), ONE_SAMPLE).maxIterations(500)
-                .projection(Projection.box(-0.1, 0.1)).build().solve(Q.problem, start());
+                .projection(Projection.box(-0.1, 0.1)).build().solve(Q.problem(), start());
         for (double x : boxed.state().outer().toDoubleArray()) {
             assertTrue(x >= -0.1 && x <= 0.1, "λ left the box: " + x);
         }
@@ -233,14 +236,14 @@ class StochasticMethodsTest {
                 .startsWith("maxIterations"));
         StochasticBilevelSolver solver = StochasticBilevelSolver.builder(new Soba(STEPS),
                 new Sampling(Scheme.WITH_REPLACEMENT, 41, 1, 1)).maxIterations(10).build();
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> solver.solve(Q.problem, start()))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> solver.solve(Q.problem(), start()))
                 .getMessage().startsWith("innerBatchSize"));
         StochasticBilevelSolver ok = StochasticBilevelSolver.builder(new Soba(STEPS), ONE_SAMPLE).maxIterations(10)
                 .build();
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ok.solve(Q.problem, QuadraticErm.B.vector(1, 2))).getMessage().startsWith("initial.outer"));
+                () -> ok.solve(Q.problem(), TestMatrices.B.vector(1, 2))).getMessage().startsWith("initial.outer"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> ok.solve(Q.problem, QuadraticErm.B.vector(1, 1, 2).div(QuadraticErm.B.zeros(3)))).getMessage()
+                () -> ok.solve(Q.problem(), TestMatrices.B.vector(1, 1, 2).div(TestMatrices.B.zeros(3)))).getMessage()
                 .startsWith("initial: expected finite values, λ"));
     }
 }

@@ -12,7 +12,7 @@ import org.bilevel4j.api.tensor.types.Shape;
 /**
  * Small dense double-precision linear algebra on the JVM, independent of every backend, for building test
  * matrices and problems with exactly known spectra and for computing reference values: random orthogonal
- * matrices, matrices with prescribed eigen- or singular values, products, LU solves, symmetric eigenvalues
+ * matrices, matrices with prescribed eigen- or singular values, products, LU and Cholesky solves, symmetric eigenvalues
  * (cyclic Jacobi), spectral norms, and dense Jacobians of maps assembled from matrix-free products.
  *
  * <p>Matrices are row-major {@code double[rows][cols]}; arguments are never modified. All randomness comes from the
@@ -42,6 +42,94 @@ public final class DenseMatrices {
             }
         }
         return a;
+    }
+
+    /**
+     * Standard normal draws by the Box–Muller transform (cosine branch only, two uniforms per draw), a stream that
+     * does not depend on the JDK's {@link SplittableRandom#nextGaussian()} algorithm.
+     *
+     * @param rows rows
+     * @param cols columns
+     * @param rng  generator, advanced by 2·rows·cols uniform draws in row-major order
+     * @return a rows×cols matrix of independent N(0, 1) entries
+     */
+    public static double[][] gaussianBoxMuller(int rows, int cols, SplittableRandom rng) {
+        double[][] a = new double[rows][cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                double u1 = rng.nextDouble();
+                double u2 = rng.nextDouble();
+                a[i][j] = Math.sqrt(-2 * Math.log1p(-u1)) * Math.cos(2 * Math.PI * u2);
+            }
+        }
+        return a;
+    }
+
+    /**
+     * @param n   length
+     * @param rng generator
+     * @return n independent N(0, 1) draws, the same as the column {@link #gaussianBoxMuller(int, int,
+     *         SplittableRandom) gaussianBoxMuller(n, 1, rng)}
+     */
+    public static double[] gaussianBoxMuller(int n, SplittableRandom rng) {
+        double[][] a = gaussianBoxMuller(n, 1, rng);
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = a[i][0];
+        }
+        return v;
+    }
+
+    /**
+     * @param rows rows
+     * @param cols columns, at most rows
+     * @param rng  generator
+     * @return a rows×cols matrix with orthonormal columns spanning those of {@link #gaussianBoxMuller(int, int,
+     *         SplittableRandom) gaussianBoxMuller(rows, cols, rng)}, by {@link #orthonormalized(double[][])}
+     */
+    public static double[][] orthonormalColumnsBoxMuller(int rows, int cols, SplittableRandom rng) {
+        if (cols > rows) {
+            throw new IllegalArgumentException("cols: expected at most rows = " + rows + ", got " + cols);
+        }
+        return orthonormalized(gaussianBoxMuller(rows, cols, rng));
+    }
+
+    /**
+     * Modified Gram–Schmidt on the columns, left to right, the whole sweep done twice (each sweep projects every
+     * column on the previous ones and normalises it).
+     *
+     * @param a a matrix of full column rank
+     * @return a matrix with orthonormal columns spanning the same nested subspaces as a's
+     */
+    public static double[][] orthonormalized(double[][] a) {
+        int rows = a.length;
+        int cols = a[0].length;
+        double[][] q = new double[rows][];
+        for (int i = 0; i < rows; i++) {
+            q[i] = a[i].clone();
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            for (int j = 0; j < cols; j++) {
+                for (int k = 0; k < j; k++) {
+                    double d = 0;
+                    for (int i = 0; i < rows; i++) {
+                        d += q[i][j] * q[i][k];
+                    }
+                    for (int i = 0; i < rows; i++) {
+                        q[i][j] -= d * q[i][k];
+                    }
+                }
+                double nrm = 0;
+                for (int i = 0; i < rows; i++) {
+                    nrm += q[i][j] * q[i][j];
+                }
+                nrm = Math.sqrt(nrm);
+                for (int i = 0; i < rows; i++) {
+                    q[i][j] /= nrm;
+                }
+            }
+        }
+        return q;
     }
 
     /**
@@ -271,6 +359,31 @@ public final class DenseMatrices {
         return y;
     }
 
+    /** @return a diag(s): column j of a times s_j */
+    public static double[][] scaleColumns(double[][] a, double[] s) {
+        double[][] c = new double[a.length][s.length];
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < s.length; j++) {
+                c[i][j] = a[i][j] * s[j];
+            }
+        }
+        return c;
+    }
+
+    /** @return V diag(eig) Vᵀ, as the product (V diag(eig)) Vᵀ */
+    public static double[][] spectral(double[][] v, double[] eig) {
+        return mul(scaleColumns(v, eig), transpose(v));
+    }
+
+    /** @return the inner product aᵀb, summed in index order */
+    public static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
     /** @return aᵀa */
     public static double[][] gram(double[][] a) {
         int m = a.length;
@@ -414,6 +527,76 @@ public final class DenseMatrices {
     /** @return a⁻¹ */
     public static double[][] inverse(double[][] a) {
         return solve(a, identity(a.length));
+    }
+
+    /**
+     * @param a a symmetric positive definite matrix (only its lower triangle is read)
+     * @param b right-hand side
+     * @return x with a x = b, by Cholesky a = LLᵀ and two triangular solves
+     */
+    public static double[] solveSpd(double[][] a, double[] b) {
+        return choleskySolve(cholesky(a), b);
+    }
+
+    /**
+     * @param a a symmetric positive definite matrix (only its lower triangle is read)
+     * @return a⁻¹, column by column from one Cholesky factorisation (a symmetric matrix up to rounding, whose
+     *         row j is the solve against e_j)
+     */
+    public static double[][] inverseSpd(double[][] a) {
+        int n = a.length;
+        double[][] l = cholesky(a);
+        double[][] inv = new double[n][];
+        for (int j = 0; j < n; j++) {
+            double[] e = new double[n];
+            e[j] = 1;
+            inv[j] = choleskySolve(l, e);
+        }
+        return inv;
+    }
+
+    /**
+     * @param a a symmetric positive definite matrix (only its lower triangle is read)
+     * @return the lower-triangular L with a = LLᵀ
+     * @throws ArithmeticException if a pivot is not positive (a is not positive definite)
+     */
+    public static double[][] cholesky(double[][] a) {
+        int k = a.length;
+        double[][] l = new double[k][k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j <= i; j++) {
+                double s = a[i][j];
+                for (int r = 0; r < j; r++) {
+                    s -= l[i][r] * l[j][r];
+                }
+                if (i == j && !(s > 0)) {
+                    throw new ArithmeticException("a: expected a positive definite matrix, pivot " + i + " is " + s);
+                }
+                l[i][j] = i == j ? Math.sqrt(s) : s / l[j][j];
+            }
+        }
+        return l;
+    }
+
+    private static double[] choleskySolve(double[][] l, double[] b) {
+        int k = b.length;
+        double[] y = new double[k];
+        for (int i = 0; i < k; i++) {
+            double s = b[i];
+            for (int r = 0; r < i; r++) {
+                s -= l[i][r] * y[r];
+            }
+            y[i] = s / l[i][i];
+        }
+        double[] x = new double[k];
+        for (int i = k - 1; i >= 0; i--) {
+            double s = y[i];
+            for (int r = i + 1; r < k; r++) {
+                s -= l[r][i] * x[r];
+            }
+            x[i] = s / l[i][i];
+        }
+        return x;
     }
 
     // ================================================================ spectra

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,17 +26,17 @@ import org.junit.jupiter.api.Test;
 class AmigoInnerSolverCheck {
 
     private static double[][] spd(int d, double mu, double l, SplittableRandom rng) {
-        double[][] v = Mat.orthonormalColumns(d, d, rng);
+        double[][] v = DenseMatrices.orthonormalColumnsBoxMuller(d, d, rng);
         double[] eig = new double[d];
         for (int k = 0; k < d; k++) {
             eig[k] = d == 1 ? mu : mu + (l - mu) * k / (d - 1);
         }
-        return Mat.spectral(v, eig);
+        return DenseMatrices.spectral(v, eig);
     }
 
     /** @return mean-zero Gaussian vectors (rows) scaled by s */
     private static double[][] centred(int count, int d, double s, SplittableRandom rng) {
-        double[][] a = Mat.gaussian(count, d, rng);
+        double[][] a = DenseMatrices.gaussianBoxMuller(count, d, rng);
         double[] mean = new double[d];
         for (double[] r : a) {
             for (int k = 0; k < d; k++) {
@@ -53,7 +54,7 @@ class AmigoInnerSolverCheck {
     private static double meanSquare(double[][] a) {
         double s = 0;
         for (double[] r : a) {
-            s += Mat.dot(r, r) / a.length;
+            s += DenseMatrices.dot(r, r) / a.length;
         }
         return s;
     }
@@ -109,11 +110,11 @@ class AmigoInnerSolverCheck {
             double[][] next = new double[d][d];
             double[] nextMean = new double[d];
             for (int k = 0; k < 2; k++) {
-                double[] am = Mat.mul(as[k], mean);
-                addScaled(next, Mat.mul(Mat.mul(as[k], s), Mat.transpose(as[k])), 0.5);
+                double[] am = DenseMatrices.mul(as[k], mean);
+                addScaled(next, DenseMatrices.mul(DenseMatrices.mul(as[k], s), DenseMatrices.transpose(as[k])), 0.5);
                 double[][] amc = outer(am, cs[k]);
                 addScaled(next, amc, -0.5 * beta);
-                addScaled(next, Mat.transpose(amc), -0.5 * beta);
+                addScaled(next, DenseMatrices.transpose(amc), -0.5 * beta);
                 addScaled(next, outer(cs[k], cs[k]), 0.5 * beta * beta);
                 for (int i = 0; i < d; i++) {
                     nextMean[i] += 0.5 * (am[i] - beta * cs[k][i]);
@@ -131,7 +132,8 @@ class AmigoInnerSolverCheck {
         SplittableRandom rng = new SplittableRandom(43);
         int d = 3;
         double[][] h = spd(d, 0.2, 1.0, rng);
-        double[][] f = Mat.spectral(Mat.orthonormalColumns(d, d, rng), new double[] {0.15, -0.1, 0.05});
+        double[][] f = DenseMatrices.spectral(DenseMatrices.orthonormalColumnsBoxMuller(d, d, rng),
+                new double[] {0.15, -0.1, 0.05});
         double beta = 0.4;
         int steps = 7;
         double[][] hp = new double[d][d];
@@ -143,8 +145,8 @@ class AmigoInnerSolverCheck {
             }
         }
         double[][][] as = {contraction(hp, beta), contraction(hm, beta)};
-        double[][] cs = {Mat.gaussian(1, d, rng)[0], Mat.gaussian(1, d, rng)[0]};
-        double[] e0 = Mat.gaussian(1, d, rng)[0];
+        double[][] cs = {DenseMatrices.gaussianBoxMuller(1, d, rng)[0], DenseMatrices.gaussianBoxMuller(1, d, rng)[0]};
+        double[] e0 = DenseMatrices.gaussianBoxMuller(1, d, rng)[0];
         double[][][] exact = adjointMoments(as, cs, beta, steps, e0);
         int runs = 200_000;
         double sum = 0;
@@ -154,12 +156,12 @@ class AmigoInnerSolverCheck {
             double[] e = e0.clone();
             for (int t = 0; t < steps; t++) {
                 int k = rng.nextInt(2);
-                double[] ae = Mat.mul(as[k], e);
+                double[] ae = DenseMatrices.mul(as[k], e);
                 for (int i = 0; i < d; i++) {
                     e[i] = ae[i] - beta * cs[k][i];
                 }
             }
-            double sq = Mat.dot(e, e);
+            double sq = DenseMatrices.dot(e, e);
             sum += sq;
             sumSq += sq * sq;
             for (int i = 0; i < d; i++) {
@@ -196,7 +198,7 @@ class AmigoInnerSolverCheck {
             double[][] h = spd(d, mu, l, rng);
             double[][] xi = centred(n, d, Math.pow(10, -2 + 2 * rng.nextDouble()), rng);
             double sigma2 = meanSquare(xi);
-            double[] e0 = Mat.gaussian(1, d, rng)[0];
+            double[] e0 = DenseMatrices.gaussianBoxMuller(1, d, rng)[0];
             // e_t = (I − αH) e_{t−1} + α ξ_i: mean (I − αH)^t e0, second moment S' = A S Aᵀ + α² Σ_ξ
             double[][] a = contraction(h, alpha);
             double[][] s = outer(e0, e0);
@@ -205,11 +207,11 @@ class AmigoInnerSolverCheck {
                 addScaled(noise, outer(r, r), alpha * alpha / n);
             }
             for (int t = 0; t < steps; t++) {
-                s = Mat.mul(Mat.mul(a, s), Mat.transpose(a));
+                s = DenseMatrices.mul(DenseMatrices.mul(a, s), DenseMatrices.transpose(a));
                 addScaled(s, noise, 1);
             }
             double lhs = trace(s);
-            double rhs = Math.pow(1 - alpha * mu, steps) * Mat.dot(e0, e0) + 2 * alpha / mu * sigma2;
+            double rhs = Math.pow(1 - alpha * mu, steps) * DenseMatrices.dot(e0, e0) + 2 * alpha / mu * sigma2;
             double ratio = lhs / rhs;
             instances++;
             if (ratio > worst) {
@@ -240,35 +242,36 @@ class AmigoInnerSolverCheck {
             double mu = Math.pow(10, -1.5 + 1.5 * rng.nextDouble());
             double l = 1.0;
             double[][] h = spd(d, mu, l, rng);
-            double[][] f = Mat.spectral(Mat.orthonormalColumns(d, d, rng), centred(1, d, 1, rng)[0]);
+            double[][] f = DenseMatrices.spectral(DenseMatrices.orthonormalColumnsBoxMuller(d, d, rng),
+                    centred(1, d, 1, rng)[0]);
             double fScale = mu * rng.nextDouble();
             for (double[] row : f) {
                 for (int k = 0; k < d; k++) {
                     row[k] *= fScale;
                 }
             }
-            double[][] f2 = Mat.mul(f, f);
+            double[][] f2 = DenseMatrices.mul(f, f);
             double sigmaYy = 0; // ‖F²‖_op by power iteration on the PSD F²
-            double[] pw = Mat.gaussian(1, d, rng)[0];
+            double[] pw = DenseMatrices.gaussianBoxMuller(1, d, rng)[0];
             for (int it = 0; it < 500; it++) {
-                double[] next = Mat.mul(f2, pw);
-                double nrm = Math.sqrt(Mat.dot(next, next));
+                double[] next = DenseMatrices.mul(f2, pw);
+                double nrm = Math.sqrt(DenseMatrices.dot(next, next));
                 if (nrm == 0) {
                     break;
                 }
-                sigmaYy = nrm / Math.sqrt(Mat.dot(pw, pw));
+                sigmaYy = nrm / Math.sqrt(DenseMatrices.dot(pw, pw));
                 pw = next;
             }
-            double[] b = Mat.gaussian(1, d, rng)[0];
+            double[] b = DenseMatrices.gaussianBoxMuller(1, d, rng)[0];
             double[][] zeta = centred(m, d, Math.pow(10, -2 + 2 * rng.nextDouble()), rng);
             double sigmaF = meanSquare(zeta);
-            double bound = Math.sqrt(Mat.dot(b, b));
+            double bound = Math.sqrt(DenseMatrices.dot(b, b));
             double betaMax = 1 / Math.max(2 * l, mu + sigmaYy / mu);
             double beta = (0.05 + 0.95 * rng.nextDouble()) * betaMax;
             int steps = 1 + rng.nextInt(60);
-            double[] vStar = Mat.solveSpd(h, b);
-            double[] v0 = Mat.gaussian(1, d, rng)[0];
-            double[] e0 = Mat.sub(v0, vStar);
+            double[] vStar = DenseMatrices.solveSpd(h, b);
+            double[] v0 = DenseMatrices.gaussianBoxMuller(1, d, rng)[0];
+            double[] e0 = DenseMatrices.sub(v0, vStar);
             double[][] hPlus = h.clone();
             double[][] hMinus = new double[d][d];
             hPlus = new double[d][d];
@@ -279,13 +282,14 @@ class AmigoInnerSolverCheck {
                 }
             }
             double[][][] as = {contraction(hPlus, beta), contraction(hMinus, beta)};
-            double[] fv = Mat.mul(f, vStar);
+            double[] fv = DenseMatrices.mul(f, vStar);
             double total = 0;
             double[] meanAll = new double[d];
             for (int j = 0; j < m; j++) {
                 // e' = A_s e − β c_s with c_s = s F v* − ζ_j, s = ±1
-                double[][] cs = {Mat.sub(fv, zeta[j]), Mat.sub(new double[d], Mat.sub(fv, Mat.sub(new double[d],
-                        zeta[j])))};
+                double[][] cs = {DenseMatrices.sub(fv, zeta[j]),
+                        DenseMatrices.sub(new double[d],
+                                DenseMatrices.sub(fv, DenseMatrices.sub(new double[d], zeta[j])))};
                 // cs[1] = −F v* − ζ_j
                 double[][][] moments = adjointMoments(as, cs, beta, steps, e0);
                 double[] mean = moments[0][0];
@@ -297,9 +301,9 @@ class AmigoInnerSolverCheck {
             }
             double pi = Math.pow(1 - 0.5 * beta * mu, steps);
             double rz = beta * bound * bound * sigmaYy / (mu * mu * mu) + 3 * sigmaF / (mu * mu);
-            double rhs = pi * Mat.dot(e0, e0) + rz;
+            double rhs = pi * DenseMatrices.dot(e0, e0) + rz;
             double ratio = total / rhs;
-            double meanRatio = Mat.dot(meanAll, meanAll) / (pi * Mat.dot(e0, e0));
+            double meanRatio = DenseMatrices.dot(meanAll, meanAll) / (pi * DenseMatrices.dot(e0, e0));
             instances++;
             if (ratio > worst) {
                 worst = ratio;
@@ -324,15 +328,15 @@ class AmigoInnerSolverCheck {
 
     /** Power iteration for the largest eigenvalue of a PSD matrix. */
     private static double largestEigenvalue(double[][] psd, SplittableRandom rng) {
-        double[] x = Mat.gaussian(1, psd.length, rng)[0];
+        double[] x = DenseMatrices.gaussianBoxMuller(1, psd.length, rng)[0];
         double lambda = 0;
         for (int it = 0; it < 2000; it++) {
-            double[] y = Mat.mul(psd, x);
-            double nrm = Math.sqrt(Mat.dot(y, y));
+            double[] y = DenseMatrices.mul(psd, x);
+            double nrm = Math.sqrt(DenseMatrices.dot(y, y));
             if (nrm == 0) {
                 return 0;
             }
-            lambda = nrm / Math.sqrt(Mat.dot(x, x));
+            lambda = nrm / Math.sqrt(DenseMatrices.dot(x, x));
             for (int k = 0; k < y.length; k++) {
                 x[k] = y[k] / nrm;
             }
@@ -364,10 +368,11 @@ class AmigoInnerSolverCheck {
             double mu = Math.pow(10, -1 + rng.nextDouble());
             double lg = 1.0;
             double[][] h = spd(dy, mu, lg, rng);
-            double[][] f = Mat.spectral(Mat.orthonormalColumns(dy, dy, rng), centred(1, dy, 1, rng)[0]);
+            double[][] f = DenseMatrices.spectral(DenseMatrices.orthonormalColumnsBoxMuller(dy, dy, rng),
+                    centred(1, dy, 1, rng)[0]);
             double fs = mu * rng.nextDouble();
-            double[][] j = Mat.gaussian(dx, dy, rng);
-            double[][] gn = Mat.gaussian(dx, dy, rng);
+            double[][] j = DenseMatrices.gaussianBoxMuller(dx, dy, rng);
+            double[][] gn = DenseMatrices.gaussianBoxMuller(dx, dy, rng);
             double gs = rng.nextDouble();
             for (int r = 0; r < dy; r++) {
                 for (int k = 0; k < dy; k++) {
@@ -380,27 +385,27 @@ class AmigoInnerSolverCheck {
                 }
             }
             double[][] a = spd(dx, 0.1, 1.0, rng);
-            double[] c = Mat.gaussian(1, dy, rng)[0];
-            double[] x = Mat.gaussian(1, dx, rng)[0];
+            double[] c = DenseMatrices.gaussianBoxMuller(1, dy, rng)[0];
+            double[] x = DenseMatrices.gaussianBoxMuller(1, dx, rng)[0];
             double[][] eta = centred(m, dx, Math.pow(10, -1.5 + 1.5 * rng.nextDouble()), rng);
             double[][] zeta = centred(m, dy, Math.pow(10, -1.5 + 1.5 * rng.nextDouble()), rng);
             double sigmaF = meanSquare(eta) + meanSquare(zeta);
-            double sigmaYy = largestEigenvalue(Mat.mul(f, f), rng);
-            double sigmaXy = largestEigenvalue(Mat.mul(Mat.transpose(gn), gn), rng);
-            double lPrime = Math.sqrt(largestEigenvalue(Mat.mul(Mat.transpose(j), j), rng));
+            double sigmaYy = largestEigenvalue(DenseMatrices.mul(f, f), rng);
+            double sigmaXy = largestEigenvalue(DenseMatrices.mul(DenseMatrices.transpose(gn), gn), rng);
+            double lPrime = Math.sqrt(largestEigenvalue(DenseMatrices.mul(DenseMatrices.transpose(j), j), rng));
             double lf = largestEigenvalue(a, rng);
-            double bnd = Math.sqrt(Mat.dot(c, c));
+            double bnd = Math.sqrt(DenseMatrices.dot(c, c));
             double lz = lf / mu;
             double lpsi = Math.max(lf + lPrime * lz, lPrime);
             double betaMax = 1 / (2 * lg) * Math.min(1, 2 * lg / (mu * (1 + sigmaYy / (mu * mu))));
             double beta = (0.05 + 0.95 * rng.nextDouble()) * betaMax;
             int steps = 1 + rng.nextInt(40);
             // paper sign: z* = −H⁻¹c, z ← z − β(H_n z + c + ζ_j); error e' = (I − βH_n)e − β(s F z* + ζ_j)
-            double[] zStar = Mat.solveSpd(h, c);
+            double[] zStar = DenseMatrices.solveSpd(h, c);
             for (int k = 0; k < dy; k++) {
                 zStar[k] = -zStar[k];
             }
-            double[] e0 = Mat.gaussian(1, dy, rng)[0];
+            double[] e0 = DenseMatrices.gaussianBoxMuller(1, dy, rng)[0];
             double[][] hp = new double[dy][dy];
             double[][] hm = new double[dy][dy];
             for (int r = 0; r < dy; r++) {
@@ -410,7 +415,7 @@ class AmigoInnerSolverCheck {
                 }
             }
             double[][][] as = {contraction(hp, beta), contraction(hm, beta)};
-            double[] fz = Mat.mul(f, zStar);
+            double[] fz = DenseMatrices.mul(f, zStar);
             double[][] jp = new double[dx][dy];
             double[][] jm = new double[dx][dy];
             for (int r = 0; r < dx; r++) {
@@ -433,27 +438,27 @@ class AmigoInnerSolverCheck {
                 double[][] s = moments[1];
                 // ψ = A x + η_j + M (z* + e), M = J ± G, independent of the adjoint's batches
                 for (double[][] mm : crosses) {
-                    double[] q = Mat.mul(a, x);
-                    double[] mz = Mat.mul(mm, zStar);
-                    double[] me = Mat.mul(mm, mean);
+                    double[] q = DenseMatrices.mul(a, x);
+                    double[] mz = DenseMatrices.mul(mm, zStar);
+                    double[] me = DenseMatrices.mul(mm, mean);
                     for (int k = 0; k < dx; k++) {
                         q[k] += eta[jj][k] + mz[k];
                         psiMean[k] += 0.5 / m * (q[k] + me[k]);
                     }
-                    double tr = trace(Mat.mul(Mat.mul(mm, s), Mat.transpose(mm)));
-                    psiSecond += 0.5 / m * (Mat.dot(q, q) + 2 * Mat.dot(q, me) + tr);
+                    double tr = trace(DenseMatrices.mul(DenseMatrices.mul(mm, s), DenseMatrices.transpose(mm)));
+                    psiSecond += 0.5 / m * (DenseMatrices.dot(q, q) + 2 * DenseMatrices.dot(q, me) + tr);
                 }
             }
-            double[] grad = Mat.mul(a, x);
-            double[] jz = Mat.mul(j, zStar);
+            double[] grad = DenseMatrices.mul(a, x);
+            double[] jz = DenseMatrices.mul(j, zStar);
             for (int k = 0; k < dx; k++) {
                 grad[k] += jz[k];
             }
-            double[] biasVec = Mat.sub(psiMean, grad);
-            double bias = Mat.dot(biasVec, biasVec);
-            double variance = Math.max(0, psiSecond - Mat.dot(psiMean, psiMean));
+            double[] biasVec = DenseMatrices.sub(psiMean, grad);
+            double bias = DenseMatrices.dot(biasVec, biasVec);
+            double variance = Math.max(0, psiSecond - DenseMatrices.dot(psiMean, psiMean));
             double pi = Math.pow(1 - 0.5 * beta * mu, steps);
-            double ez = Mat.dot(e0, e0);
+            double ez = DenseMatrices.dot(e0, e0);
             double biasBound = 2 * lpsi * lpsi * pi * ez;
             double l2 = lPrime * lPrime;
             double wx = (1 + 2 * lPrime / mu + 6 * (sigmaXy + l2) / (mu * mu)) * sigmaF

@@ -15,8 +15,10 @@ import org.bilevel4j.algorithms.stochastic.common.StochasticBilevelSolver;
 import org.bilevel4j.api.problem.finitesum.FiniteSum;
 import org.bilevel4j.api.problem.finitesum.FiniteSumBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.Backends;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.api.tensor.types.Shape;
+import org.bilevel4j.testkit.linalg.DenseMatrices;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 class AmigoSyntheticCheck {
-    static final Backend B = QuadraticBilevelErm.B;
+    static final Backend B = Backends.get("ejml");
     static final int DX = Integer.getInteger("amigo.dx", 200);
     static final int DY = Integer.getInteger("amigo.dy", 100);
 
@@ -57,13 +59,14 @@ class AmigoSyntheticCheck {
         Synthetic(double kappa, long seed) {
             this.kappa = kappa;
             SplittableRandom rng = new SplittableRandom(seed);
-            af = Mat.spectral(Mat.orthonormalColumns(DX, DX, rng), logSpaced(DX, 0.1));
-            ag = Mat.spectral(Mat.orthonormalColumns(DY, DY, rng), logSpaced(DY, 1 / kappa));
-            double[][] u = Mat.gaussian(DY, DX, rng);
-            bg = Mat.mul(ag, u);
-            cf = Mat.gaussian(1, DY, rng)[0];
-            vStar = Mat.solveSpd(ag, cf);
-            xStar = Mat.solveSpd(af, Mat.mul(Mat.transpose(u), cf));
+            af = DenseMatrices.spectral(DenseMatrices.orthonormalColumnsBoxMuller(DX, DX, rng), logSpaced(DX, 0.1));
+            ag = DenseMatrices.spectral(DenseMatrices.orthonormalColumnsBoxMuller(DY, DY, rng),
+                    logSpaced(DY, 1 / kappa));
+            double[][] u = DenseMatrices.gaussianBoxMuller(DY, DX, rng);
+            bg = DenseMatrices.mul(ag, u);
+            cf = DenseMatrices.gaussianBoxMuller(1, DY, rng)[0];
+            vStar = DenseMatrices.solveSpd(ag, cf);
+            xStar = DenseMatrices.solveSpd(af, DenseMatrices.mul(DenseMatrices.transpose(u), cf));
             initialGap = gap(new double[DX]);
             Tensor agT = B.matrix(ag);
             Tensor bgT = B.matrix(bg);
@@ -87,8 +90,8 @@ class AmigoSyntheticCheck {
         }
 
         double gap(double[] x) {
-            double[] dx = Mat.sub(x, xStar);
-            return 0.5 * Mat.dot(dx, Mat.mul(af, dx));
+            double[] dx = DenseMatrices.sub(x, xStar);
+            return 0.5 * DenseMatrices.dot(dx, DenseMatrices.mul(af, dx));
         }
 
         double relativeError(Tensor x) {
@@ -99,13 +102,13 @@ class AmigoSyntheticCheck {
         double predictedFloor(int k, double beta) {
             double[] qv = vStar.clone();
             for (int i = 0; i < k; i++) {
-                double[] aq = Mat.mul(ag, qv);
+                double[] aq = DenseMatrices.mul(ag, qv);
                 for (int j = 0; j < DY; j++) {
                     qv[j] -= beta * aq[j];
                 }
             }
-            double[] e = Mat.mul(Mat.transpose(bg), qv);
-            return 0.5 * Mat.dot(e, Mat.solveSpd(af, e)) / initialGap;
+            double[] e = DenseMatrices.mul(DenseMatrices.transpose(bg), qv);
+            return 0.5 * DenseMatrices.dot(e, DenseMatrices.solveSpd(af, e)) / initialGap;
         }
     }
 

@@ -4,15 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Locale;
 import java.util.function.DoubleFunction;
-import org.bilevel4j.algorithms.stochastic.common.Sampling;
 import org.bilevel4j.algorithms.stochastic.common.Sampling.Scheme;
+import org.bilevel4j.algorithms.stochastic.common.Sampling;
 import org.bilevel4j.algorithms.stochastic.common.SingleLoopMethod;
 import org.bilevel4j.algorithms.stochastic.common.StepSizes;
 import org.bilevel4j.algorithms.stochastic.common.StochasticBilevelSolver;
 import org.bilevel4j.algorithms.stochastic.saba.Saba;
 import org.bilevel4j.algorithms.stochastic.soba.Soba;
 import org.bilevel4j.algorithms.stochastic.srba.Srba;
+import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.Backends;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.testkit.problems.QuadraticBilevelErm;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,28 +28,30 @@ import org.junit.jupiter.api.Test;
  * with steps ∝ (n + m)^{-2/3} (its theorem).
  */
 class VarianceReductionCheck {
+    private static final Backend B = Backends.get("ejml");
+
     private static final Sampling ONE = Sampling.of(Scheme.UNIFORM_BLOCKS, 1, 5);
 
     private static Tensor start() {
-        return QuadraticBilevelErm.B.vector(1, -1, 2);
+        return B.vector(1, -1, 2);
     }
 
     @Test
     void sabaAndSrbaReachStationarityWhereSobaWithTheSameConstantStepsStallsAtAMeasuredFloor() {
-        QuadraticBilevelErm erm = new QuadraticBilevelErm(40, 30, 5, 3, 0.5, 2.0, 1.0, 7);
+        QuadraticBilevelErm erm = QuadraticBilevelErm.withSpectrum(B, 40, 30, 5, 3, 0.5, 2.0, 1.0, 7);
         StepSizes steps = StepSizes.constant(0.05, 0.02);
         int t = 20_000;
         double saba = erm.hypergradientNormSquared(StochasticBilevelSolver.builder(new Saba(steps), ONE)
-                .maxIterations(t).build().solve(erm.problem, start()).state().outer());
+                .maxIterations(t).build().solve(erm.problem(), start()).state().outer());
         double srba = erm.hypergradientNormSquared(StochasticBilevelSolver.builder(new Srba(steps, 0.5), ONE)
-                .maxIterations(t).build().solve(erm.problem, start()).state().outer());
+                .maxIterations(t).build().solve(erm.problem(), start()).state().outer());
         double[] floorSum = new double[1];
         int window = 5_000;
         StochasticBilevelSolver.builder(new Soba(steps), ONE).maxIterations(t).listener(it -> {
             if (it.iteration() > t - window) {
                 floorSum[0] += erm.hypergradientNormSquared(it.state().outer());
             }
-        }).build().solve(erm.problem, start());
+        }).build().solve(erm.problem(), start());
         double floor = floorSum[0] / window;
         StochasticReport.row("SABA, SRBA vs SOBA, constant steps ρ=0.05, γ=0.02, batch 1, " + t + " iterations: "
                 + "final exact ‖∇Φ‖²; SOBA floor = mean over the last " + window + " iterations",
@@ -68,7 +73,7 @@ class VarianceReductionCheck {
                         if (it.iteration() > t - window) {
                             sum[0] += erm.hypergradientNormSquared(it.state().outer());
                         }
-                    }).build().solve(erm.problem, start());
+                    }).build().solve(erm.problem(), start());
         }
         return sum[0] / (window * (double) seeds.length);
     }
@@ -81,7 +86,7 @@ class VarianceReductionCheck {
      */
     @Test
     void sobaVarianceFloorShrinksWithTheConstantSteps() {
-        QuadraticBilevelErm erm = new QuadraticBilevelErm(40, 30, 5, 3, 0.5, 2.0, 1.0, 7);
+        QuadraticBilevelErm erm = QuadraticBilevelErm.withSpectrum(B, 40, 30, 5, 3, 0.5, 2.0, 1.0, 7);
         long[] seeds = {21, 22, 23};
         double full = sobaFloor(erm, 0.05, 0.02, 20_000, seeds);
         double quarter = sobaFloor(erm, 0.0125, 0.005, 80_000, seeds);
@@ -111,7 +116,7 @@ class VarianceReductionCheck {
                 if (erm.hypergradientNormSquared(it.state().outer()) <= target) {
                     throw new Reached(it.counts().total());
                 }
-            }).build().solve(erm.problem, start());
+            }).build().solve(erm.problem(), start());
         } catch (Reached r) {
             return r.calls;
         }
@@ -130,15 +135,16 @@ class VarianceReductionCheck {
             int n = sizes[k] / 2;
             double[] calls = new double[seeds.length];
             for (int s = 0; s < seeds.length; s++) {
-                QuadraticBilevelErm erm = new QuadraticBilevelErm(n, sizes[k] - n, 5, 3, 0.5, 2.0, 1.0, seeds[s]);
+                QuadraticBilevelErm erm =
+                        QuadraticBilevelErm.withSpectrum(B, n, sizes[k] - n, 5, 3, 0.5, 2.0, 1.0, seeds[s]);
                 calls[s] = callsToReach(erm, bySize.apply(sizes[k]), eps, 50_000_000L);
                 assertTrue(Double.isFinite(calls[s]), name + " did not reach ε at n + m = " + sizes[k]);
             }
             x[k] = sizes[k];
-            y[k] = Mat.median(calls);
+            y[k] = Statistics.median(calls);
             curve.append(String.format(Locale.ROOT, "%sn+m=%d: %.3g", k == 0 ? "" : ", ", sizes[k], y[k]));
         }
-        double fitted = Mat.logLogSlope(x, y);
+        double fitted = Statistics.logLogSlope(x, y);
         StochasticReport.row(name + ": fitted exponent of the median oracle calls (per-sample units, 3 seeds) to "
                 + "reach ‖∇Φ‖² ≤ 1e-8·‖∇Φ(λ₀)‖² against n + m ∈ [60, 600] (n = m)",
                 "quadratic bilevel ERM p=5 q=3 μ=0.5 L=2 θ=1; " + curve, String.format(Locale.ROOT, "%.3f", fitted),
