@@ -20,7 +20,7 @@ class AidFixedPointBoundProperties {
     /** Largest generated inner dimension. */
     private static final int MAX_D = 12;
     /** Generated instances per family. */
-    private static final int EXAMPLES = 60;
+    private static final int EXAMPLES = 120;
 
     @AfterAll
     static void report() {

@@ -43,7 +43,7 @@ class AidGeneralBoundProperties {
     /** Largest generated inner dimension. */
     private static final int MAX_D = 12;
     /** Generated instances per setup. */
-    private static final int EXAMPLES = 40;
+    private static final int EXAMPLES = 80;
 
     /** A family with the AID variant checked on it. */
     record Setup(String label, Kind kind, BiFunction<Integer, Integer, HypergradientEstimator> method) {

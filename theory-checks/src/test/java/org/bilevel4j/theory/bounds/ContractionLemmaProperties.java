@@ -24,7 +24,7 @@ class ContractionLemmaProperties {
     /** Largest generated inner dimension. */
     private static final int MAX_D = 12;
     /** Generated instances per family. */
-    private static final int EXAMPLES = 80;
+    private static final int EXAMPLES = 150;
 
     @AfterAll
     static void report() {

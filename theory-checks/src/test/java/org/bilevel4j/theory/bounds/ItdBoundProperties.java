@@ -33,9 +33,9 @@ class ItdBoundProperties {
     /** Largest generated inner dimension. */
     private static final int MAX_D = 12;
     /** Generated instances per family for Proposition 2.1. */
-    private static final int JACOBIAN_EXAMPLES = 60;
+    private static final int JACOBIAN_EXAMPLES = 150;
     /** Generated instances per family for Theorem 2.1. */
-    private static final int EXAMPLES = 60;
+    private static final int EXAMPLES = 150;
 
     @AfterAll
     static void report() {

@@ -37,9 +37,9 @@ class LinearSolverRateProperties {
     /** Largest generated inner dimension. */
     private static final int MAX_D = 12;
     /** Generated instances per family for the CG rate. */
-    private static final int CG_EXAMPLES = 60;
+    private static final int CG_EXAMPLES = 100;
     /** Generated instances per family for the fixed-point rate and the Neumann tail. */
-    private static final int FP_EXAMPLES = 60;
+    private static final int FP_EXAMPLES = 100;
 
     @AfterAll
     static void report() {
