@@ -48,7 +48,7 @@ class ContractionLemmaProperties {
                 double q = in.q;
                 REPORT.check("L2.2 |d1Phi(w)| <= q", DenseMatrices.spectralNorm(j), q, 1e-12, () -> where);
                 double[][] a = DenseMatrices.identityMinus(j);
-                double inverseNorm = 1 / DenseMatrices.minSingularValue(a);
+                double inverseNorm = DenseMatrices.spectralNorm(DenseMatrices.inverse(a));
                 REPORT.check("L2.2 |(I - d1Phi(w))^-1| <= 1/(1-q)", inverseNorm, 1 / (1 - q), 1e-12, () -> where);
                 double[][] inverse = DenseMatrices.inverse(a);
                 double[][] sum = DenseMatrices.identity(in.d);

@@ -133,11 +133,9 @@ final class Generated {
                         (p, samples, b, s, l) -> new Spec(kind, p, samples, 0, b[0], b[1], b[2], 0, s, l));
             }
             case BIASED -> {
-                // β = 10^(-i/4) ∈ [0.1, 1]; with fewer samples than features XᵀX is singular, μ = β and κ is
-                // large (the setting of the paper's biased-regularisation experiment). β below 0.1 is not drawn:
-                // at β ≈ 3e-3 (1 sample, 5 features) the proof step ‖(I - ∂₁Φ(w_t))⁻¹‖ ≤ 1/μ of Theorem 2.2, an
-                // equality for this problem, came out above 1/μ beyond the 1e-9 relative slack; not yet explained
-                Gen<Double> beta = integers().between(0, 4).map(i -> Math.pow(10, -i / 4.0));
+                // β = 10^(-i/4) ∈ [1e-3, 1]; with fewer samples than features XᵀX is singular, μ = β and κ is
+                // large (the setting of the paper's biased-regularisation experiment)
+                Gen<Double> beta = integers().between(0, 12).map(i -> Math.pow(10, -i / 4.0));
                 yield integers().between(1, maxD).zip(integers().between(1, 2 * maxD), beta, seeds(), seeds(),
                         (p, samples, b, s, l) -> new Spec(kind, p, samples, 0, 0, 0, 1, b, s, l));
             }
