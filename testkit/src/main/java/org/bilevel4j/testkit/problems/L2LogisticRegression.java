@@ -14,7 +14,7 @@ import org.bilevel4j.testkit.linalg.DenseMatrices;
 /**
  * ℓ₂-regularised logistic regression with one penalty per feature (non-quadratic, ν₁ ≠ 0):
  * g(w, λ) = Σ_e ψ(y_e x_e·w) + ½wᵀdiag(λ)w, E = Σ_val ψ(y'_e x'_e·w), ψ(z) = log(1 + e^-z),
- * λ ∈ [λ_lo, λ_hi]^p. Fixed α = 2/(μ_box + L_box) with μ_box = λ_lo and
+ * λ ∈ [λ_lo, λ_hi]^p. Fixed α = 2/(μ_box + L_box) (or a fraction s ∈ (0, 1] of it) with μ_box = λ_lo and
  * L_box = ‖X‖²/4 + λ_hi, so q = 1 - αμ_box bounds ‖∂₁Φ(w)‖ everywhere. With ψ'' ≤ 1/4 and
  * |ψ'''| ≤ 1/(6√3): ν₁ = α/(6√3) Σ_e ‖x_e‖³, ν₂ = α, L_Φ = 2αD, η₁ = ‖X'‖²/4,
  * η₂ = 0, L_E = Σ_e ‖x'_e‖. The exact w is found by Newton's method.
@@ -38,7 +38,27 @@ public final class L2LogisticRegression extends PerCoordinatePenaltyProblem {
      * @param seed    seed
      */
     public L2LogisticRegression(Backend backend, int samples, int p, double low, double high, long seed) {
+        this(backend, samples, p, low, high, 1, seed);
+    }
+
+    /**
+     * The problem with the gradient step α = s · 2/(μ_box + L_box); for s ∈ (0, 1], α ≤ 2/(μ_box + L_box) and
+     * q = 1 - αμ_box still bounds ‖∂₁Φ(w)‖ everywhere.
+     *
+     * @param backend   backend
+     * @param samples   rows of X and X'
+     * @param p         features
+     * @param low       λ_lo &gt; 0
+     * @param high      λ_hi
+     * @param stepScale s ∈ (0, 1]
+     * @param seed      seed
+     */
+    public L2LogisticRegression(Backend backend, int samples, int p, double low, double high, double stepScale,
+            long seed) {
         super("logistic", backend, samples, p, low, high);
+        if (!(stepScale > 0 && stepScale <= 1)) {
+            throw new IllegalArgumentException("stepScale: expected in (0, 1], got " + stepScale);
+        }
         SplittableRandom rng = new SplittableRandom(seed);
         Tensor wStar = DenseMatrices.gaussian(backend, p, rng);
         Tensor x = DenseMatrices.gaussian(backend, samples, p, rng);
@@ -49,7 +69,7 @@ public final class L2LogisticRegression extends PerCoordinatePenaltyProblem {
         this.xyv = xv.mul(yv.reshape(samples, 1));
         double normX = DenseMatrices.spectralNorm(x);
         this.box = new CurvatureBounds(low, normX * normX / 4 + high);
-        this.alpha = box.optimalStep();
+        this.alpha = stepScale * box.optimalStep();
         this.q = 1 - alpha * low;
         double[] rowNorms = x.square().sum(1).sqrt().toDoubleArray();
         double cubes = 0;

@@ -14,7 +14,7 @@ import org.bilevel4j.testkit.linalg.DenseMatrices;
 /**
  * Ridge regression with one penalty per coordinate: g(w, λ) = ½‖Xw - y‖² + ½Σ_j λ_j w_j²,
  * E(w, λ) = ½‖X'w - y'‖², λ ∈ [λ_lo, λ_hi]^p. The gradient step has the fixed
- * α = 2/(μ_box + L_box), valid on the whole box; q_λ = ‖I - αH(λ)‖ with H = XᵀX + diag(λ).
+ * α = 2/(μ_box + L_box) (or a fraction s ∈ (0, 1] of it), valid on the whole box; q_λ = ‖I - αH(λ)‖ with H = XᵀX + diag(λ).
  * Constants: ν₁ = 0, ν₂ = α, L_Φ = 2αD, η₁ = ‖X'‖², η₂ = 0, L_E = 2D‖X'‖² + ‖X'ᵀy'‖.
  * ∂₂Φ = -α diag(w) depends on w, so ITD and AID-FP differ; ITD at t = 1 is exactly 0.
  */
@@ -37,7 +37,27 @@ public final class PerCoordinateRidge extends PerCoordinatePenaltyProblem {
      * @param seed    seed
      */
     public PerCoordinateRidge(Backend backend, int samples, int p, double low, double high, long seed) {
+        this(backend, samples, p, low, high, 1, seed);
+    }
+
+    /**
+     * The problem with the gradient step α = s · 2/(μ_box + L_box), a fraction s of the step that is optimal on
+     * the whole box; any s ∈ (0, 1] keeps the gradient map a contraction on the box.
+     *
+     * @param backend   backend
+     * @param samples   rows of X and X'
+     * @param p         features (= dimension of w and λ)
+     * @param low       λ_lo &gt; 0
+     * @param high      λ_hi
+     * @param stepScale s ∈ (0, 1]
+     * @param seed      seed
+     */
+    public PerCoordinateRidge(Backend backend, int samples, int p, double low, double high, double stepScale,
+            long seed) {
         super("ridge", backend, samples, p, low, high);
+        if (!(stepScale > 0 && stepScale <= 1)) {
+            throw new IllegalArgumentException("stepScale: expected in (0, 1], got " + stepScale);
+        }
         SplittableRandom rng = new SplittableRandom(seed);
         this.x = DenseMatrices.gaussian(backend, samples, p, rng);
         this.y = DenseMatrices.gaussian(backend, samples, rng);
@@ -45,7 +65,7 @@ public final class PerCoordinateRidge extends PerCoordinatePenaltyProblem {
         this.yv = DenseMatrices.gaussian(backend, samples, rng);
         this.gram = DenseMatrices.gram(DenseMatrices.toArray(x));
         double[] e = DenseMatrices.symmetricEigenvalues(gram);
-        this.alpha = 2 / (e[0] + low + e[e.length - 1] + high);
+        this.alpha = stepScale * 2 / (e[0] + low + e[e.length - 1] + high);
         this.normXv = DenseMatrices.spectralNorm(xv);
         this.normXvTyv = xv.matmul(yv, true, false).normValue();
         Tensor xx = x;

@@ -1,78 +1,20 @@
 package org.bilevel4j.theory.bounds;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-import java.util.function.LongFunction;
 import org.bilevel4j.api.map.Linearization;
 import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Backends;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.testkit.linalg.DenseMatrices;
-import org.bilevel4j.testkit.problems.AffineContraction;
-import org.bilevel4j.testkit.problems.BiasedRegularization;
-import org.bilevel4j.testkit.problems.L2LogisticRegression;
-import org.bilevel4j.testkit.problems.PerCoordinateRidge;
-import org.bilevel4j.testkit.problems.TanhEquilibrium;
 import org.bilevel4j.testkit.problems.TestProblem;
 
 /**
  * One generated instance (problem, λ) with its ground truth: w(λ), w'(λ), ∇f(λ), q_λ, the
  * regularity constants of the test kit and the constants c₁, c₂, c₃ of Theorem 2.1 with
- * D = ‖w(λ)‖ (w₀ = 0).
+ * D = ‖w(λ)‖ (w₀ = 0). Instances are drawn by {@link Generated}.
  */
 final class Instance {
     static final Backend B = Backends.get("ejml");
-
-    /** A problem family: a label and a factory from a seed. */
-    record Family(String label, LongFunction<TestProblem> factory) {
-        @Override
-        public String toString() {
-            return label;
-        }
-
-        /**
-         * @param problems problem seeds (1..problems, offset by {@code seed})
-         * @param lambdas  λ samples per problem
-         * @param seed     base seed
-         * @return the instances
-         */
-        List<Instance> instances(int problems, int lambdas, long seed) {
-            List<Instance> list = new ArrayList<>();
-            for (int s = 1; s <= problems; s++) {
-                long ps = seed * 1000 + s;
-                TestProblem p = factory.apply(ps);
-                SplittableRandom rng = new SplittableRandom(ps ^ 0x5DEECE66DL);
-                for (int i = 0; i < lambdas; i++) {
-                    list.add(new Instance(label + "[seed " + ps + ", lambda " + i + "]", p, p.sampleOuter(rng)));
-                }
-            }
-            return list;
-        }
-    }
-
-    static Family affine(double q, boolean symmetric) {
-        return new Family("affine" + (symmetric ? "-sym" : "") + "(d=16,n=4,q=" + q + ")",
-                s -> new AffineContraction(B, 16, 4, q, symmetric, s));
-    }
-
-    static Family ridge() {
-        return new Family("ridge(30x8)", s -> new PerCoordinateRidge(B, 30, 8, 0.5, 5, s));
-    }
-
-    static Family tanh(double q) {
-        return new Family("tanh(d=16,n=4,q=" + q + ")", s -> new TanhEquilibrium(B, 16, 4, q, s));
-    }
-
-    static Family biased() {
-        // fewer samples than features: X'X is singular, so mu = beta and kappa is large (as in the paper's BR setting)
-        return new Family("biased(8x10,beta=0.1)", s -> new BiasedRegularization(B, 8, 10, 0.1, s));
-    }
-
-    static Family logistic() {
-        return new Family("logistic(30x6)", s -> new L2LogisticRegression(B, 30, 6, 2, 6, s));
-    }
 
     final String label;
     final TestProblem problem;
