@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
  *   <li>chain (18): κ_A ≤ κ implies (√κ_A - 1)/(√κ_A + 1) ≤ (√κ - 1)/(√κ + 1) ≤ (κ - 1)/(κ + 1);</li>
  *   <li>CG-sym-q: for a symmetric q-contraction κ(I - J) ≤ (1 + q)/(1 - q), so the CG factor is
  *       at most (1 - √(1 - q²))/q ≤ q;</li>
- *   <li>Disc-1 (§2.3): with ρ(t) = q^t and k = t, bound (21) of AID-FP is below bound (8) of
+ *   <li>The AID-FP bound below the ITD bound (Section 2.3 of the paper): with ρ(t) = q^t and k = t, bound (21) of AID-FP is below bound (8) of
  *       ITD, strictly when c₂ &gt; 0, because Σ_{i=1}^t q^i &lt; t;</li>
- *   <li>Disc-2: 2√κ r^k &lt; q^k (r the CG factor) for every k ≥ K₀(κ), with K₀ found by scanning k and
+ *   <li>The CG bound eventually below the fixed-point bound: 2√κ r^k &lt; q^k (r the CG factor) for every k ≥ K₀(κ), with K₀ found by scanning k and
  *       bounded by ln(2√κ)·max(√κ, 2) + 1, and the ratio falls 10⁶-fold within ln(10⁶)·max(√κ, 2) more steps;
  *       the prefactor makes the CG bound the worse one at k = 0.</li>
  * </ul>
@@ -140,14 +140,14 @@ class ScalarLemmaProperties {
             double cof8 = c1 + c2 * t / q + c3;
             String where = "seed " + seed + ", c = (" + c1 + ", " + c2 + ", " + c3 + "), q = " + q + ", t = " + t;
             if (c2 > 0) {
-                REPORT.check("Disc-1 bound (21)(k=t, rho=q^t) < bound (8), c2 > 0", cof21, cof8, 0, TIGHT,
+                REPORT.check("AID-FP bound (21)(k=t, rho=q^t) < bound (8), c2 > 0", cof21, cof8, 0, TIGHT,
                         () -> where);
-                assertTrue(cof21 < cof8, () -> "Disc-1: not strict although c2 > 0: " + cof21 + " vs " + cof8 + " at "
+                assertTrue(cof21 < cof8, () -> "AID-FP below ITD: not strict although c2 > 0: " + cof21 + " vs " + cof8 + " at "
                         + where);
             } else {
-                assertEquals(cof8, cof21, () -> "Disc-1: with c2 = 0 the bounds coincide, at " + where);
+                assertEquals(cof8, cof21, () -> "AID-FP below ITD: with c2 = 0 the bounds coincide, at " + where);
             }
-            assertTrue((cof21 * qt) <= (cof8 * qt), () -> "Disc-1 (unfactored) at " + where);
+            assertTrue((cof21 * qt) <= (cof8 * qt), () -> "AID-FP below ITD (unfactored) at " + where);
         });
     }
 
@@ -170,22 +170,22 @@ class ScalarLemmaProperties {
             }
             int threshold = k0;
             String where = "seed " + seed + ", kappa = " + kappa + ", K0 = " + threshold;
-            assertTrue(threshold <= limit, () -> "Disc-2: 2√κ r^k < q^k not reached by k = " + limit + ", " + where);
-            assertTrue(threshold >= 1, () -> "Disc-2: the prefactor 2√κ > 1 makes the CG bound the worse one at "
+            assertTrue(threshold <= limit, () -> "CG below FP: 2√κ r^k < q^k not reached by k = " + limit + ", " + where);
+            assertTrue(threshold >= 1, () -> "CG below FP: the prefactor 2√κ > 1 makes the CG bound the worse one at "
                     + "k = 0, " + where);
             double previous = Double.POSITIVE_INFINITY;
             for (int k = threshold; k <= threshold + 200; k++) {
                 double ratio = prefactor * Math.pow(r, k) / Math.pow(q, k);
                 int kk = k;
-                REPORT.check("Disc-2 2 sqrt(k) r^k / q^k < 1 for k >= K0", ratio, 1, 0, 0,
+                REPORT.check("CG below FP: 2 sqrt(kappa) r^k / q^k < 1 for k >= K0", ratio, 1, 0, 0,
                         () -> where + ", k = " + kk);
-                assertTrue(ratio < 1 && ratio < previous, () -> "Disc-2: ratio not < 1 and decreasing at k = " + kk
+                assertTrue(ratio < 1 && ratio < previous, () -> "CG below FP: ratio not < 1 and decreasing at k = " + kk
                         + ", " + where);
                 previous = ratio;
             }
             int far = threshold + (int) Math.ceil(Math.log(1e6) * scale);
             double farRatio = prefactor * Math.pow(r, far) / Math.pow(q, far);
-            assertTrue(farRatio <= 1e-6, () -> "Disc-2: ratio " + farRatio + " at k = " + far
+            assertTrue(farRatio <= 1e-6, () -> "CG below FP: ratio " + farRatio + " at k = " + far
                     + " does not go to 0 at the predicted rate, " + where);
         });
     }
