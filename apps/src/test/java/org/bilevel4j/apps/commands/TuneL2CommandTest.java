@@ -73,7 +73,8 @@ class TuneL2CommandTest {
         assertEquals(0, help.exitCode());
         String text = help.out().replaceAll("\\s+", " ");
         assertTrue(text.contains("aid-minres, aid-gmres, aid-auto, aid-exact (default: aid-cg)")
-                && text.contains("inner iterations t, 0 .. 100000 (default: 50)")
+                && text.contains("inner iterations t, 0 .. 100000 (default: 2000)")
+                && text.contains("(default: 1.0E-5)")
                 && text.contains("(default: runs/tune-l2)") && text.contains("--data=SOURCE synthetic, fashion-mnist, "
                 + "libsvm (default: synthetic)"), help.out());
         CommandRun learnData = CommandRun.of("learn-data", "--help");
