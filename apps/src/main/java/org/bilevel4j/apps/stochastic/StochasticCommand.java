@@ -1,7 +1,5 @@
 package org.bilevel4j.apps.stochastic;
 
-import static org.bilevel4j.apps.report.SummaryTable.decimal;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -40,7 +38,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * Runs one single-loop stochastic bilevel method ({@link StochasticBilevelSolver}) on a generated task and logs the
- * outer metric along the run: on the quadratic task the exact ‖∇Φ(λ_t)‖², on the logistic task the validation loss.
+ * outer metric along the run: on the quadratic task the exact ‖∇Φ(λ_t)‖² (from λ₀ = (1, …, 1)), on the logistic task
+ * the validation loss (from λ₀ = 0, penalties e^λ = 1). Every run starts from w₀ = v₀ = 0.
  * Batches are drawn by uniform sampling of fixed blocks (the scheme SABA needs), from independent inner and outer
  * streams seeded by {@code --seed}. Writes {@code run.txt}, {@code iterations.csv}, {@code iterations.jsonl} and a
  * PNG plot of the metric. Exit code 1 (after the summary) if the run diverged.
@@ -264,7 +263,7 @@ public final class StochasticCommand implements Callable<Integer>, RunRecords {
         Path record = RunLog.writeSettings(out, settings);
         runRecords.add(record);
 
-        BilevelState start = BilevelState.start(problem.problem, backend.zeros(problem.problem.outerShape()));
+        BilevelState start = BilevelState.start(problem.problem, problem.initialOuter(backend));
         double first = problem.metric(start);
         int every = Math.max(1, (iterations + LOG_ROWS - 1) / LOG_ROWS);
         ProgressBar bar = new ProgressBar(console, iterations, !quiet && ProgressBar.interactive());
@@ -297,8 +296,8 @@ public final class StochasticCommand implements Callable<Integer>, RunRecords {
                 Plots.single(m.name(), log.column("iteration"), log.column(metricName)));
 
         new SummaryTable("", "start", "end")
-                .row(problem.metricLabel(), decimal(first), decimal(last))
-                .row("‖λ‖", decimal(0), decimal(r.state().outer().normValue()))
+                .row(problem.metricLabel(), figure(first), figure(last))
+                .row("‖λ‖", figure(start.outer().normValue()), figure(r.state().outer().normValue()))
                 .print(console);
         console.printf(Locale.ROOT, "%d iterations in %.1f s, status %s (%s)%noracle calls (per sample): %s%n",
                 r.iterations(), r.elapsedNanos() / 1e9, r.status(), r.reason(), r.counts());
@@ -316,6 +315,10 @@ public final class StochasticCommand implements Callable<Integer>, RunRecords {
             throw new ExperimentFailure("run failed: " + m.name() + " DIVERGED: " + r.reason());
         }
         return 0;
+    }
+
+    private static String figure(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
     }
 
     private void positiveStep(String option, double value) {

@@ -38,6 +38,9 @@ abstract class StochasticTask {
     /** @return a one-line description of the problem */
     abstract String description();
 
+    /** @param backend the backend @return λ₀ */
+    abstract Tensor initialOuter(Backend backend);
+
     /** @param state (w, v, λ) @return the metric at this state */
     abstract double metric(BilevelState state);
 
@@ -146,6 +149,12 @@ abstract class StochasticTask {
                 }
             }
             return g;
+        }
+
+        /** λ₀ = (1, …, 1): far enough from λ* that the decrease of ‖∇Φ‖² shows (at λ = 0 it is small). */
+        @Override
+        Tensor initialOuter(Backend backend) {
+            return backend.zeros(problem.outerShape()).add(1.0);
         }
 
         @Override
@@ -261,6 +270,12 @@ abstract class StochasticTask {
                 y[i] = dot(a[i], truth) + 0.5 * (rng.nextDouble() - 0.5) > 0 ? 1 : -1;
             }
             return y;
+        }
+
+        /** λ₀ = 0: every penalty e^λ is 1. */
+        @Override
+        Tensor initialOuter(Backend backend) {
+            return backend.zeros(problem.outerShape());
         }
 
         @Override
