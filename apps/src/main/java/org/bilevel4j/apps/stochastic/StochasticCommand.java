@@ -51,6 +51,8 @@ import picocli.CommandLine.Spec;
 public final class StochasticCommand implements Callable<Integer>, RunRecords {
     /** Rows of the log at most: the metric is evaluated every ⌈T/LOG_ROWS⌉ iterations and at the last one. */
     static final int LOG_ROWS = 500;
+    /** Full-batch checks of a run at most (logistic task: ‖∇Φ‖ by AID-CG), the start not counted. */
+    static final int CHECKS = 10;
 
     @Spec
     CommandSpec spec;
@@ -268,20 +270,34 @@ public final class StochasticCommand implements Callable<Integer>, RunRecords {
         int every = Math.max(1, (iterations + LOG_ROWS - 1) / LOG_ROWS);
         ProgressBar bar = new ProgressBar(console, iterations, !quiet && ProgressBar.interactive());
         String metricName = problem.metricName();
-        StochasticResult r;
-        MetricLog log = new MetricLog(out, List.of("iteration", "seconds", metricName, "lambda_norm",
+        String checkName = problem.checkName();
+        int checkEvery = Math.max(1, (iterations + CHECKS - 1) / CHECKS);
+        List<String> columns = new ArrayList<>(List.of("iteration", "seconds", metricName, "lambda_norm",
                 "inner_gradients", "hessian_vector_products", "cross_products", "outer_gradients"));
+        if (checkName != null) {
+            columns.add(checkName);
+        }
+        double firstCheck = checkName == null ? Double.NaN : problem.check(start);
+        double[] lastCheck = {firstCheck};
+        StochasticResult r;
+        MetricLog log = new MetricLog(out, columns);
         try (log) {
-            log.append(0, 0, first, 0, 0, 0, 0, 0);
+            log.append(row(checkName != null, 0, 0, first, start.outer().normValue(), 0, 0, 0, 0, firstCheck));
             r = StochasticBilevelSolver.builder(m, Sampling.of(Sampling.Scheme.UNIFORM_BLOCKS, batchSize, seed))
                     .maxIterations(iterations)
                     .listener(it -> {
                         if (it.iteration() % every == 0 || it.iteration() == iterations) {
                             double value = problem.metric(it.state());
-                            log.append(it.iteration(), it.elapsedNanos() / 1e9, value,
+                            double check = Double.NaN;
+                            if (checkName != null && (it.iteration() % checkEvery == 0
+                                    || it.iteration() == iterations)) {
+                                check = problem.check(it.state());
+                                lastCheck[0] = check;
+                            }
+                            log.append(row(checkName != null, it.iteration(), it.elapsedNanos() / 1e9, value,
                                     it.state().outer().normValue(), it.counts().innerGradients(),
                                     it.counts().hessianVectorProducts(), it.counts().crossProducts(),
-                                    it.counts().outerGradients());
+                                    it.counts().outerGradients(), check));
                             bar.draw(it.iteration(), it.elapsedNanos(),
                                     String.format(Locale.ROOT, "%s = %.4e", metricName, value));
                         }
@@ -299,6 +315,10 @@ public final class StochasticCommand implements Callable<Integer>, RunRecords {
                 .row(problem.metricLabel(), figure(first), figure(last))
                 .row("‖λ‖", figure(start.outer().normValue()), figure(r.state().outer().normValue()))
                 .print(console);
+        if (checkName != null) {
+            console.printf(Locale.ROOT, "‖∇Φ(λ)‖ by AID-CG on the full batch: %s at the start, %s at the last check%n",
+                    figure(firstCheck), figure(lastCheck[0]));
+        }
         console.printf(Locale.ROOT, "%d iterations in %.1f s, status %s (%s)%noracle calls (per sample): %s%n",
                 r.iterations(), r.elapsedNanos() / 1e9, r.status(), r.reason(), r.counts());
         Map<String, String> end = new LinkedHashMap<>();
@@ -315,6 +335,11 @@ public final class StochasticCommand implements Callable<Integer>, RunRecords {
             throw new ExperimentFailure("run failed: " + m.name() + " DIVERGED: " + r.reason());
         }
         return 0;
+    }
+
+    /** @return the row's values, with the check column if the task has one */
+    private static double[] row(boolean withCheck, double... values) {
+        return withCheck ? values : java.util.Arrays.copyOf(values, values.length - 1);
     }
 
     private static String figure(double v) {

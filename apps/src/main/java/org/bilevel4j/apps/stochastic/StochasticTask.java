@@ -1,7 +1,10 @@
 package org.bilevel4j.apps.stochastic;
 
 import java.util.SplittableRandom;
+import org.bilevel4j.algorithms.aid.AidEstimator;
 import org.bilevel4j.algorithms.stochastic.common.BilevelState;
+import org.bilevel4j.api.map.CurvatureBounds;
+import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.problem.finitesum.FiniteSum;
 import org.bilevel4j.api.problem.finitesum.FiniteSumBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
@@ -37,6 +40,16 @@ abstract class StochasticTask {
 
     /** @return a one-line description of the problem */
     abstract String description();
+
+    /** @return the column name of the occasional full-batch check, or null if the task has none */
+    String checkName() {
+        return null;
+    }
+
+    /** @param state (w, v, λ) @return the occasional full-batch check at this state */
+    double check(BilevelState state) {
+        throw new UnsupportedOperationException("check: the " + getClass().getSimpleName() + " task has none");
+    }
 
     /** @param backend the backend @return λ₀ */
     abstract Tensor initialOuter(Backend backend);
@@ -232,13 +245,19 @@ abstract class StochasticTask {
      *   gᵢ(w, λ) = log(1 + exp(−yᵢxᵢᵀw)) + ½ Σₖ e^{λₖ} wₖ²     fⱼ(w, λ) = log(1 + exp(−yⱼuⱼᵀw)) + ½ θ‖λ‖²
      * </pre>
      * with θ = 0.05 (a Gaussian prior on λ keeps the stationary point finite). The metric is the validation loss
-     * (1/m) Σⱼ fⱼ(w_t, λ_t) at the method's current inner iterate, computed in plain double arithmetic.
+     * (1/m) Σⱼ fⱼ(w_t, λ_t) at the method's current inner iterate, computed in plain double arithmetic; a few times a
+     * run, ‖∇Φ(λ_t)‖ is also estimated by AID-CG on the full-batch problem ({@link #check}).
      */
     static final class Logistic extends StochasticTask {
         static final double THETA = 0.05;
 
+        /** Inner steps and CG iterations of the full-batch AID check. */
+        static final int CHECK_INNER_STEPS = 600;
+        static final int CHECK_CG_STEPS = 60;
+
         private final double[][] u;
         private final double[] labels;
+        private final double dataCurvature;
 
         Logistic(Backend backend, int n, int d, long seed) {
             this(backend, n, d, new SplittableRandom(seed));
@@ -262,6 +281,58 @@ abstract class StochasticTask {
                     Shape.of(d), Shape.of(d)));
             this.u = u;
             this.labels = t;
+            this.dataCurvature = 0.25 * 1.1 * largestEigenvalue(x);
+        }
+
+        /** @return λ_max(XᵀX/n) by 100 power iterations (a lower estimate; the caller adds a margin) */
+        private static double largestEigenvalue(double[][] x) {
+            int d = x[0].length;
+            double[] v = new double[d];
+            java.util.Arrays.fill(v, 1 / Math.sqrt(d));
+            double lambda = 0;
+            for (int k = 0; k < 100; k++) {
+                double[] next = new double[d];
+                for (double[] row : x) {
+                    double r = dot(row, v) / x.length;
+                    for (int a = 0; a < d; a++) {
+                        next[a] += row[a] * r;
+                    }
+                }
+                lambda = Math.sqrt(dot(next, next));
+                if (lambda == 0) {
+                    return 0;
+                }
+                for (int a = 0; a < d; a++) {
+                    v[a] = next[a] / lambda;
+                }
+            }
+            return lambda;
+        }
+
+        @Override
+        String checkName() {
+            return "hypergradient_norm_aid";
+        }
+
+        /**
+         * ‖∇Φ(λ)‖ by AID-CG ({@value #CHECK_INNER_STEPS} inner gradient steps, {@value #CHECK_CG_STEPS} CG
+         * iterations) on the full-batch problem, the inner map being gradient descent with the step 2/(μ + L) for
+         * μ = min e^λ and L = ¼·1.1·λ_max(XᵀX/n) + max e^λ (the logistic curvature is at most ¼).
+         */
+        @Override
+        double check(BilevelState state) {
+            OptimizationBilevelProblem full = problem.fullBatch(l -> {
+                double[] e = l.toDoubleArray();
+                double min = Double.POSITIVE_INFINITY;
+                double max = 0;
+                for (double li : e) {
+                    min = Math.min(min, Math.exp(li));
+                    max = Math.max(max, Math.exp(li));
+                }
+                return new CurvatureBounds(min, dataCurvature + max);
+            });
+            return AidEstimator.conjugateGradient(CHECK_INNER_STEPS, CHECK_CG_STEPS).estimate(full, state.outer())
+                    .hypergradient().normValue();
         }
 
         private static double[] labels(double[][] a, double[] truth, SplittableRandom rng) {
