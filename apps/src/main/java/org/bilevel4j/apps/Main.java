@@ -2,15 +2,18 @@ package org.bilevel4j.apps;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.bilevel4j.apps.cli.ExperimentOptions;
+import org.bilevel4j.apps.cli.RunRecords;
 import org.bilevel4j.apps.compare.CompareCommand;
 import org.bilevel4j.apps.demo.HypergradientCommand;
 import org.bilevel4j.apps.equilibrium.EquilibriumCommand;
 import org.bilevel4j.apps.figure1.Figure1Command;
 import org.bilevel4j.apps.learndata.LearnDataCommand;
 import org.bilevel4j.apps.report.RunLog;
+import org.bilevel4j.apps.stochastic.StochasticCommand;
 import org.bilevel4j.apps.tunel2.TuneL2Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +32,7 @@ import picocli.CommandLine;
 @Command(name = "bilevel4j", mixinStandardHelpOptions = true, version = "bilevel4j 0.1.0",
         description = "Bilevel optimization and hypergradients on the JVM.",
         subcommands = {TuneL2Command.class, LearnDataCommand.class, EquilibriumCommand.class, CompareCommand.class,
-            HypergradientCommand.class, Figure1Command.class})
+            HypergradientCommand.class, Figure1Command.class, StochasticCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -104,9 +107,12 @@ public final class Main implements Callable<Integer> {
     /** Appends the exit code to the run.txt of every run of the command (the runs' own lines say how each ended). */
     private static void recordExitCode(ParseResult parsed, int code) {
         for (CommandLine cmd : parsed.asCommandLineList()) {
-            for (CommandSpec mixin : cmd.getCommandSpec().mixins().values()) {
-                if (mixin.userObject() instanceof ExperimentOptions options) {
-                    for (Path record : options.runRecords()) {
+            List<Object> parts = new ArrayList<>();
+            parts.add(cmd.getCommandSpec().userObject());
+            cmd.getCommandSpec().mixins().values().forEach(m -> parts.add(m.userObject()));
+            for (Object part : parts) {
+                if (part instanceof RunRecords records) {
+                    for (Path record : records.runRecords()) {
                         try {
                             RunLog.appendToRecord(record, Map.of("exit code", Integer.toString(code)));
                         } catch (UncheckedIOException e) {

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  * shows them; the user's flags override them. {@link #start} checks every value before any work and clears the
  * output directory of an earlier run's files.
  */
-public final class ExperimentOptions {
+public final class ExperimentOptions implements RunRecords {
     /** Largest -t and -k: the inner solver and ITD's tape hold O(t) values, so a larger budget exhausts memory. */
     public static final int MAX_STEPS = 100_000;
 
@@ -231,7 +231,7 @@ public final class ExperimentOptions {
                 .commandLine(command.commandLine().getParseResult().originalArgs());
     }
 
-    /** @return the run.txt files written by this invocation's runs */
+    @Override
     public List<Path> runRecords() {
         return List.copyOf(runRecords);
     }

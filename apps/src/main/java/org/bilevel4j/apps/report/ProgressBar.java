@@ -39,20 +39,34 @@ public final class ProgressBar implements IterationListener {
         if (!enabled) {
             return;
         }
+        draw(it.iteration(), it.elapsedNanos(), String.format(Locale.ROOT, "f = %.5g  |g| = %.3e  %s",
+                it.objective(), it.hypergradientNorm(), it.estimate().status().name().toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * Draws the bar for any iterative run (e.g. a stochastic one), at most ten times a second.
+     *
+     * @param iteration    the iteration just performed, from 1
+     * @param elapsedNanos wall time since the run started
+     * @param figures      what to show after the step count, e.g. {@code "|grad Phi|^2 = 1.2e-3"}
+     */
+    public void draw(long iteration, long elapsedNanos, String figures) {
+        if (!enabled) {
+            return;
+        }
         long now = System.nanoTime();
-        if (now - lastDraw < 100_000_000L && it.iteration() != total) {
+        if (now - lastDraw < 100_000_000L && iteration != total) {
             return;
         }
         lastDraw = now;
-        double fraction = Math.min(1.0, it.iteration() / (double) total);
+        double fraction = Math.min(1.0, iteration / (double) total);
         int filled = (int) Math.round(fraction * WIDTH);
-        double elapsed = it.elapsedNanos() / 1e9;
+        double elapsed = elapsedNanos / 1e9;
         double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
-        out.printf(Locale.ROOT, "\r[%s%s] %3d%%  step %d/%d  f = %.5g  |g| = %.3e  %s  ETA %s ",
-                "#".repeat(filled), ".".repeat(WIDTH - filled), Math.round(fraction * 100), it.iteration(), total,
-                it.objective(), it.hypergradientNorm(), it.estimate().status().name().toLowerCase(Locale.ROOT),
-                clock(eta));
-        if (it.iteration() >= total) {
+        out.printf(Locale.ROOT, "\r[%s%s] %3d%%  step %d/%d  %s  ETA %s ",
+                "#".repeat(filled), ".".repeat(WIDTH - filled), Math.round(fraction * 100), iteration, total,
+                figures, clock(eta));
+        if (iteration >= total) {
             out.println();
         }
         out.flush();
