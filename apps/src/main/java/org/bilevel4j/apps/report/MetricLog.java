@@ -94,20 +94,6 @@ public final class MetricLog implements Closeable {
 
     @Override
     public void close() {
-        IOException failure = null;
-        for (BufferedWriter w : new BufferedWriter[] {csv, jsonl}) {
-            try {
-                w.close();
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw new UncheckedIOException("cannot close the run log: " + failure.getMessage(), failure);
-        }
+        RunLog.closeAll(csv, jsonl);
     }
 }

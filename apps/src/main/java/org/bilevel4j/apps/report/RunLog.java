@@ -231,8 +231,18 @@ public final class RunLog implements IterationListener, Closeable {
 
     @Override
     public void close() {
+        closeAll(csv, jsonl);
+    }
+
+    /**
+     * Closes every writer, even when one fails.
+     *
+     * @param writers the log's files
+     * @throws UncheckedIOException with the first failure, the others suppressed
+     */
+    static void closeAll(BufferedWriter... writers) {
         IOException failure = null;
-        for (BufferedWriter w : new BufferedWriter[] {csv, jsonl}) {
+        for (BufferedWriter w : writers) {
             try {
                 w.close();
             } catch (IOException e) {
