@@ -1,11 +1,7 @@
 package org.bilevel4j.apps.report;
 
-import java.io.BufferedWriter;
 import java.io.Closeable;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +14,7 @@ import java.util.List;
  */
 public final class MetricLog implements Closeable {
     private final List<String> header;
-    private final BufferedWriter csv;
-    private final BufferedWriter jsonl;
+    private final IterationFiles files;
     private final List<double[]> rows = new ArrayList<>();
 
     /**
@@ -29,25 +24,7 @@ public final class MetricLog implements Closeable {
      */
     public MetricLog(Path dir, List<String> columns) {
         this.header = List.copyOf(columns);
-        BufferedWriter c = null;
-        try {
-            Files.createDirectories(dir);
-            c = Files.newBufferedWriter(dir.resolve("iterations.csv"), StandardCharsets.UTF_8);
-            c.write(String.join(",", header));
-            c.newLine();
-            c.flush();
-            jsonl = Files.newBufferedWriter(dir.resolve("iterations.jsonl"), StandardCharsets.UTF_8);
-            csv = c;
-        } catch (IOException e) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw new UncheckedIOException("cannot write the run log in " + dir + ": " + e.getMessage(), e);
-        }
+        files = new IterationFiles(dir, header);
     }
 
     /**
@@ -60,24 +37,11 @@ public final class MetricLog implements Closeable {
                     + "), got " + values.length);
         }
         rows.add(values.clone());
-        List<String> cells = new ArrayList<>();
-        StringBuilder json = new StringBuilder("{");
-        for (int i = 0; i < values.length; i++) {
-            Object v = values[i] == Math.rint(values[i]) && Math.abs(values[i]) < 1e15
-                    ? (Object) (long) values[i] : (Object) values[i];
-            cells.add(RunLog.csvValue(v));
-            json.append(i == 0 ? "" : ",").append('"').append(header.get(i)).append("\":").append(RunLog.jsonValue(v));
+        List<Object> cells = new ArrayList<>(values.length);
+        for (double v : values) {
+            cells.add(v == Math.rint(v) && Math.abs(v) < 1e15 ? (Object) (long) v : (Object) v);
         }
-        try {
-            csv.write(String.join(",", cells));
-            csv.newLine();
-            csv.flush();
-            jsonl.write(json.append('}').toString());
-            jsonl.newLine();
-            jsonl.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to the run log: " + e.getMessage(), e);
-        }
+        files.write(cells);
     }
 
     /**
@@ -94,6 +58,6 @@ public final class MetricLog implements Closeable {
 
     @Override
     public void close() {
-        RunLog.closeAll(csv, jsonl);
+        files.close();
     }
 }

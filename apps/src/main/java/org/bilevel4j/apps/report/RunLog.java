@@ -1,6 +1,5 @@
 package org.bilevel4j.apps.report;
 
-import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -72,8 +70,7 @@ public final class RunLog implements IterationListener, Closeable {
         }
     }
 
-    private final BufferedWriter csv;
-    private final BufferedWriter jsonl;
+    private final IterationFiles files;
     private final Map<String, Function<OuterIteration, Double>> metrics;
     private final List<String> header = new ArrayList<>(COLUMNS);
     private final List<Row> rows = new ArrayList<>();
@@ -86,19 +83,7 @@ public final class RunLog implements IterationListener, Closeable {
     public RunLog(Path dir, Map<String, Function<OuterIteration, Double>> metrics) {
         this.metrics = new LinkedHashMap<>(metrics);
         header.addAll(this.metrics.keySet());
-        BufferedWriter c = null;
-        try {
-            Files.createDirectories(dir);
-            c = Files.newBufferedWriter(dir.resolve("iterations.csv"), StandardCharsets.UTF_8);
-            c.write(String.join(",", header));
-            c.newLine();
-            c.flush();
-            jsonl = Files.newBufferedWriter(dir.resolve("iterations.jsonl"), StandardCharsets.UTF_8);
-            csv = c;
-        } catch (IOException e) {
-            closeQuietly(c, e);
-            throw new UncheckedIOException("cannot write the run log in " + dir + ": " + e.getMessage(), e);
-        }
+        files = new IterationFiles(dir, header);
     }
 
     /**
@@ -161,24 +146,7 @@ public final class RunLog implements IterationListener, Closeable {
                 e.counts().mapEvaluations(), e.counts().vjps(), e.counts().jvps(), e.counts().hvps(),
                 e.counts().gradients(), extra);
         rows.add(row);
-        List<Object> values = row.values();
-        List<String> cells = new ArrayList<>();
-        StringBuilder json = new StringBuilder("{");
-        for (int i = 0; i < values.size(); i++) {
-            cells.add(csvValue(values.get(i)));
-            json.append(i == 0 ? "" : ",").append('"').append(header.get(i)).append("\":")
-                    .append(jsonValue(values.get(i)));
-        }
-        try {
-            csv.write(String.join(",", cells));
-            csv.newLine();
-            csv.flush();
-            jsonl.write(json.append('}').toString());
-            jsonl.newLine();
-            jsonl.flush();
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot append to the run log: " + ex.getMessage(), ex);
-        }
+        files.write(row.values());
     }
 
     /** @return the rows written so far */
@@ -212,59 +180,8 @@ public final class RunLog implements IterationListener, Closeable {
         return List.copyOf(metrics.keySet());
     }
 
-    static String csvValue(Object v) {
-        if (v instanceof Double d) {
-            return Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.10g", d);
-        }
-        return String.valueOf(v);
-    }
-
-    static String jsonValue(Object v) {
-        if (v instanceof Double d) {
-            return Double.isFinite(d) ? String.format(Locale.ROOT, "%.10g", d) : "null";
-        }
-        if (v instanceof Number) {
-            return v.toString();
-        }
-        return "\"" + v.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
     @Override
     public void close() {
-        closeAll(csv, jsonl);
-    }
-
-    /**
-     * Closes every writer, even when one fails.
-     *
-     * @param writers the log's files
-     * @throws UncheckedIOException with the first failure, the others suppressed
-     */
-    static void closeAll(BufferedWriter... writers) {
-        IOException failure = null;
-        for (BufferedWriter w : writers) {
-            try {
-                w.close();
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw new UncheckedIOException("cannot close the run log: " + failure.getMessage(), failure);
-        }
-    }
-
-    private static void closeQuietly(BufferedWriter w, IOException cause) {
-        if (w != null) {
-            try {
-                w.close();
-            } catch (IOException e) {
-                cause.addSuppressed(e);
-            }
-        }
+        files.close();
     }
 }
