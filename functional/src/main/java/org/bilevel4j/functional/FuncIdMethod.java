@@ -15,7 +15,7 @@ final class FuncIdMethod implements OuterStepMethod {
     FuncIdMethod(FuncId funcId, Tensor w0, Optimizer outer) {
         this.funcId = Objects.requireNonNull(funcId, "funcId");
         this.outer = Objects.requireNonNull(outer, "outer");
-        funcId.problem().requireW(w0);
+        funcId.problem().requireW(w0, "w0");
         this.w = w0.detach().requireFinite("w0");
     }
 

@@ -348,10 +348,19 @@ public final class FunctionalBilevelProblem {
     }
 
     void requireW(Tensor w) {
-        Objects.requireNonNull(w, "w");
+        requireW(w, "w");
+    }
+
+    /**
+     * @param w    an outer parameter
+     * @param name the argument's name for the message
+     * @throws ShapeMismatchException if w is not a vector [d]
+     */
+    public void requireW(Tensor w, String name) {
+        Objects.requireNonNull(w, name);
         if (!w.shape().equals(Shape.of(outerDimension))) {
-            throw new ShapeMismatchException("w: expected the outer parameter of shape [" + outerDimension + "], got "
-                    + w.shape());
+            throw new ShapeMismatchException(name + ": expected the outer parameter of shape [" + outerDimension
+                    + "], got " + w.shape());
         }
     }
 

@@ -32,7 +32,7 @@ final class ParametricMethod implements OuterStepMethod {
         this.model = model;
         this.parametric = ParametricBilevel.of(problem, model, theta0, ridge, innerStep);
         this.outer = Objects.requireNonNull(outer, "outer");
-        problem.requireW(w0);
+        problem.requireW(w0, "w0");
         this.w = w0.detach().requireFinite("w0");
         this.theta = theta0.detach();
         this.in = problem.innerData().full();
