@@ -30,7 +30,9 @@ import org.bilevel4j.nn.Optimizer;
  * (value function only) run K warm-started optimizer steps on θ̃ for L̂_in(w, τ(·)), take ∇_w Φ_γ and ∇_θ Φ_γ
  * by autodiff (the gradient penalty by double back-propagation, a Hessian-vector product in θ; the value function
  * with θ̃ held fixed, which is its gradient at an exact minimiser by Danskin's theorem), and update w and θ with
- * their optimizers. The budgets are fixed (status BUDGET_EXHAUSTED; DIVERGED on a non-finite gradient, then the
+ * their optimizers — with {@code normalised} (default), along ∇Φ_γ / max(1, γ), the gradient of an objective with
+ * the same minimisers whose curvature does not grow with γ (for SGD, steps ∝ 1/γ, as in Shen and Chen's
+ * analysis). The budgets are fixed (status BUDGET_EXHAUSTED; DIVERGED on a non-finite gradient, then the
  * update is skipped). The step's losses are L̂_in and L̂_out at the last update's (w, θ) before it, on its batches.
  * Not thread-safe.
  */
@@ -95,6 +97,7 @@ public final class PenaltyMethod implements OuterStepMethod {
     private final Optimizer valueOptimizer;
     private final int valueSteps;
     private final int jointSteps;
+    private final boolean normalised;
     private final Dataset.Sampler inSampler;
     private final Dataset.Sampler outSampler;
     private Tensor w;
@@ -117,6 +120,7 @@ public final class PenaltyMethod implements OuterStepMethod {
         this.valueOptimizer = b.valueOptimizer;
         this.valueSteps = b.valueSteps;
         this.jointSteps = b.jointSteps;
+        this.normalised = b.normalised;
         if (b.innerBatchSize < 1) {
             throw new IllegalArgumentException("innerBatchSize: expected a positive batch size, got "
                     + b.innerBatchSize);
@@ -291,8 +295,9 @@ public final class PenaltyMethod implements OuterStepMethod {
                 return diverged(t0, innerGrads, hvps, outerGrads, "non-finite gradient of the penalised objective "
                         + "at joint step " + j + " (γ = " + gamma + ")");
             }
-            w = outerOptimizer.step(w, g.outer());
-            theta = innerOptimizer.step(theta, g.inner());
+            double scale = normalised && gamma > 1 ? 1 / gamma : 1;
+            w = outerOptimizer.step(w, scale == 1 ? g.outer() : g.outer().mul(scale));
+            theta = innerOptimizer.step(theta, scale == 1 ? g.inner() : g.inner().mul(scale));
         }
         if (jointSteps == 0) {
             Dataset.Batch in = inSampler.next();
@@ -326,6 +331,7 @@ public final class PenaltyMethod implements OuterStepMethod {
         private int innerBatchSize = Integer.MAX_VALUE;
         private int outerBatchSize = Integer.MAX_VALUE;
         private long seed;
+        private boolean normalised = true;
 
         private Builder() {
         }
@@ -405,6 +411,15 @@ public final class PenaltyMethod implements OuterStepMethod {
         /** @param b batch size on D_out (default: full batch) @return this builder */
         public Builder outerBatchSize(int b) {
             this.outerBatchSize = b;
+            return this;
+        }
+
+        /**
+         * @param enabled whether updates follow ∇Φ_γ / max(1, γ) (default true) rather than ∇Φ_γ
+         * @return this builder
+         */
+        public Builder normalised(boolean enabled) {
+            this.normalised = enabled;
             return this;
         }
 
