@@ -34,6 +34,10 @@ public final class InstrumentalVariableProblem {
             throw new IllegalArgumentException("treatmentDimension: expected d_t ≥ 1, got " + treatmentDimension);
         }
         this.treatmentDimension = treatmentDimension;
+        if (stage2.inputDimension() != stage1.inputDimension()) {
+            throw new ShapeMismatchException("stage2: expected instruments x with " + stage1.inputDimension()
+                    + " columns like stage1, got " + stage2.inputDimension());
+        }
         if (stage1.targetDimension() != treatmentDimension + 1) {
             throw new ShapeMismatchException("stage1: expected targets y = [t, o] with d_t + 1 = "
                     + (treatmentDimension + 1) + " columns, got " + stage1.targetDimension());

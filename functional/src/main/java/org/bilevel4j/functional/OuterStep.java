@@ -19,8 +19,8 @@ import org.bilevel4j.algorithms.diagnostics.Status;
  * @param nanos      the step's wall time in nanoseconds
  * @param counts     the step's oracle calls
  * @param status     the status of the step's gradient (CONVERGED when every sub-solver met its tolerance or is a
- *                   closed form, BUDGET_EXHAUSTED after fixed budgets, DIVERGED on a non-finite value: then the
- *                   outer iterate was not updated)
+ *                   closed form, BUDGET_EXHAUSTED after fixed budgets; DIVERGED on a non-finite value, BREAKDOWN
+ *                   when a linear solver broke down: then the outer iterate was not updated)
  * @param message    what happened, in words
  */
 public record OuterStep(String method, int iteration, double outerLoss, double innerLoss, long nanos, Counts counts,

@@ -18,15 +18,16 @@ import org.bilevel4j.nn.Optimizer;
  * for (OuterStepMethod m : methods) {
  *     for (int n = 0; n < 100; n++) {
  *         OuterStep s = m.step();                        // losses, time, oracle counts
- *         if (s.status() == Status.DIVERGED) break;
+ *         if (s.status().isFailure()) break;                // DIVERGED or BREAKDOWN
  *     }
  *     Tensor w = m.outerParameters();                    // e.g. the structural function's weights
  * }
  * }</pre>
  * One step is one outer iteration of the method: for bilevel methods, an inner phase, a hypergradient and one
  * optimizer update w_{n+1} = update(w_n, g_n); for the single-level penalty methods, a fixed number of joint
- * updates of (w, θ) on the penalised objective. A step whose gradient is not finite returns status DIVERGED and
- * leaves w unchanged. Methods are not thread-safe.
+ * updates of (w, θ) on the penalised objective. A step whose gradient is not finite returns status DIVERGED, one
+ * whose linear solver broke down (e.g. conjugate gradients on an indefinite parametric Hessian) BREAKDOWN; both
+ * leave w unchanged. Methods are not thread-safe.
  *
  * <p>Factories here wrap {@link FuncId} ({@link #funcId}) and the library's AID and ITD estimators on
  * {@link ParametricBilevel} ({@link #parametric}); the baselines of Petrulionytė, Mairal, Arbel, "Functional
@@ -64,7 +65,7 @@ public interface OuterStepMethod {
     /**
      * @param steps    N ≥ 0
      * @param listener called after every step (may be null)
-     * @return the steps taken: N, or fewer if one diverged (the run stops there)
+     * @return the steps taken: N, or fewer if one failed (DIVERGED or BREAKDOWN: the run stops there)
      */
     default List<OuterStep> run(int steps, Consumer<OuterStep> listener) {
         if (steps < 0) {
@@ -77,7 +78,7 @@ public interface OuterStepMethod {
             if (listener != null) {
                 listener.accept(s);
             }
-            if (s.status() == Status.DIVERGED) {
+            if (s.status().isFailure()) {
                 break;
             }
         }
@@ -100,8 +101,10 @@ public interface OuterStepMethod {
     /**
      * A parametric implicit (AID) or iterative (ITD) differentiation method on the inner model's flat weights θ:
      * each step is one estimate of ∇G_tot(w_n) by {@code estimator} on {@link ParametricBilevel#of} (full batches,
-     * inner objective L̂_in + (ρ/2)‖θ‖²), warm-started from the previous estimate (inner iterate and, for AID, the
-     * adjoint vector), then w_{n+1} = outer.step(w_n, g_n).
+     * inner objective L̂_in + (ρ/2)‖θ‖²), given the previous estimate (so that an estimator built with warm starts,
+     * e.g. {@code AidEstimator.builder()...warmStart(true, true)} or {@code ItdEstimator.builder()...warmStart(true)},
+     * continues from the previous inner iterate and adjoint vector), then w_{n+1} = outer.step(w_n, g_n). A failed
+     * estimate (DIVERGED or BREAKDOWN) leaves w unchanged and is reported as DIVERGED.
      *
      * @param name      the method's name, e.g. "AID" or "ITD"
      * @param estimator e.g. {@code AidEstimator.conjugateGradient(20, 2)} or {@code ItdEstimator.reverse(20)}

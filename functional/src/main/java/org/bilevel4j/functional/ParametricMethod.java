@@ -80,7 +80,7 @@ final class ParametricMethod implements OuterStepMethod {
             outerLoss = problem.outerValue(w, model.apply(theta, out.x()), out).item();
             w = outer.step(w, e.hypergradient());
         } else {
-            status = Status.DIVERGED;
+            status = status.isFailure() ? status : Status.DIVERGED;
             message = "the estimate failed (" + e.status() + ": " + e.message() + "); w not updated";
         }
         long dt = System.nanoTime() - t0;
