@@ -57,8 +57,9 @@ public record OuterStep(String method, int iteration, double outerLoss, double i
      * @param parameterHessianProducts second-order products in parameter space (θ-sized: AID's and ITD's
      *                                 vector-Jacobian products of the inner gradient step, the gradient penalty's
      *                                 double back-propagation)
-     * @param outerGradients           gradients of an outer objective (∂_v l_out, ∂_w l_out, a stage-2 loss, a
-     *                                 penalised objective's outer part)
+     * @param outerGradients           gradients of an outer objective (∂_v l_out, ∂_w l_out, a stage-2 loss, the
+     *                                 penalised objective), and FuncID's cross products ∂_{w,v} l_in · a (one per
+     *                                 total gradient)
      */
     public record Counts(long innerGradients, long adjointGradients, long outputHessianProducts,
             long parameterHessianProducts, long outerGradients) {

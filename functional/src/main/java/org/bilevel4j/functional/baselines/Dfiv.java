@@ -34,7 +34,8 @@ import org.bilevel4j.nn.Optimizer;
  * (default 1) optimizer steps on χ with ∇_χ L₂ (θ fixed, gradient through V(χ) and ū(χ)), then the heads refit, so
  * that the outer parameter w = [χ; u; b] is always the structural model's parameter vector. Unlike FuncID, DFIV
  * ignores the dependence of the stage-1 features on χ (no adjoint). Full batches; budgets fixed (status
- * BUDGET_EXHAUSTED; DIVERGED on a non-finite loss or gradient, then nothing is updated).
+ * BUDGET_EXHAUSTED; DIVERGED on a non-finite loss or gradient, then θ, χ and w keep their values from before the
+ * step, though the optimizers' moments may have advanced).
  *
  * <p>The inner estimate ĥ(x) = φ̄_θ(x)V u + b predicts E[f(t) | x]; the losses reported per step are those of the
  * problem's {@link InstrumentalVariableProblem#functional() functional form}, L̂_in = mean (f_w(t) − ĥ(x))² on
@@ -255,6 +256,7 @@ public final class Dfiv implements OuterStepMethod {
             }
             th = instrumentOptimizer.step(th, vg.gradient());
         }
+        final Tensor thetaBefore = theta;
         theta = th;
         refit();
         FunctionalBilevelProblem p = problem();
@@ -266,6 +268,8 @@ public final class Dfiv implements OuterStepMethod {
             Tensor g = Autodiff.grad(cc -> stage2Loss(thF, cc), c);
             outer++;
             if (!g.isFinite()) {
+                theta = thetaBefore;
+                refit();
                 return diverged(t0, inner, outer, "stage 2: non-finite gradient at step " + k);
             }
             c = treatmentOptimizer.step(c, g);
@@ -281,7 +285,7 @@ public final class Dfiv implements OuterStepMethod {
 
     private OuterStep diverged(long t0, int inner, int outer, String message) {
         return new OuterStep(name(), n++, Double.NaN, Double.NaN, System.nanoTime() - t0,
-                new OuterStep.Counts(inner, 0, 0, 0, outer), Status.DIVERGED, message + "; nothing updated");
+                new OuterStep.Counts(inner, 0, 0, 0, outer), Status.DIVERGED, message + "; θ, χ and w unchanged");
     }
 
     /** Builds a {@link Dfiv}. Required: problem, instrumentFeatures, both optimizers. */
