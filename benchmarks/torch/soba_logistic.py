@@ -20,6 +20,7 @@ Prints one line per repetition and a summary line: the median over repetitions o
 
 Set-up (Debian): apt-get install python3-torch (run it with /usr/bin/python3).
 Usage: /usr/bin/python3 soba_logistic.py [--n 50000] [--d 100] [--batch 64] [--iters 2000] [--reps 7] [--threads 2]
+       /usr/bin/python3 soba_logistic.py --check     (the oracles against central differences of the gradient)
 """
 import argparse
 import statistics
@@ -36,6 +37,8 @@ p.add_argument('--iters', type=int, default=2000)
 p.add_argument('--reps', type=int, default=7)
 p.add_argument('--threads', type=int, default=2)
 p.add_argument('--seed', type=int, default=3)
+p.add_argument('--check', action='store_true',
+               help='check the sampled HVP and cross product against central differences of the gradient, then exit')
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.set_default_dtype(torch.float64)
@@ -73,6 +76,30 @@ def soba_step(w, v, lam):
         d_lam = -cross
         return w - rho * d_w, v - rho * d_v, lam - gamma * d_lam
 
+
+if a.check:
+    bi = torch.randint(a.n, (a.batch,), generator=gen)
+    xb, yb = X[bi], y[bi]
+
+    def grad_w(w_, lam_):
+        w_ = w_.detach().requires_grad_(True)
+        g = torch.nn.functional.softplus(-yb * (xb @ w_)).mean() + 0.5 * (torch.exp(lam_) * w_ * w_).sum()
+        return torch.autograd.grad(g, w_)[0]
+
+    w_ = w.clone().requires_grad_(True)
+    lam_ = lam.clone().requires_grad_(True)
+    g = torch.nn.functional.softplus(-yb * (xb @ w_)).mean() + 0.5 * (torch.exp(lam_) * w_ * w_).sum()
+    gw, = torch.autograd.grad(g, w_, create_graph=True)
+    hvp, cross = torch.autograd.grad(gw, (w_, lam_), grad_outputs=v)
+    e = 1e-5
+    hvp_fd = (grad_w(w + e * v, lam) - grad_w(w - e * v, lam)) / (2 * e)
+    # cross product: d/d lam_k <grad_w g, v> = exp(lam_k) w_k v_k, by central differences per coordinate
+    unit = torch.eye(a.d)
+    cross_fd = torch.stack([(grad_w(w, lam + e * unit[k]) @ v - grad_w(w, lam - e * unit[k]) @ v) / (2 * e)
+                            for k in range(a.d)])
+    print(f'HVP relative error {((hvp - hvp_fd).norm() / hvp_fd.norm()).item():.2e}, '
+          f'cross product relative error {((cross - cross_fd).norm() / cross_fd.norm()).item():.2e}')
+    raise SystemExit(0)
 
 for _ in range(a.warmup):
     w, v, lam = soba_step(w, v, lam)
