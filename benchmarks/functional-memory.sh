@@ -2,7 +2,7 @@
 # Peak heap of one total gradient, FuncID against AID on network weights (FunctionalCostBenchmark's instance, EJML):
 # bisects the smallest -Xmx (in MiB, SerialGC) with which FunctionalCostMemory finishes, for the setup alone (data,
 # θ, the adjoint network's ξ), AID and FuncID, to within 2% (or 1 MiB).
-# Usage: benchmarks/functional-memory.sh p_in d_v   (after: mvn -q -pl benchmarks -am package -DskipTests)
+# Usage: [HI=MiB] benchmarks/functional-memory.sh p_in d_v   (upper end of the bisection, default 4096; after: mvn -q -pl benchmarks -am package -DskipTests)
 set -euo pipefail
 p=${1:?p_in}; dv=${2:?d_v}
 jar="$(dirname "$0")/target/benchmarks.jar"
@@ -12,7 +12,7 @@ run() {
     >/dev/null 2>&1
 }
 smallest() {
-  local method=$1 lo=8 hi=4096
+  local method=$1 lo=8 hi=${HI:-4096}
   run "$method" "$hi" || { echo "$method fails even with -Xmx${hi}m" >&2; exit 1; }
   while (( hi - lo > 1 && (hi - lo) * 50 > hi )); do
     local mid=$(( (lo + hi) / 2 ))
