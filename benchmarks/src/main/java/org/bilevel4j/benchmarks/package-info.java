@@ -1,6 +1,9 @@
 /**
  * JMH benchmarks of the autodiff tape, the logistic-loss gradient and HVP, the hypergradient estimators and the
  * backends' kernels, plus {@link org.bilevel4j.benchmarks.PeakMemory}, the single-run program that
- * {@code peak-memory.sh} uses to find each estimator's peak heap. Results are in {@code BENCHMARKS.md}.
+ * {@code peak-memory.sh} uses to find each estimator's peak heap, and the cost of one FuncID total gradient against
+ * one AID total gradient on network weights ({@link org.bilevel4j.benchmarks.FunctionalCostBenchmark}, with
+ * {@link org.bilevel4j.benchmarks.FunctionalCostMemory} for {@code functional-memory.sh}). Results are in
+ * {@code BENCHMARKS.md}.
  */
 package org.bilevel4j.benchmarks;
