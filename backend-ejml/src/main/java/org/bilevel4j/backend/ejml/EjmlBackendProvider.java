@@ -10,6 +10,10 @@ import org.bilevel4j.api.backend.Kernels;
 /**
  * The EJML backend: pure Java, always available where its jars are on the class path, float64 and float32,
  * multi-threaded matrix products for large sizes. Priority 10, below GPU-capable native backends.
+ *
+ * <p>Large matrix–vector products (X w and Xᵀ v, the bulk of a gradient of a linear model) use every available
+ * processor; the system property {@code bilevel4j.ejml.threads} sets another number of threads (1: the caller's
+ * thread only). Their results do not depend on that number.
  */
 public final class EjmlBackendProvider implements BackendProvider {
     /** The name used to select this backend. */
