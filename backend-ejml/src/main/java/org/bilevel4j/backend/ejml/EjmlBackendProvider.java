@@ -6,6 +6,8 @@ import org.bilevel4j.api.backend.Availability;
 import org.bilevel4j.api.backend.BackendProvider;
 import org.bilevel4j.api.backend.Capability;
 import org.bilevel4j.api.backend.Kernels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The EJML backend: pure Java, always available where its jars are on the class path, float64 and float32,
@@ -18,6 +20,8 @@ import org.bilevel4j.api.backend.Kernels;
 public final class EjmlBackendProvider implements BackendProvider {
     /** The name used to select this backend. */
     public static final String NAME = "ejml";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EjmlBackendProvider.class);
 
     /** Creates the provider; loads nothing. */
     public EjmlBackendProvider() {
@@ -53,6 +57,10 @@ public final class EjmlBackendProvider implements BackendProvider {
 
     @Override
     public Kernels create() {
+        LOG.info("EJML backend: matrix-vector products of {} elements and more on {} threads ({} to change),"
+                + " matrix-matrix products of {} multiply-adds and more on EJML's multi-threaded kernels",
+                DenseProducts.PARALLEL_ELEMENTS, DenseProducts.threads(), DenseProducts.THREADS_PROPERTY,
+                EjmlKernels.PARALLEL_FLOPS);
         return new EjmlKernels();
     }
 }
