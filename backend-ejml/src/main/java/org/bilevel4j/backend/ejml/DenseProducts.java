@@ -221,6 +221,133 @@ final class DenseProducts {
         }
     }
 
+    // ---------------------------------------------------------------- float64, several vectors at once
+
+    /**
+     * Several products M vᶜ at once (a matrix–matrix product with a skinny right factor).
+     *
+     * @param m    rows × cols, row-major; not modified
+     * @param v    s × cols, row-major: the s vectors as rows; not modified
+     * @param parts how many ranges of rows to compute in parallel
+     * @return rows × s, row-major: element (i, c) is M_i · vᶜ, summed in the order of the inner index
+     */
+    static double[] timesMany(double[] m, int rows, int cols, double[] v, int s, int parts) {
+        if (s == 1) {
+            return times(m, rows, cols, v, parts);
+        }
+        double[] y = new double[rows * s];
+        split(rows, parts, 4, (from, to) -> {
+            int r = from;
+            for (; r + 4 <= to; r += 4) {
+                int o0 = r * cols;
+                int o1 = o0 + cols;
+                int o2 = o1 + cols;
+                int o3 = o2 + cols;
+                for (int c = 0; c < s; c++) {
+                    int oc = c * cols;
+                    double s0 = 0;
+                    double s1 = 0;
+                    double s2 = 0;
+                    double s3 = 0;
+                    for (int j = 0; j < cols; j++) {
+                        double vj = v[oc + j];
+                        s0 += m[o0 + j] * vj;
+                        s1 += m[o1 + j] * vj;
+                        s2 += m[o2 + j] * vj;
+                        s3 += m[o3 + j] * vj;
+                    }
+                    y[r * s + c] = s0;
+                    y[(r + 1) * s + c] = s1;
+                    y[(r + 2) * s + c] = s2;
+                    y[(r + 3) * s + c] = s3;
+                }
+            }
+            for (; r < to; r++) {
+                int o = r * cols;
+                for (int c = 0; c < s; c++) {
+                    int oc = c * cols;
+                    double acc = 0;
+                    for (int j = 0; j < cols; j++) {
+                        acc += m[o + j] * v[oc + j];
+                    }
+                    y[r * s + c] = acc;
+                }
+            }
+            return 0;
+        });
+        return y;
+    }
+
+    /**
+     * Several products Mᵀ gᶜ at once (a matrix–matrix product Mᵀ G with a skinny G), without forming Mᵀ.
+     *
+     * @param m    rows × cols, row-major; not modified
+     * @param g    rows × s, row-major; not modified
+     * @param parts how many ranges of columns of M to compute in parallel
+     * @return cols × s, row-major: element (j, c) is Σᵢ M_ij g_ic, summed in the order of i
+     */
+    static double[] transposeTimesMany(double[] m, int rows, int cols, double[] g, int s, int parts) {
+        if (s == 1) {
+            return transposeTimes(m, rows, cols, g, parts);
+        }
+        double[] y = new double[cols * s];
+        // s accumulator rows of width w stay in the level-1 cache together
+        int w = Math.max(8, (COLUMN_BLOCK / s) & ~7);
+        split(cols, parts, 8, (from, to) -> {
+            double[] acc = new double[s * w];
+            for (int c0 = from; c0 < to; c0 += w) {
+                int width = Math.min(w, to - c0);
+                java.util.Arrays.fill(acc, 0.0);
+                int r = 0;
+                for (; r + 4 <= rows; r += 4) {
+                    int o0 = r * cols + c0;
+                    int o1 = o0 + cols;
+                    int o2 = o1 + cols;
+                    int o3 = o2 + cols;
+                    for (int c = 0; c < s; c++) {
+                        double g0 = g[r * s + c];
+                        double g1 = g[(r + 1) * s + c];
+                        double g2 = g[(r + 2) * s + c];
+                        double g3 = g[(r + 3) * s + c];
+                        int a = c * w;
+                        for (int j = 0; j < width; j++) {
+                            acc[a + j] = (((acc[a + j] + m[o0 + j] * g0) + m[o1 + j] * g1) + m[o2 + j] * g2)
+                                    + m[o3 + j] * g3;
+                        }
+                    }
+                }
+                for (; r < rows; r++) {
+                    int o = r * cols + c0;
+                    for (int c = 0; c < s; c++) {
+                        double gr = g[r * s + c];
+                        int a = c * w;
+                        for (int j = 0; j < width; j++) {
+                            acc[a + j] += m[o + j] * gr;
+                        }
+                    }
+                }
+                for (int j = 0; j < width; j++) {
+                    for (int c = 0; c < s; c++) {
+                        y[(c0 + j) * s + c] = acc[c * w + j];
+                    }
+                }
+            }
+            return 0;
+        });
+        return y;
+    }
+
+    /** @return the transpose of a rows × cols row-major array */
+    static double[] transposed(double[] a, int rows, int cols) {
+        double[] t = new double[a.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = a[i * cols + j];
+            }
+        }
+        return t;
+    }
+
     // ---------------------------------------------------------------- float32 (float64 sums, rounded once)
 
     /** As {@link #times(double[], int, int, double[], int)}, on float32 values, each sum in float64. */

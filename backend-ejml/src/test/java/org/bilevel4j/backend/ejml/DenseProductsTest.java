@@ -133,6 +133,71 @@ class DenseProductsTest {
     }
 
     @Test
+    void skinnyFloat64ProductsAreBitwiseTheReferenceForEveryTransposeFlag() {
+        Kernels ejml = new EjmlBackendProvider().create();
+        Kernels ref = new ReferenceKernels();
+        SplittableRandom r = new SplittableRandom(14);
+        // (m, k, n): few columns, few rows, both odd and even counts, up to SKINNY, below and above the thresholds
+        int[][] mkn = {{2, 3, 2}, {40, 30, 3}, {3, 30, 40}, {1001, 300, 2}, {2, 300, 1001}, {701, 190, 10},
+            {10, 190, 701}, {333, 257, EjmlKernels.SKINNY}, {EjmlKernels.SKINNY, 257, 333}, {5, 9000, 7}};
+        for (int[] d : mkn) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    Shape as = ta ? Shape.of(d[1], d[0]) : Shape.of(d[0], d[1]);
+                    Shape bs = tb ? Shape.of(d[2], d[1]) : Shape.of(d[1], d[2]);
+                    double[] a = gaussian(r, as.size());
+                    double[] b = gaussian(r, bs.size());
+                    DType dt = DType.FLOAT64;
+                    Storage got = ejml.matmul(ejml.fromDoubles(a.clone(), as, dt), ta, ejml.fromDoubles(b.clone(), bs, dt),
+                            tb);
+                    Storage want = ref.matmul(ref.fromDoubles(a, as, dt), ta, ref.fromDoubles(b, bs, dt), tb);
+                    String what = as + (ta ? "ᵀ" : "") + " x " + bs + (tb ? "ᵀ" : "");
+                    assertEquals(want.shape(), got.shape(), what + ": shape");
+                    assertArrayEquals(ref.toDoubles(want), ejml.toDoubles(got), 0.0, what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void skinnyKernelsAreBitwiseTheTextbookLoopForEverySplit() {
+        SplittableRandom r = new SplittableRandom(15);
+        for (int[] sz : new int[][] {{0, 4}, {7, 9}, {37, 29}, {601, 300}, {6, 5000}}) {
+            int rows = sz[0];
+            int cols = sz[1];
+            for (int s : new int[] {2, 3, 10}) {
+                double[] m = gaussian(r, rows * cols);
+                double[] v = gaussian(r, s * cols);
+                double[] g = gaussian(r, rows * s);
+                double[] expected = new double[rows * s];
+                double[] expectedT = new double[cols * s];
+                for (int c = 0; c < s; c++) {
+                    double[] vc = java.util.Arrays.copyOfRange(v, c * cols, (c + 1) * cols);
+                    double[] gc = new double[rows];
+                    for (int i = 0; i < rows; i++) {
+                        gc[i] = g[i * s + c];
+                    }
+                    double[] y = textbookTimes(m, rows, cols, vc);
+                    double[] yt = textbookTransposeTimes(m, rows, cols, gc);
+                    for (int i = 0; i < rows; i++) {
+                        expected[i * s + c] = y[i];
+                    }
+                    for (int j = 0; j < cols; j++) {
+                        expectedT[j * s + c] = yt[j];
+                    }
+                }
+                for (int parts = 1; parts <= 3; parts++) {
+                    String what = rows + "x" + cols + ", " + s + " vectors, " + parts + " parts";
+                    assertArrayEquals(expected, DenseProducts.timesMany(m, rows, cols, v, s, parts), 0.0,
+                            "M V " + what);
+                    assertArrayEquals(expectedT, DenseProducts.transposeTimesMany(m, rows, cols, g, s, parts), 0.0,
+                            "Mᵀ G " + what);
+                }
+            }
+        }
+    }
+
+    @Test
     void splitCoversEveryIndexOnceInAlignedRanges() {
         for (int n : new int[] {0, 1, 7, 8, 9, 100, 1001}) {
             for (int parts = 1; parts <= 6; parts++) {
