@@ -6,14 +6,22 @@ import org.bilevel4j.api.backend.Availability;
 import org.bilevel4j.api.backend.BackendProvider;
 import org.bilevel4j.api.backend.Capability;
 import org.bilevel4j.api.backend.Kernels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The EJML backend: pure Java, always available where its jars are on the class path, float64 and float32,
  * multi-threaded matrix products for large sizes. Priority 10, below GPU-capable native backends.
+ *
+ * <p>Large matrix–vector products (X w and Xᵀ v, the bulk of a gradient of a linear model) use every available
+ * processor; the system property {@code bilevel4j.ejml.threads} sets another number of threads (1: the caller's
+ * thread only). Their results do not depend on that number.
  */
 public final class EjmlBackendProvider implements BackendProvider {
     /** The name used to select this backend. */
     public static final String NAME = "ejml";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EjmlBackendProvider.class);
 
     /** Creates the provider; loads nothing. */
     public EjmlBackendProvider() {
@@ -49,6 +57,10 @@ public final class EjmlBackendProvider implements BackendProvider {
 
     @Override
     public Kernels create() {
+        LOG.info("EJML backend: matrix-vector products of {} elements and more on {} threads ({} to change),"
+                + " matrix-matrix products of {} multiply-adds and more on EJML's multi-threaded kernels",
+                DenseProducts.PARALLEL_ELEMENTS, DenseProducts.threads(), DenseProducts.THREADS_PROPERTY,
+                EjmlKernels.PARALLEL_FLOPS);
         return new EjmlKernels();
     }
 }

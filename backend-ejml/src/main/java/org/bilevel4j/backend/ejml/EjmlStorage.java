@@ -74,6 +74,11 @@ final class EjmlStorage implements Storage {
         return g;
     }
 
+    /** @return the float32 values (the backing array itself: never modify); only for float32 storages */
+    float[] floats() {
+        return f;
+    }
+
     double get(int index) {
         return d != null ? d[index] : f[index];
     }

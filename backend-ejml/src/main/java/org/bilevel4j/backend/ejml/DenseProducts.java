@@ -1,0 +1,393 @@
+package org.bilevel4j.backend.ejml;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntBinaryOperator;
+
+/**
+ * Matrix–vector products on row-major arrays, multi-threaded above a size threshold: y = M x (one dot product per
+ * row of M) and y = Mᵀ x (a weighted sum of the rows of M, without forming Mᵀ).
+ *
+ * <p><b>Determinism.</b> Every output element is computed by one thread, summing its terms in the order of the
+ * inner index, one after the other, in float64: y_i = (…((M_i0 x_0 + M_i1 x_1) + M_i2 x_2) + …). That is the order
+ * of the textbook loop, so the results are bitwise those of a sequential triple loop (and of the reference
+ * kernels), whatever the number of threads or their scheduling: work is split by fixed ranges of output elements,
+ * never by the inner index, and nothing is reduced across threads. Java evaluates {@code a * b + c} as a rounded
+ * product and a rounded sum (no fused multiply-add is introduced), on every JIT tier.
+ *
+ * <p><b>Speed.</b> y = M x processes four rows at a time (four independent sums, sharing each load of x); y = Mᵀ x
+ * adds four rows at a time into a block of y that stays in the level-1 cache (a loop the JIT vectorises). Both
+ * read M once, so a large product runs at the memory bandwidth, shared by {@link #threads()} threads: the caller
+ * and the workers of a small daemon pool. Products under {@link #PARALLEL_ELEMENTS} elements of M run on the
+ * caller's thread alone (waking a worker costs tens of microseconds).
+ *
+ * <p>Thread-safe: the pool is shared by all callers; each call writes only its own output array.
+ */
+final class DenseProducts {
+    /** Products that read at least this many elements of M are split across threads. */
+    static final long PARALLEL_ELEMENTS = 1L << 17;
+
+    /** Columns of y = Mᵀ x computed together, one block at a time (16 KiB of float64: inside the level-1 cache). */
+    static final int COLUMN_BLOCK = 2048;
+
+    /** System property: the number of threads for large products (default: the available processors). */
+    static final String THREADS_PROPERTY = "bilevel4j.ejml.threads";
+
+    private DenseProducts() {
+    }
+
+    private static final class Pool {
+        static final int THREADS = configuredThreads();
+        static final ForkJoinPool INSTANCE = THREADS > 1 ? newPool(THREADS - 1) : null;
+
+        private static int configuredThreads() {
+            int available = Runtime.getRuntime().availableProcessors();
+            String p = System.getProperty(THREADS_PROPERTY);
+            if (p == null || p.isBlank()) {
+                return available;
+            }
+            try {
+                int t = Integer.parseInt(p.trim());
+                if (t < 1) {
+                    throw new IllegalArgumentException(THREADS_PROPERTY + ": expected a positive number of threads,"
+                            + " got " + t);
+                }
+                return t;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(THREADS_PROPERTY + ": expected a positive integer, got '" + p
+                        + "'", e);
+            }
+        }
+
+        private static ForkJoinPool newPool(int workers) {
+            AtomicInteger count = new AtomicInteger();
+            ForkJoinPool.ForkJoinWorkerThreadFactory factory = pool -> {
+                ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                t.setName("bilevel4j-ejml-" + count.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
+            return new ForkJoinPool(workers, factory, null, false);
+        }
+    }
+
+    /** @return the number of threads a large product uses (the caller's included) */
+    static int threads() {
+        return Pool.THREADS;
+    }
+
+    /** @return the parts to split {@code outputs} output elements into, reading {@code elements} elements of M */
+    static int parts(long elements, int outputs) {
+        if (elements < PARALLEL_ELEMENTS || outputs < 2) {
+            return 1;
+        }
+        return Math.min(threads(), outputs);
+    }
+
+    /**
+     * Runs {@code work.applyAsInt(from, to)} over {@code parts} consecutive ranges of [0, n), the first on the
+     * calling thread and the others on the pool, and returns when all are done. Range boundaries are multiples of
+     * {@code align} (except n).
+     */
+    static void split(int n, int parts, int align, IntBinaryOperator work) {
+        int units = (n + align - 1) / align;
+        parts = Math.min(parts, units);
+        if (parts <= 1 || Pool.INSTANCE == null) {
+            work.applyAsInt(0, n);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[parts - 1];
+        for (int p = 1; p < parts; p++) {
+            int from = Math.min(n, (int) ((long) units * p / parts) * align);
+            int to = Math.min(n, (int) ((long) units * (p + 1) / parts) * align);
+            tasks[p - 1] = Pool.INSTANCE.submit(() -> work.applyAsInt(from, to));
+        }
+        Throwable failure = null;
+        try {
+            work.applyAsInt(0, Math.min(n, (int) ((long) units / parts) * align));
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        for (ForkJoinTask<?> t : tasks) {
+            try {
+                t.join();
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+    }
+
+    // ---------------------------------------------------------------- float64
+
+    /**
+     * @param m    rows × cols, row-major; not modified
+     * @param x    cols values; not modified
+     * @param parts how many ranges of rows to compute in parallel (1: on the caller's thread)
+     * @return M x, rows values
+     */
+    static double[] times(double[] m, int rows, int cols, double[] x, int parts) {
+        double[] y = new double[rows];
+        split(rows, parts, 4, (from, to) -> {
+            timesRows(m, cols, x, y, from, to);
+            return 0;
+        });
+        return y;
+    }
+
+    private static void timesRows(double[] m, int cols, double[] x, double[] y, int from, int to) {
+        int r = from;
+        for (; r + 4 <= to; r += 4) {
+            int o0 = r * cols;
+            int o1 = o0 + cols;
+            int o2 = o1 + cols;
+            int o3 = o2 + cols;
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            for (int j = 0; j < cols; j++) {
+                double xj = x[j];
+                s0 += m[o0 + j] * xj;
+                s1 += m[o1 + j] * xj;
+                s2 += m[o2 + j] * xj;
+                s3 += m[o3 + j] * xj;
+            }
+            y[r] = s0;
+            y[r + 1] = s1;
+            y[r + 2] = s2;
+            y[r + 3] = s3;
+        }
+        for (; r < to; r++) {
+            int o = r * cols;
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                s += m[o + j] * x[j];
+            }
+            y[r] = s;
+        }
+    }
+
+    /**
+     * @param m    rows × cols, row-major; not modified
+     * @param x    rows values; not modified
+     * @param parts how many ranges of columns to compute in parallel (1: on the caller's thread)
+     * @return Mᵀ x, cols values
+     */
+    static double[] transposeTimes(double[] m, int rows, int cols, double[] x, int parts) {
+        double[] y = new double[cols];
+        split(cols, parts, 8, (from, to) -> {
+            for (int c = from; c < to; c += COLUMN_BLOCK) {
+                transposeTimesBlock(m, rows, cols, x, y, c, Math.min(to, c + COLUMN_BLOCK));
+            }
+            return 0;
+        });
+        return y;
+    }
+
+    private static void transposeTimesBlock(double[] m, int rows, int cols, double[] x, double[] y, int from,
+            int to) {
+        int w = to - from;
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            double x0 = x[r];
+            double x1 = x[r + 1];
+            double x2 = x[r + 2];
+            double x3 = x[r + 3];
+            int o0 = r * cols + from;
+            int o1 = o0 + cols;
+            int o2 = o1 + cols;
+            int o3 = o2 + cols;
+            for (int j = 0; j < w; j++) {
+                y[from + j] = (((y[from + j] + m[o0 + j] * x0) + m[o1 + j] * x1) + m[o2 + j] * x2) + m[o3 + j] * x3;
+            }
+        }
+        for (; r < rows; r++) {
+            double xr = x[r];
+            int o = r * cols + from;
+            for (int j = 0; j < w; j++) {
+                y[from + j] += m[o + j] * xr;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- float64, several vectors at once
+
+    /**
+     * Several products M vᶜ at once (a matrix–matrix product with a skinny right factor).
+     *
+     * @param m    rows × cols, row-major; not modified
+     * @param v    s × cols, row-major: the s vectors as rows; not modified
+     * @param parts how many ranges of rows to compute in parallel
+     * @return rows × s, row-major: element (i, c) is M_i · vᶜ, summed in the order of the inner index
+     */
+    static double[] timesMany(double[] m, int rows, int cols, double[] v, int s, int parts) {
+        if (s == 1) {
+            return times(m, rows, cols, v, parts);
+        }
+        double[] y = new double[rows * s];
+        split(rows, parts, 4, (from, to) -> {
+            int r = from;
+            for (; r + 4 <= to; r += 4) {
+                int o0 = r * cols;
+                int o1 = o0 + cols;
+                int o2 = o1 + cols;
+                int o3 = o2 + cols;
+                for (int c = 0; c < s; c++) {
+                    int oc = c * cols;
+                    double s0 = 0;
+                    double s1 = 0;
+                    double s2 = 0;
+                    double s3 = 0;
+                    for (int j = 0; j < cols; j++) {
+                        double vj = v[oc + j];
+                        s0 += m[o0 + j] * vj;
+                        s1 += m[o1 + j] * vj;
+                        s2 += m[o2 + j] * vj;
+                        s3 += m[o3 + j] * vj;
+                    }
+                    y[r * s + c] = s0;
+                    y[(r + 1) * s + c] = s1;
+                    y[(r + 2) * s + c] = s2;
+                    y[(r + 3) * s + c] = s3;
+                }
+            }
+            for (; r < to; r++) {
+                int o = r * cols;
+                for (int c = 0; c < s; c++) {
+                    int oc = c * cols;
+                    double acc = 0;
+                    for (int j = 0; j < cols; j++) {
+                        acc += m[o + j] * v[oc + j];
+                    }
+                    y[r * s + c] = acc;
+                }
+            }
+            return 0;
+        });
+        return y;
+    }
+
+    /**
+     * Several products Mᵀ gᶜ at once (a matrix–matrix product Mᵀ G with a skinny G), without forming Mᵀ.
+     *
+     * @param m    rows × cols, row-major; not modified
+     * @param g    rows × s, row-major; not modified
+     * @param parts how many ranges of columns of M to compute in parallel
+     * @return cols × s, row-major: element (j, c) is Σᵢ M_ij g_ic, summed in the order of i
+     */
+    static double[] transposeTimesMany(double[] m, int rows, int cols, double[] g, int s, int parts) {
+        if (s == 1) {
+            return transposeTimes(m, rows, cols, g, parts);
+        }
+        double[] y = new double[cols * s];
+        // s accumulator rows of width w stay in the level-1 cache together
+        int w = Math.max(8, (COLUMN_BLOCK / s) & ~7);
+        split(cols, parts, 8, (from, to) -> {
+            double[] acc = new double[s * w];
+            for (int c0 = from; c0 < to; c0 += w) {
+                int width = Math.min(w, to - c0);
+                java.util.Arrays.fill(acc, 0.0);
+                int r = 0;
+                for (; r + 4 <= rows; r += 4) {
+                    int o0 = r * cols + c0;
+                    int o1 = o0 + cols;
+                    int o2 = o1 + cols;
+                    int o3 = o2 + cols;
+                    for (int c = 0; c < s; c++) {
+                        double g0 = g[r * s + c];
+                        double g1 = g[(r + 1) * s + c];
+                        double g2 = g[(r + 2) * s + c];
+                        double g3 = g[(r + 3) * s + c];
+                        int a = c * w;
+                        for (int j = 0; j < width; j++) {
+                            acc[a + j] = (((acc[a + j] + m[o0 + j] * g0) + m[o1 + j] * g1) + m[o2 + j] * g2)
+                                    + m[o3 + j] * g3;
+                        }
+                    }
+                }
+                for (; r < rows; r++) {
+                    int o = r * cols + c0;
+                    for (int c = 0; c < s; c++) {
+                        double gr = g[r * s + c];
+                        int a = c * w;
+                        for (int j = 0; j < width; j++) {
+                            acc[a + j] += m[o + j] * gr;
+                        }
+                    }
+                }
+                for (int j = 0; j < width; j++) {
+                    for (int c = 0; c < s; c++) {
+                        y[(c0 + j) * s + c] = acc[c * w + j];
+                    }
+                }
+            }
+            return 0;
+        });
+        return y;
+    }
+
+    /** @return the transpose of a rows × cols row-major array */
+    static double[] transposed(double[] a, int rows, int cols) {
+        double[] t = new double[a.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + i] = a[i * cols + j];
+            }
+        }
+        return t;
+    }
+
+    // ---------------------------------------------------------------- float32 (float64 sums, rounded once)
+
+    /** As {@link #times(double[], int, int, double[], int)}, on float32 values, each sum in float64. */
+    static float[] times(float[] m, int rows, int cols, float[] x, int parts) {
+        float[] y = new float[rows];
+        split(rows, parts, 4, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int o = r * cols;
+                double s = 0;
+                for (int j = 0; j < cols; j++) {
+                    s += (double) m[o + j] * x[j];
+                }
+                y[r] = (float) s;
+            }
+            return 0;
+        });
+        return y;
+    }
+
+    /** As {@link #transposeTimes(double[], int, int, double[], int)}, on float32 values, each sum in float64. */
+    static float[] transposeTimes(float[] m, int rows, int cols, float[] x, int parts) {
+        float[] y = new float[cols];
+        split(cols, parts, 8, (from, to) -> {
+            double[] acc = new double[Math.min(COLUMN_BLOCK, to - from)];
+            for (int c = from; c < to; c += COLUMN_BLOCK) {
+                int w = Math.min(to, c + COLUMN_BLOCK) - c;
+                java.util.Arrays.fill(acc, 0, w, 0.0);
+                for (int r = 0; r < rows; r++) {
+                    double xr = x[r];
+                    int o = r * cols + c;
+                    for (int j = 0; j < w; j++) {
+                        acc[j] += m[o + j] * xr;
+                    }
+                }
+                for (int j = 0; j < w; j++) {
+                    y[c + j] = (float) acc[j];
+                }
+            }
+            return 0;
+        });
+        return y;
+    }
+}
