@@ -85,6 +85,7 @@ for d in $dims; do
 done
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
+cd "$root"
 "$PYTHON" - "$out" "$backends" "$dims" "$steps" "$start" "$SECONDS" "$load_start" "$load_end" "$quick" "$threads" <<'EOF'
 import json, os, platform, re, subprocess, sys
 out, backends, dims, steps, start, secs, load0, load1, quick, threads = sys.argv[1:]
@@ -98,6 +99,16 @@ def cpu():
     except OSError:
         pass
     return platform.processor() or 'unknown CPU'
+def ms(v):
+    return f'{v:,.0f}' if v >= 100 else f'{v:.1f}' if v >= 10 else f'{v:.2f}'
+def commit():
+    try:
+        r = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'],
+                           capture_output=True, text=True)
+        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], capture_output=True, text=True)
+        return r.stdout.strip() + (' (with local changes)' if dirty.stdout.strip() else '') if r.returncode == 0 else 'unknown'
+    except Exception:
+        return 'unknown'
 def java_version():
     try:
         r = subprocess.run([os.environ.get('JAVA', 'java'), '-version'], capture_output=True, text=True)
@@ -127,15 +138,15 @@ for d in dims.split():
             cells = []
             for b in backends:
                 v = java.get((key, b))
-                cells.append('n/a' if v is None else f'{v:.3g} ({v / ref:.2f}×)')
+                cells.append('n/a' if v is None else f'{ms(v)} ({v / ref:.2f}×)')
             tk = '' if key == 'gradient' else t
-            rows.append(f'| {int(d):,} | {tk} | {method} | {ref:.3g} | ' + ' | '.join(cells) + ' |')
+            rows.append(f'| {int(d):,} | {tk} | {method} | {ms(ref)} | ' + ' | '.join(cells) + ' |')
 print(f'Side by side, {start}: per-feature L2 logistic regression, n = 5,000 training and 5,000 validation '
       f'samples, float64, inner step 1/L from w = 0; ms per hypergradient (median) and ratio to PyTorch\'s time.')
 print()
 print(f'Machine: {cpu()}, {os.cpu_count()} cores; {java_version()}; PyTorch {torch.__version__} with '
       f'{threads} threads; mode {"quick" if quick == "1" else "full"}; {int(secs) // 60} min {int(secs) % 60} s; '
-      f'load average {load0} at the start, {load1} at the end.')
+      f'load average {load0} at the start, {load1} at the end; bilevel4j commit {commit()}.')
 print()
 print('| d | t = k | method | PyTorch | ' + ' | '.join(names.get(b, b) for b in backends) + ' |')
 print('|---:|---:|---|---:|' + '---:|' * len(backends))

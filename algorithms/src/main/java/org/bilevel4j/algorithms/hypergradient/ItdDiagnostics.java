@@ -20,8 +20,9 @@ import java.util.Map;
  * @param remainderScale     the reference the remainder is compared with: ‖∇_s E‖ at the last state (reverse) or
  *                           ‖Z_t‖ (forward)
  * <p>Storage: in reverse mode the backward sweep needs every step's linearization. The default mode keeps them
- * (the <em>tape</em>: one map evaluation per step) when their estimated size fits a memory budget and otherwise
- * keeps checkpoints and recomputes (about three evaluations per step); {@link #kept}, {@link #retainedBytes} and
+ * (the <em>tape</em>: one map evaluation per step) when their estimated size fits a memory budget; otherwise it
+ * keeps the trajectory and re-linearizes (two evaluations per step) if the states fit, and keeps checkpoints and
+ * recomputes (about three evaluations per step) if they do not; {@link #kept}, {@link #retainedBytes} and
  * {@link #memoryBudget} state which was chosen and why, {@link #storage} says it in words.
  *
  * @param steps              inner steps taken

@@ -29,11 +29,11 @@ import org.bilevel4j.api.tensor.Tensor;
  * {@link Mode modes} that compute the same derivative with different memory and time:
  * <ul>
  *   <li>{@link Mode#AUTO} (the default): {@link Mode#TAPE} when the tape fits a memory budget (a quarter of the
- *       maximum heap unless {@linkplain Builder#memoryBudget set}), {@link Mode#CHECKPOINTED} above it. The
- *       first step is linearized and its retained bytes ({@link org.bilevel4j.api.map.Linearization#retainedBytes})
- *       times the step budget t is the estimate; where a hand-written linearization does not report its size, the
- *       trajectory (as in {@link Mode#REVERSE}) is kept if t + 1 states fit, checkpoints otherwise. The choice, the
- *       estimate and the budget are stated in the estimate's {@link ItdDiagnostics};</li>
+ *       maximum heap unless {@linkplain Builder#memoryBudget set}); above it {@link Mode#REVERSE} if the t + 1
+ *       states of the trajectory fit, {@link Mode#CHECKPOINTED} if not. The first step is linearized and its
+ *       retained bytes ({@link org.bilevel4j.api.map.Linearization#retainedBytes}) times the step budget t is the
+ *       tape's estimate; a hand-written linearization that does not report its size is never taped. The choice,
+ *       the estimate and the budget are stated in the estimate's {@link ItdDiagnostics};</li>
  *   <li>{@link Mode#REVERSE}: the backward recursion a ← ∂₁Ψ(s_{i-1}, λ)ᵀa, g ← g + ∂₂Ψ(s_{i-1}, λ)ᵀa for
  *       i = t, ..., 1 from a = ∇_s E, g = ∇₂E; stores the trajectory (O(t·d)) and re-linearizes each step on the
  *       way back: 2t map evaluations and t VJPs;</li>
@@ -65,7 +65,7 @@ public final class ItdEstimator implements HypergradientEstimator {
 
     /** How the derivative is computed; every mode gives the same value but {@link #TRUNCATED} with K &lt; t. */
     public enum Mode {
-        /** Reverse mode: the tape if it fits the memory budget, checkpoints otherwise (the default). */
+        /** Reverse mode: the tape if it fits the memory budget, else the trajectory or checkpoints (the default). */
         AUTO,
         /** Reverse mode, trajectory stored, steps re-linearized on the way back. */
         REVERSE,

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import org.bilevel4j.algorithms.hypergradient.ItdDiagnostics.Storage;
 import org.bilevel4j.algorithms.inner.InnerSolver;
 import org.bilevel4j.api.autodiff.Autodiff;
@@ -187,10 +188,11 @@ final class ReverseSweeps {
     }
 
     /**
-     * The default: linearizes the first step, estimates the tape through {@code maxSteps} steps as that step's
-     * retained bytes times {@code maxSteps}, and keeps the tape if the estimate fits {@code budget}; otherwise keeps
-     * checkpoints every {@code interval} steps. Where the linearization does not report its size, the estimate is
-     * the trajectory's (maxSteps + 1 states) and the trajectory is kept if it fits, checkpoints otherwise.
+     * The default: linearizes the first step and estimates the tape through {@code maxSteps} steps as that step's
+     * retained bytes times {@code maxSteps}. Keeps the tape if the estimate fits {@code budget} (t evaluations);
+     * otherwise the trajectory, maxSteps + 1 states, if that fits (2t evaluations); otherwise checkpoints every
+     * {@code interval} steps (about 3t evaluations). Where the linearization does not report its size, the tape
+     * is not considered.
      */
     static Sweep automatic(BilevelProblem problem, InnerSolver solver, FixedPointOperator step, Tensor outer,
             int maxSteps, long budget, int interval) {
@@ -199,6 +201,7 @@ final class ReverseSweeps {
             private final List<Tensor> states = new ArrayList<>();
             private Storage kept;
             private long estimate = -1;
+            private long trajectoryBytes;
             private boolean sizeKnown;
 
             @Override
@@ -207,9 +210,10 @@ final class ReverseSweeps {
                     Linearization lin = step.linearize(state, outer);
                     long perStep = lin.retainedBytes();
                     sizeKnown = perStep >= 0;
-                    estimate = sizeKnown ? saturatingProduct(perStep, maxSteps)
-                            : saturatingProduct(bytes(state), maxSteps + 1L);
-                    kept = estimate > budget ? Storage.CHECKPOINTS : sizeKnown ? Storage.TAPE : Storage.TRAJECTORY;
+                    trajectoryBytes = saturatingProduct(bytes(state), maxSteps + 1L);
+                    estimate = sizeKnown ? saturatingProduct(perStep, maxSteps) : trajectoryBytes;
+                    kept = sizeKnown && estimate <= budget ? Storage.TAPE
+                            : trajectoryBytes <= budget ? Storage.TRAJECTORY : Storage.CHECKPOINTS;
                     if (kept == Storage.TAPE) {
                         tape.add(lin);
                     } else {
@@ -265,10 +269,14 @@ final class ReverseSweeps {
                 if (kept == null) {
                     return "nothing kept (no step taken)";
                 }
-                String what = sizeKnown ? "the tape" : "the trajectory (the linearization does not report its size)";
-                String why = what + " through " + maxSteps + " steps takes an estimated " + megabytes(estimate)
-                        + (estimate > budget ? ", above" : ", within") + " the memory budget of "
-                        + megabytes(budget);
+                String tapeSize = sizeKnown ? "the tape through " + maxSteps + " steps takes an estimated "
+                        + inBytes(estimate) + (estimate > budget ? ", above" : ", within") + " the memory budget of "
+                        + inBytes(budget)
+                        : "the linearization does not report its size, so no tape";
+                String why = kept == Storage.TAPE ? tapeSize : tapeSize + "; the trajectory of " + (maxSteps + 1L)
+                        + " states takes " + inBytes(trajectoryBytes)
+                        + (trajectoryBytes > budget ? ", above" : ", within")
+                        + (sizeKnown ? " it" : " the memory budget of " + inBytes(budget));
                 return switch (kept) {
                     case TAPE -> "tape of " + tape.size() + " linearizations kept: " + why;
                     case TRAJECTORY -> "trajectory of " + (states.size() + 1) + " states stored: " + why;
@@ -288,9 +296,12 @@ final class ReverseSweeps {
         return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
     }
 
-    private static String megabytes(long bytes) {
-        return bytes == Long.MAX_VALUE ? "more than 9e18 bytes" : String.format(java.util.Locale.ROOT, "%.3g MB",
-                bytes / 1e6);
+    private static String inBytes(long bytes) {
+        if (bytes == Long.MAX_VALUE) {
+            return "more than 9e18 bytes";
+        }
+        return bytes < 1_000_000 ? String.format(Locale.ROOT, "%,d bytes", bytes)
+                : String.format(Locale.ROOT, "%,d bytes (%.1f MB)", bytes, bytes / 1e6);
     }
 
     /** Keeps the last K states only and back-propagates through them (K-RMAD): O(K·d) memory. */

@@ -176,7 +176,7 @@ class ItdEstimatorTest {
     }
 
     @Test
-    void aboveTheBudgetTheDefaultFallsBackToCheckpointsWithTheSameValue() {
+    void aboveTheBudgetTheDefaultFallsBackToTheTrajectoryThenToCheckpointsWithTheSameValue() {
         int t = 16;
         ItdDiagnostics fits = (ItdDiagnostics) ItdEstimator.reverse(t).estimate(problem, lambda).diagnostics();
         long tape = fits.retainedBytes();
@@ -187,18 +187,32 @@ class ItdEstimatorTest {
         HypergradientEstimate below = ItdEstimator.builder().innerSteps(t).memoryBudget(tape - 1).build()
                 .estimate(problem, lambda);
         ItdDiagnostics d = (ItdDiagnostics) below.diagnostics();
-        assertEquals(ItdDiagnostics.Storage.CHECKPOINTS, d.kept(), d::storage);
+        // the trajectory (17 states of 15 float64 = 2,040 bytes) still fits: stored and re-linearized
+        assertTrue(tape - 1 >= 17 * 15 * Double.BYTES, () -> "the tape is larger than the trajectory: " + tape);
+        assertEquals(ItdDiagnostics.Storage.TRAJECTORY, d.kept(), d::storage);
         assertEquals(tape - 1, d.memoryBudget());
         assertEquals(tape, d.retainedBytes());
-        assertTrue(d.storage().startsWith("4 checkpoints every 4 steps") && d.storage().contains("above"),
+        assertTrue(d.storage().startsWith("trajectory of 17 states stored") && d.storage().contains("above"),
                 d::storage);
+        // below the trajectory too: checkpoints
+        HypergradientEstimate tight = ItdEstimator.builder().innerSteps(t).memoryBudget(17 * 15 * Double.BYTES - 1)
+                .build().estimate(problem, lambda);
+        ItdDiagnostics c = (ItdDiagnostics) tight.diagnostics();
+        assertEquals(ItdDiagnostics.Storage.CHECKPOINTS, c.kept(), c::storage);
+        assertTrue(c.storage().startsWith("4 checkpoints every 4 steps") && c.storage().contains("2,040 bytes, above"),
+                c::storage);
+        HypergradientEstimate trajectory = ItdEstimator.builder().innerSteps(t).keepTape(false).build()
+                .estimate(problem, lambda);
         HypergradientEstimate checkpointed = ItdEstimator.checkpointed(t).estimate(problem, lambda);
-        assertTrue(relativeError(below.hypergradient(), checkpointed.hypergradient()) < 1e-13);
-        assertTrue(relativeError(below.hypergradient(), unrolled(t)) < 1e-12);
-        assertTrue(relativeError(at.hypergradient(), unrolled(t)) < 1e-12);
-        // the fallback recomputes: about 3t evaluations against the tape's t
-        assertTrue(below.counts().mapEvaluations() > 2 * t, below::toString);
+        assertArrayEquals(trajectory.hypergradient().toDoubleArray(), below.hypergradient().toDoubleArray());
+        assertTrue(relativeError(tight.hypergradient(), checkpointed.hypergradient()) < 1e-13);
+        for (HypergradientEstimate e : new HypergradientEstimate[] {at, below, tight}) {
+            assertTrue(relativeError(e.hypergradient(), unrolled(t)) < 1e-12, e::toString);
+        }
+        // the evaluations: t + 1 with the tape, 2t + 1 re-linearizing, more when segments are recomputed
         assertEquals(t + 1, at.counts().mapEvaluations(), at::toString);
+        assertEquals(2 * t + 1, below.counts().mapEvaluations(), below::toString);
+        assertTrue(tight.counts().mapEvaluations() > 2 * t + 1, tight::toString);
     }
 
     @Test
@@ -237,6 +251,7 @@ class ItdEstimatorTest {
         assertTrue(d.storage().contains("does not report its size"), d::storage);
         HypergradientEstimate tight = ItdEstimator.builder().innerSteps(t).memoryBudget(100).build()
                 .estimate(fixedPoint, lambda);
+        assertTrue(((ItdDiagnostics) tight.diagnostics()).storage().contains("no tape"));
         assertEquals(ItdDiagnostics.Storage.CHECKPOINTS, ((ItdDiagnostics) tight.diagnostics()).kept());
         Tensor expected = unrolled(t);
         assertTrue(relativeError(e.hypergradient(), expected) < 1e-12);
