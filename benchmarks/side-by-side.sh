@@ -7,12 +7,15 @@
 #
 # Usage: benchmarks/side-by-side.sh [--quick] [--backends ejml,djl,tensorflow] [--dims "200 2000"]
 #                                   [--steps "10 100"] [--threads N] [--out DIR] [--no-build]
-#   --quick     fewer samples (about 8 minutes on 2 cores); default: more samples (about 25 minutes)
+#   --quick     fewer samples (estimated 8 minutes on 2 quiet cores); default: more samples (roughly 3x longer)
 #   --threads   PyTorch's threads (default: all cores, nproc)
 #   --out       where the data, the JMH JSON and the logs go (default: a new directory under /tmp)
 # Environment: PYTHON (default /usr/bin/python3, which must import torch: apt-get install python3-torch
-# libopenblas0-pthread), JAVA (default java), MVN (default mvn), JAR (default benchmarks/target/benchmarks.jar,
-# with its lib/ beside it; set it to run a copy while the tree is rebuilt; --no-build then).
+# libopenblas0-pthread), JAVA (default java), MVN (default mvn), MVN_FLAGS (default -o: build offline), JAR (default benchmarks/target/benchmarks.jar,
+# with its lib/ beside it; set it to run a copy while the tree is rebuilt; --no-build then), JAVA_OPTS (options of
+# the JMH runner's JVM). JMH runs one benchmark at a time per machine (/tmp/jmh.lock): while another JMH run holds
+# the lock this script waits (up to 30 minutes); JAVA_OPTS=-Djmh.ignoreLock=true runs anyway, at the cost of figures
+# disturbed by the other run.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -36,7 +39,7 @@ while [[ $# -gt 0 ]]; do
         --threads) threads="$2"; shift ;;
         --out) out="$2"; shift ;;
         --no-build) build=0 ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
         *) echo "side-by-side.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -50,8 +53,9 @@ if ! "$PYTHON" -c 'import torch' 2>/dev/null; then
 fi
 jar="${JAR:-$root/benchmarks/target/benchmarks.jar}"
 if [[ $build -eq 1 ]]; then
-    echo "building the benchmarks ($MVN -q -B -pl benchmarks -am package -DskipTests)" >&2
-    (cd "$root" && "$MVN" -o -q -B -pl benchmarks -am package -DskipTests)
+    echo "building the benchmarks ($MVN ${MVN_FLAGS--o} -q -B -pl benchmarks -am package -DskipTests)" >&2
+    # shellcheck disable=SC2086
+    (cd "$root" && "$MVN" ${MVN_FLAGS--o} -q -B -pl benchmarks -am package -DskipTests)
 fi
 [[ -f "$jar" ]] || { echo "side-by-side.sh: $jar missing (build without --no-build)" >&2; exit 1; }
 
@@ -74,8 +78,19 @@ for d in $dims; do
         echo "== d=$d t=k=$t: bilevel4j ($backends)" >&2
         which='SideBySideBenchmark\.'
         [[ "$t" == "${steps%% *}" ]] || which='SideBySideBenchmark\.(itd|aidCg)$'   # the gradient does not depend on t
-        if ! "$JAVA" -jar "$jar" "$which" -p data="$prefix" -p t="$t" -p k="$t" -p backend="$backends" \
-                "${jmh_opts[@]}" -f 1 -foe true -rf json -rff "${prefix}jmh.json" > "${prefix}jmh.log" 2>&1; then
+        waited=0
+        while true; do
+            status=0
+            # shellcheck disable=SC2086
+            "$JAVA" ${JAVA_OPTS:-} -jar "$jar" "$which" -p data="$prefix" -p t="$t" -p k="$t" -p backend="$backends" \
+                "${jmh_opts[@]}" -f 1 -foe true -rf json -rff "${prefix}jmh.json" > "${prefix}jmh.log" 2>&1 || status=$?
+            if [[ $status -ne 0 ]] && grep -q 'Unable to acquire the JMH lock' "${prefix}jmh.log" && [[ $waited -lt 1800 ]]; then
+                [[ $waited -eq 0 ]] && echo "another JMH run holds /tmp/jmh.lock: waiting (up to 30 minutes)" >&2
+                sleep 15; waited=$((waited + 15)); continue
+            fi
+            break
+        done
+        if [[ $status -ne 0 ]]; then
             grep -E 'side-by-side|Exception|expected' "${prefix}jmh.log" >&2 || true
             echo "side-by-side.sh: the JMH run failed (log: ${prefix}jmh.log)" >&2
             exit 1

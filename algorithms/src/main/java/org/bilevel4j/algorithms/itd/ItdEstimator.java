@@ -297,8 +297,9 @@ public final class ItdEstimator implements HypergradientEstimator {
         }
 
         /**
-         * @param bytes the memory {@link Mode#AUTO} may spend on the tape, ≥ 0 (0: always checkpoints); without this
-         *              call, a quarter of the maximum heap ({@link Runtime#maxMemory}) at the time of each estimate
+         * @param bytes the memory {@link Mode#AUTO} may spend on what the forward pass keeps (the tape, else the
+         *              trajectory), ≥ 0 (0: always checkpoints); without this call, a quarter of the maximum heap
+         *              ({@link Runtime#maxMemory}) at the time of each estimate
          * @return this builder
          */
         public Builder memoryBudget(long bytes) {
