@@ -66,6 +66,9 @@ else
 fi
 
 start="$(date -u '+%Y-%m-%d %H:%M UTC')"
+# the commit measured: read before the run (the tree may change while it runs; with JAR=..., the jar's own tree)
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+[[ -z "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ]] || commit="$commit (with local changes)"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 SECONDS=0
 for d in $dims; do
@@ -101,9 +104,10 @@ done
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 cd "$root"
-"$PYTHON" - "$out" "$backends" "$dims" "$steps" "$start" "$SECONDS" "$load_start" "$load_end" "$quick" "$threads" <<'EOF'
+"$PYTHON" - "$out" "$backends" "$dims" "$steps" "$start" "$SECONDS" "$load_start" "$load_end" "$quick" "$threads" \
+    "$commit" <<'EOF'
 import json, os, platform, re, subprocess, sys
-out, backends, dims, steps, start, secs, load0, load1, quick, threads = sys.argv[1:]
+out, backends, dims, steps, start, secs, load0, load1, quick, threads, commit = sys.argv[1:]
 backends = backends.split(',')
 names = {'ejml': 'EJML', 'djl': 'DJL', 'tensorflow': 'TensorFlow'}
 def cpu():
@@ -116,14 +120,6 @@ def cpu():
     return platform.processor() or 'unknown CPU'
 def ms(v):
     return f'{v:,.0f}' if v >= 100 else f'{v:.1f}' if v >= 10 else f'{v:.2f}'
-def commit():
-    try:
-        r = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'],
-                           capture_output=True, text=True)
-        dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], capture_output=True, text=True)
-        return r.stdout.strip() + (' (with local changes)' if dirty.stdout.strip() else '') if r.returncode == 0 else 'unknown'
-    except Exception:
-        return 'unknown'
 def java_version():
     try:
         r = subprocess.run([os.environ.get('JAVA', 'java'), '-version'], capture_output=True, text=True)
@@ -161,7 +157,7 @@ print(f'Side by side, {start}: per-feature L2 logistic regression, n = 5,000 tra
 print()
 print(f'Machine: {cpu()}, {os.cpu_count()} cores; {java_version()}; PyTorch {torch.__version__} with '
       f'{threads} threads; mode {"quick" if quick == "1" else "full"}; {int(secs) // 60} min {int(secs) % 60} s; '
-      f'load average {load0} at the start, {load1} at the end; bilevel4j commit {commit()}.')
+      f'load average {load0} at the start, {load1} at the end; bilevel4j commit {commit}.')
 print()
 print('| d | t = k | method | PyTorch | ' + ' | '.join(names.get(b, b) for b in backends) + ' |')
 print('|---:|---:|---|---:|' + '---:|' * len(backends))
