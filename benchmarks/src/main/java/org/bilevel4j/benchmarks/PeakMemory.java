@@ -41,7 +41,7 @@ public final class PeakMemory {
             ScalarObjective outer = ScalarObjective.of((w, l) -> ax.matmul(w).neg().softplus().mean());
             BilevelProblem problem = BilevelProblem.optimization(outer, inner, Shape.of(d), Shape.of(d), 1.0);
             HypergradientEstimator estimator = switch (method) {
-                case "itd" -> ItdEstimator.reverse(t);
+                case "itd" -> ItdEstimator.builder().innerSteps(t).keepTape(false).build(); // the full trajectory
                 case "itd-checkpoint" -> ItdEstimator.checkpointed(t);
                 case "aid-fp" -> AidEstimator.fixedPoint(t, 1);
                 default -> throw new IllegalArgumentException("method: expected itd, itd-checkpoint or aid-fp, got "

@@ -59,6 +59,11 @@ public final class Instrumentation {
             }
 
             @Override
+            public long retainedBytes() {
+                return lin.retainedBytes();
+            }
+
+            @Override
             public PartialGradients vjp(Tensor cotangent) {
                 counter.vjp();
                 return lin.vjp(cotangent);

@@ -1,5 +1,6 @@
 package org.bilevel4j.algorithms.itd;
 
+import org.bilevel4j.algorithms.hypergradient.ItdDiagnostics;
 import org.bilevel4j.algorithms.inner.InnerSolver;
 import org.bilevel4j.api.autodiff.Autodiff;
 import org.bilevel4j.api.autodiff.ValueAndPartials;
@@ -84,6 +85,11 @@ final class ForwardSweep implements Sweep {
         }
         Tensor derivative = outer.backend().fromArray(g, outer.shape(), outer.dtype());
         return new Result(derivative, steps, lastChange, tangentNorm());
+    }
+
+    @Override
+    public ItdDiagnostics.Storage kept() {
+        return ItdDiagnostics.Storage.TANGENTS;
     }
 
     @Override

@@ -25,9 +25,15 @@ import org.bilevel4j.api.tensor.Tensor;
  * Iterative differentiation (ITD): run t steps s_i = Ψ(s_{i-1}, λ) of an inner solver from s₀, then return the
  * exact derivative of f_t(λ) = E(w(s_t(λ)), λ) (Grazzi, Franceschi, Pontil, Salzo, "On the Iteration Complexity of
  * Hypergradient Computation", ICML 2020, Algorithm 1). The Jacobians are taken along the trajectory (at s_{i-1}, not
- * at s_t, which is what distinguishes ITD from AID with the fixed-point solver). One estimator, five
+ * at s_t, which is what distinguishes ITD from AID with the fixed-point solver). One estimator, six
  * {@link Mode modes} that compute the same derivative with different memory and time:
  * <ul>
+ *   <li>{@link Mode#AUTO} (the default): {@link Mode#TAPE} when the tape fits a memory budget (a quarter of the
+ *       maximum heap unless {@linkplain Builder#memoryBudget set}); above it {@link Mode#REVERSE} if the t + 1
+ *       states of the trajectory fit, {@link Mode#CHECKPOINTED} if not. The first step is linearized and its
+ *       retained bytes ({@link org.bilevel4j.api.map.Linearization#retainedBytes}) times the step budget t is the
+ *       tape's estimate; a hand-written linearization that does not report its size is never taped. The choice,
+ *       the estimate and the budget are stated in the estimate's {@link ItdDiagnostics};</li>
  *   <li>{@link Mode#REVERSE}: the backward recursion a ← ∂₁Ψ(s_{i-1}, λ)ᵀa, g ← g + ∂₂Ψ(s_{i-1}, λ)ᵀa for
  *       i = t, ..., 1 from a = ∇_s E, g = ∇₂E; stores the trajectory (O(t·d)) and re-linearizes each step on the
  *       way back: 2t map evaluations and t VJPs;</li>
@@ -59,6 +65,8 @@ public final class ItdEstimator implements HypergradientEstimator {
 
     /** How the derivative is computed; every mode gives the same value but {@link #TRUNCATED} with K &lt; t. */
     public enum Mode {
+        /** Reverse mode: the tape if it fits the memory budget, else the trajectory or checkpoints (the default). */
+        AUTO,
         /** Reverse mode, trajectory stored, steps re-linearized on the way back. */
         REVERSE,
         /** Reverse mode, linearizations recorded in the forward pass. */
@@ -76,8 +84,10 @@ public final class ItdEstimator implements HypergradientEstimator {
     private final int checkpointInterval;
     private final int truncation;
     private final boolean strict;
+    private final long memoryBudget;
 
     private ItdEstimator(Builder b) {
+        this.memoryBudget = b.memoryBudget;
         this.phase = b.phase;
         this.mode = b.mode;
         this.checkpointInterval = b.checkpointInterval;
@@ -85,12 +95,16 @@ public final class ItdEstimator implements HypergradientEstimator {
         this.strict = b.strict;
     }
 
-    /** @return a builder: reverse mode, t = 10 Picard steps, no warm start, not strict */
+    /** @return a builder: automatic reverse mode, t = 10 Picard steps, no warm start, not strict */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @param t inner steps @return ITD in reverse mode through exactly t Picard steps */
+    /**
+     * @param t inner steps
+     * @return ITD in reverse mode through exactly t Picard steps, the tape kept if it fits the default memory budget
+     *         ({@link Mode#AUTO})
+     */
     public static ItdEstimator reverse(int t) {
         return builder().innerSteps(t).build();
     }
@@ -121,8 +135,15 @@ public final class ItdEstimator implements HypergradientEstimator {
         return checkpointInterval > 0 ? checkpointInterval : Math.max(1, (int) Math.ceil(Math.sqrt(t)));
     }
 
+    /** @return the memory budget of {@link Mode#AUTO} in bytes: the one set, or a quarter of the maximum heap */
+    public long memoryBudget() {
+        return memoryBudget >= 0 ? memoryBudget : Runtime.getRuntime().maxMemory() / 4;
+    }
+
     private Sweep sweep(BilevelProblem problem, FixedPointOperator step, Tensor outer, Tensor state0) {
         return switch (mode) {
+            case AUTO -> ReverseSweeps.automatic(problem, phase.solver(), step, outer, phase.budget().maxIterations(),
+                    memoryBudget(), checkpointInterval());
             case REVERSE -> ReverseSweeps.trajectory(problem, phase.solver(), step, outer);
             case TAPE -> ReverseSweeps.tape(problem, phase.solver(), step, outer);
             case CHECKPOINTED -> ReverseSweeps.checkpointed(problem, phase.solver(), step, outer, checkpointInterval());
@@ -183,7 +204,7 @@ public final class ItdEstimator implements HypergradientEstimator {
                         : "")
                 + "; " + sweep.storage();
         ItdDiagnostics diagnostics = new ItdDiagnostics(steps, result.stepsDifferentiated(), result.remainder(),
-                result.remainderScale(), sweep.storage());
+                result.remainderScale(), sweep.storage(), sweep.kept(), sweep.retainedBytes(), sweep.memoryBudget());
         return Certification.finish(HypergradientEstimate.builder(name(), result.hypergradient(), wt)
                 .outerValue(grad.value().item()).innerResidual(innerResidual).innerIterations(steps)
                 .diagnostics(diagnostics).counts(counter.snapshot()).status(status).bound(bound).message(message)
@@ -226,7 +247,8 @@ public final class ItdEstimator implements HypergradientEstimator {
         int t = phase.budget().maxIterations();
         String solver = phase.solver().name().equals("picard") ? "" : "," + phase.solver().name();
         return switch (mode) {
-            case REVERSE -> "itd(t=" + t + solver + ")";
+            case AUTO -> "itd(t=" + t + solver + ")";
+            case REVERSE -> "itd-trajectory(t=" + t + solver + ")";
             case TAPE -> "itd-tape(t=" + t + solver + ")";
             case CHECKPOINTED -> "itd-checkpoint(t=" + t + ",c=" + checkpointInterval() + solver + ")";
             case TRUNCATED -> "itd-truncated(t=" + t + ",K=" + truncation + solver + ")";
@@ -237,7 +259,8 @@ public final class ItdEstimator implements HypergradientEstimator {
     /** Configures an {@link ItdEstimator}. */
     public static final class Builder {
         private InnerPhase phase = InnerPhase.picard(10);
-        private Mode mode = Mode.REVERSE;
+        private Mode mode = Mode.AUTO;
+        private long memoryBudget = -1;
         private int checkpointInterval;
         private int truncation = 1;
         private boolean strict;
@@ -263,9 +286,28 @@ public final class ItdEstimator implements HypergradientEstimator {
             return this;
         }
 
-        /** @param enabled record linearizations in the forward pass ({@link Mode#TAPE}) instead of re-evaluating @return this */
+        /**
+         * @param enabled always record linearizations in the forward pass ({@link Mode#TAPE}), or always store the
+         *                trajectory and re-linearize ({@link Mode#REVERSE}); without this call the choice is made by
+         *                the memory budget ({@link Mode#AUTO})
+         * @return this builder
+         */
         public Builder keepTape(boolean enabled) {
             return mode(enabled ? Mode.TAPE : Mode.REVERSE);
+        }
+
+        /**
+         * @param bytes the memory {@link Mode#AUTO} may spend on what the forward pass keeps (the tape, else the
+         *              trajectory), ≥ 0 (0: always checkpoints); without this call, a quarter of the maximum heap
+         *              ({@link Runtime#maxMemory}) at the time of each estimate
+         * @return this builder
+         */
+        public Builder memoryBudget(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("bytes: expected a memory budget >= 0, got " + bytes);
+            }
+            this.memoryBudget = bytes;
+            return this;
         }
 
         /** @param interval steps between checkpoints, ≥ 1, or 0 for ⌈√t⌉ @return this builder */

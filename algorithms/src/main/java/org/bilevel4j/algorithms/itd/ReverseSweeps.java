@@ -4,6 +4,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
+import org.bilevel4j.algorithms.hypergradient.ItdDiagnostics.Storage;
 import org.bilevel4j.algorithms.inner.InnerSolver;
 import org.bilevel4j.api.autodiff.Autodiff;
 import org.bilevel4j.api.autodiff.PartialGradients;
@@ -49,6 +51,38 @@ final class ReverseSweeps {
             through(step.linearize(previousState, outer));
         }
 
+        /** Back through the stored states s₀, ..., s_{steps-1}, re-linearizing each. */
+        final int sweepStates(List<Tensor> states, int steps) {
+            for (int i = steps; i >= 1; i--) {
+                through(states.get(i - 1));
+            }
+            return steps;
+        }
+
+        /** Back through the recorded linearizations of the steps. */
+        final int sweepTape(List<Linearization> tape, int steps) {
+            for (int i = steps; i >= 1; i--) {
+                through(tape.get(i - 1));
+            }
+            return steps;
+        }
+
+        /** Back through the segments that start at the checkpoints, recomputing each segment's states first. */
+        final int sweepCheckpoints(List<Tensor> checkpoints, int interval, int steps) {
+            for (int segment = (steps - 1) / interval; segment >= 0 && steps > 0; segment--) {
+                int from = segment * interval;
+                Tensor[] states = new Tensor[Math.min(from + interval, steps) - from];
+                states[0] = checkpoints.get(segment);
+                for (int i = 1; i < states.length; i++) {
+                    states[i] = step.apply(states[i - 1], outer);
+                }
+                for (int i = states.length - 1; i >= 0; i--) {
+                    through(states[i]);
+                }
+            }
+            return steps;
+        }
+
         /** Sweeps back through the recorded steps, calling {@link #through} once per step differentiated. */
         abstract int sweep(int steps);
 
@@ -75,10 +109,12 @@ final class ReverseSweeps {
 
             @Override
             int sweep(int steps) {
-                for (int i = steps; i >= 1; i--) {
-                    through(states.get(i - 1));
-                }
-                return steps;
+                return sweepStates(states, steps);
+            }
+
+            @Override
+            public Storage kept() {
+                return Storage.TRAJECTORY;
             }
 
             @Override
@@ -102,10 +138,12 @@ final class ReverseSweeps {
 
             @Override
             int sweep(int steps) {
-                for (int i = steps; i >= 1; i--) {
-                    through(tape.get(i - 1));
-                }
-                return steps;
+                return sweepTape(tape, steps);
+            }
+
+            @Override
+            public Storage kept() {
+                return Storage.TAPE;
             }
 
             @Override
@@ -134,18 +172,12 @@ final class ReverseSweeps {
 
             @Override
             int sweep(int steps) {
-                for (int segment = (steps - 1) / interval; segment >= 0 && steps > 0; segment--) {
-                    int from = segment * interval;
-                    Tensor[] states = new Tensor[Math.min(from + interval, steps) - from];
-                    states[0] = checkpoints.get(segment);
-                    for (int i = 1; i < states.length; i++) {
-                        states[i] = step.apply(states[i - 1], outer);
-                    }
-                    for (int i = states.length - 1; i >= 0; i--) {
-                        through(states[i]);
-                    }
-                }
-                return steps;
+                return sweepCheckpoints(checkpoints, interval, steps);
+            }
+
+            @Override
+            public Storage kept() {
+                return Storage.CHECKPOINTS;
             }
 
             @Override
@@ -153,6 +185,123 @@ final class ReverseSweeps {
                 return checkpoints.size() + " checkpoints every " + interval + " steps";
             }
         };
+    }
+
+    /**
+     * The default: linearizes the first step and estimates the tape through {@code maxSteps} steps as that step's
+     * retained bytes times {@code maxSteps}. Keeps the tape if the estimate fits {@code budget} (t evaluations);
+     * otherwise the trajectory, maxSteps + 1 states, if that fits (2t evaluations); otherwise checkpoints every
+     * {@code interval} steps (about 3t evaluations). Where the linearization does not report its size, the tape
+     * is not considered.
+     */
+    static Sweep automatic(BilevelProblem problem, InnerSolver solver, FixedPointOperator step, Tensor outer,
+            int maxSteps, long budget, int interval) {
+        return new Reverse(problem, solver, step, outer) {
+            private final List<Linearization> tape = new ArrayList<>();
+            private final List<Tensor> states = new ArrayList<>();
+            private Storage kept;
+            private long estimate = -1;
+            private long trajectoryBytes;
+            private boolean sizeKnown;
+
+            @Override
+            public Tensor next(int i, Tensor state) {
+                if (kept == null) {
+                    Linearization lin = step.linearize(state, outer);
+                    long perStep = lin.retainedBytes();
+                    sizeKnown = perStep >= 0;
+                    trajectoryBytes = saturatingProduct(bytes(state), maxSteps + 1L);
+                    estimate = sizeKnown ? saturatingProduct(perStep, maxSteps) : trajectoryBytes;
+                    kept = sizeKnown && estimate <= budget ? Storage.TAPE
+                            : trajectoryBytes <= budget ? Storage.TRAJECTORY : Storage.CHECKPOINTS;
+                    if (kept == Storage.TAPE) {
+                        tape.add(lin);
+                    } else {
+                        states.add(state);
+                    }
+                    return lin.value();
+                }
+                switch (kept) {
+                    case TAPE -> {
+                        Linearization lin = step.linearize(state, outer);
+                        tape.add(lin);
+                        return lin.value();
+                    }
+                    case TRAJECTORY -> states.add(state);
+                    default -> {
+                        if ((i - 1) % interval == 0) {
+                            states.add(state);
+                        }
+                    }
+                }
+                return step.apply(state, outer);
+            }
+
+            @Override
+            int sweep(int steps) {
+                if (kept == null || steps == 0) {
+                    return 0;
+                }
+                return switch (kept) {
+                    case TAPE -> sweepTape(tape, steps);
+                    case TRAJECTORY -> sweepStates(states, steps);
+                    default -> sweepCheckpoints(states, interval, steps);
+                };
+            }
+
+            @Override
+            public Storage kept() {
+                return kept == null ? Storage.TAPE : kept;
+            }
+
+            @Override
+            public long retainedBytes() {
+                return estimate;
+            }
+
+            @Override
+            public long memoryBudget() {
+                return budget;
+            }
+
+            @Override
+            public String storage() {
+                if (kept == null) {
+                    return "nothing kept (no step taken)";
+                }
+                String tapeSize = sizeKnown ? "the tape through " + maxSteps + " steps takes an estimated "
+                        + inBytes(estimate) + (estimate > budget ? ", above" : ", within") + " the memory budget of "
+                        + inBytes(budget)
+                        : "the linearization does not report its size, so no tape";
+                String why = kept == Storage.TAPE ? tapeSize : tapeSize + "; the trajectory of " + (maxSteps + 1L)
+                        + " states takes " + inBytes(trajectoryBytes)
+                        + (trajectoryBytes > budget ? ", above" : ", within")
+                        + (sizeKnown ? " it" : " the memory budget of " + inBytes(budget));
+                return switch (kept) {
+                    case TAPE -> "tape of " + tape.size() + " linearizations kept: " + why;
+                    case TRAJECTORY -> "trajectory of " + (states.size() + 1) + " states stored: " + why;
+                    default -> states.size() + " checkpoints every " + interval + " steps: " + why;
+                };
+            }
+        };
+    }
+
+    private static long bytes(Tensor t) {
+        return (long) t.size() * t.dtype().bytes();
+    }
+
+    private static long saturatingProduct(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
+    }
+
+    private static String inBytes(long bytes) {
+        if (bytes == Long.MAX_VALUE) {
+            return "more than 9e18 bytes";
+        }
+        return bytes < 1_000_000 ? String.format(Locale.ROOT, "%,d bytes", bytes)
+                : String.format(Locale.ROOT, "%,d bytes (%.1f MB)", bytes, bytes / 1e6);
     }
 
     /** Keeps the last K states only and back-propagates through them (K-RMAD): O(K·d) memory. */
@@ -177,6 +326,11 @@ final class ReverseSweeps {
                     through(window.removeLast());
                 }
                 return differentiated;
+            }
+
+            @Override
+            public Storage kept() {
+                return Storage.WINDOW;
             }
 
             @Override

@@ -1,5 +1,6 @@
 package org.bilevel4j.algorithms.itd;
 
+import org.bilevel4j.algorithms.hypergradient.ItdDiagnostics;
 import org.bilevel4j.algorithms.inner.InnerStep;
 import org.bilevel4j.api.autodiff.ValueAndPartials;
 import org.bilevel4j.api.tensor.Tensor;
@@ -21,6 +22,19 @@ interface Sweep extends InnerStep {
 
     /** @return what the forward pass kept, in words */
     String storage();
+
+    /** @return what the forward pass kept */
+    ItdDiagnostics.Storage kept();
+
+    /** @return for the automatic choice, the estimated bytes it compared with the budget; -1 otherwise */
+    default long retainedBytes() {
+        return -1;
+    }
+
+    /** @return for the automatic choice, the memory budget in bytes; -1 otherwise */
+    default long memoryBudget() {
+        return -1;
+    }
 
     /**
      * @param hypergradient       the derivative

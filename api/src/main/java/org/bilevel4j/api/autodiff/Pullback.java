@@ -28,6 +28,14 @@ public final class Pullback {
         return trace.value(output);
     }
 
+    /**
+     * @return the bytes of the values the recording keeps alive (every recorded operation's value, the inputs and
+     *         tensors that existed before excluded): the memory held as long as this pullback is reachable
+     */
+    public long retainedBytes() {
+        return trace.recordedBytes(output);
+    }
+
     /** @return the number of inputs */
     public int arity() {
         return variables.length;

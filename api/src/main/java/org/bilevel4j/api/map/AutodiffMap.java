@@ -38,6 +38,11 @@ final class AutodiffMap implements BivariateMap {
         }
 
         @Override
+        public long retainedBytes() {
+            return pullback.retainedBytes();
+        }
+
+        @Override
         public PartialGradients vjp(Tensor cotangent) {
             Tensor[] g = pullback.apply(cotangent);
             return new PartialGradients(g[0], g[1]);

@@ -96,6 +96,12 @@ public final class GradientStepMap implements FixedPointOperator {
             }
 
             @Override
+            public long retainedBytes() {
+                long recorded = gradient.retainedBytes();
+                return recorded < 0 ? -1 : recorded + (long) value.size() * value.dtype().bytes();
+            }
+
+            @Override
             public PartialGradients vjp(Tensor cotangent) {
                 PartialGradients h = gradient.vjp(cotangent);
                 return new PartialGradients(cotangent.sub(h.inner().mul(alpha)), h.outer().mul(-alpha));

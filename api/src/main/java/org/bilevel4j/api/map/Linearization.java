@@ -17,6 +17,18 @@ public interface Linearization {
     Tensor value();
 
     /**
+     * The memory that keeping this linearization keeps alive, for callers that decide between keeping
+     * linearizations and recomputing them (e.g. reverse-mode iterative differentiation and its tape): the
+     * bytes of the recorded intermediate values and the value, excluding the linearization point and tensors
+     * that existed before (data).
+     *
+     * @return the bytes, or -1 where unknown (the default, e.g. a hand-written linearization)
+     */
+    default long retainedBytes() {
+        return -1;
+    }
+
+    /**
      * Both partial vector-Jacobian products from one backward pass.
      *
      * @param cotangent c, of the shape of the value

@@ -122,6 +122,28 @@ public final class Trace {
         return result;
     }
 
+    /**
+     * The memory a recording keeps alive: the bytes of the values of every operation this trace recorded on the
+     * way to {@code output} (variables excluded). Tensors that existed before the recording (data, constants) and
+     * recordings of other traces are not counted; a reshape is counted as a copy although a backend may return a
+     * view, so this is an upper bound. Costs one traversal of the graph, no tensor operation.
+     *
+     * @param output a tensor computed on this trace (0 for a tensor this trace did not record)
+     * @return the bytes of the recorded values, at least 0
+     */
+    public long recordedBytes(Tensor output) {
+        if (output.level != level) {
+            return 0;
+        }
+        long bytes = 0;
+        for (Node node : topologicalOrder(output.node)) {
+            if (!node.isVariable()) {
+                bytes += (long) node.output.size() * node.output.dtype.bytes();
+            }
+        }
+        return bytes;
+    }
+
     private static void backward(Node root, Tensor cotangent, Tensor[] variables, Tensor[] result) {
         List<Node> order = topologicalOrder(root);
         int n = order.size();

@@ -31,6 +31,25 @@ class TraceTest {
     }
 
     @Test
+    void recordedBytesCountTheRecordedValuesOnly() {
+        // a (4 values, data) is not recorded; y = a ∘ x (4 values), exp(y) (4), sum (1): 9 float64 values recorded
+        Tensor a = B.vector(1, 2, 3, 4);
+        Trace trace = new Trace();
+        Tensor x = trace.variable(B.vector(1, 0, -1, 2));
+        Tensor y = a.mul(x);
+        Tensor out = y.exp().sum();
+        assertEquals(9L * Double.BYTES, trace.recordedBytes(out));
+        assertEquals(4L * Double.BYTES, trace.recordedBytes(y));
+        assertEquals(0, trace.recordedBytes(x), "a variable records nothing");
+        assertEquals(0, new Trace().recordedBytes(out), "another trace recorded nothing of it");
+        assertEquals(0, trace.recordedBytes(a), "a constant is not recorded");
+        // a matrix-vector product records the product and the reshapes around it (counted as copies: an upper bound)
+        Tensor m = B.matrix(new double[][] {{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}});
+        long product = trace.recordedBytes(m.matmul(x));
+        assertTrue(product >= 3L * Double.BYTES && product <= (3 + 4 + 3) * Double.BYTES, () -> "" + product);
+    }
+
+    @Test
     void gradientsOfAMatrixProductWithACotangent() {
         // y = A x; Jᵀ c = Aᵀ c
         Tensor a = B.matrix(new double[][] {{1, 2}, {3, 4}, {5, 6}});
