@@ -201,6 +201,11 @@ public final class FuncId {
         return problem;
     }
 
+    /** @return the model τ(θ) of h */
+    public FunctionModel innerModel() {
+        return innerModel;
+    }
+
     /** @return the current θ of ĥ (after the last total gradient) */
     public Tensor innerParameters() {
         return theta;

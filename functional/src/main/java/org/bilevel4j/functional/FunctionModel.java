@@ -87,6 +87,150 @@ public interface FunctionModel {
         return new LinearModel(k, out, false);
     }
 
+    /**
+     * A linear head on a feature model: τ(χ, U, b)(x) = ψ_χ(x) U + b with ψ = {@code body} (its outputs are the
+     * features, q = body.outputDimension()), U ∈ ℝ^{q × d_out}, b ∈ ℝ^{d_out}. The flat parameter vector is
+     * [χ; vec(U) (row-major); b]. This is the structure of the DFIV-style methods (Xu, Chen, Srinivasan, de Freitas,
+     * Doucet, Gretton, "Learning Deep Features in Instrumental Variable Regression", ICLR 2021), which fit U and b
+     * in closed form, while gradient methods train all of θ; its hidden features are ψ_χ(x).
+     *
+     * @param body the feature map ψ_χ
+     * @param out  d_out ≥ 1
+     * @param bias whether to add b
+     * @return the model; initialised with body's initialiser and U uniform in ±1/√q, b = 0
+     */
+    static LinearHeadModel linearHead(FunctionModel body, int out, boolean bias) {
+        return new LinearHeadModel(Objects.requireNonNull(body, "body"), out, bias);
+    }
+
+    /** τ(χ, U, b)(x) = ψ_χ(x) U + b, see {@link #linearHead}. */
+    final class LinearHeadModel implements FunctionModel {
+        private final FunctionModel body;
+        private final int out;
+        private final boolean bias;
+
+        LinearHeadModel(FunctionModel body, int out, boolean bias) {
+            if (out < 1) {
+                throw new IllegalArgumentException("out: expected d_out ≥ 1, got " + out);
+            }
+            this.body = body;
+            this.out = out;
+            this.bias = bias;
+        }
+
+        /** @return the feature map ψ_χ */
+        public FunctionModel body() {
+            return body;
+        }
+
+        /** @return whether the head has a bias b */
+        public boolean hasBias() {
+            return bias;
+        }
+
+        /** @return the offset of vec(U) in the flat parameters (= the body's parameter count) */
+        public int headOffset() {
+            return body.parameterCount();
+        }
+
+        /** @return q·d_out (+ d_out with a bias), the head's parameter count */
+        public int headParameterCount() {
+            return body.outputDimension() * out + (bias ? out : 0);
+        }
+
+        /** @param params θ [p] @return χ, the body's parameters */
+        public Tensor bodyParameters(Tensor params) {
+            check(params);
+            return params.slice(0, 0, headOffset());
+        }
+
+        /**
+         * @param body χ [body.parameterCount()]
+         * @param head U [q, d_out]
+         * @param b    b [d_out], or null without a bias
+         * @return the flat parameters [χ; vec(U); b]
+         */
+        public Tensor parameters(Tensor body, Tensor head, Tensor b) {
+            int q = this.body.outputDimension();
+            if (body.rank() != 1 || body.dim(0) != headOffset()) {
+                throw new ShapeMismatchException("body: expected shape [" + headOffset() + "], got " + body.shape());
+            }
+            if (head.rank() != 2 || head.dim(0) != q || head.dim(1) != out) {
+                throw new ShapeMismatchException("head: expected shape [" + q + ", " + out + "], got "
+                        + head.shape());
+            }
+            if (bias != (b != null)) {
+                throw new IllegalArgumentException("b: expected " + (bias ? "a bias of shape [" + out + "]" : "none")
+                        + ", got " + (b == null ? "none" : b.shape()));
+            }
+            if (b != null && (b.rank() != 1 || b.dim(0) != out)) {
+                throw new ShapeMismatchException("b: expected shape [" + out + "], got " + b.shape());
+            }
+            return b == null ? Tensor.concat(0, body, head.flatten()) : Tensor.concat(0, body, head.flatten(), b);
+        }
+
+        @Override
+        public int inputDimension() {
+            return body.inputDimension();
+        }
+
+        @Override
+        public int outputDimension() {
+            return out;
+        }
+
+        @Override
+        public int parameterCount() {
+            return headOffset() + headParameterCount();
+        }
+
+        private void check(Tensor params) {
+            if (params.rank() != 1 || params.dim(0) != parameterCount()) {
+                throw new ShapeMismatchException("params: expected shape [" + parameterCount() + "], got "
+                        + params.shape());
+            }
+        }
+
+        @Override
+        public Tensor apply(Tensor params, Tensor x) {
+            check(params);
+            int p0 = headOffset();
+            int q = body.outputDimension();
+            Tensor f = body.apply(params.slice(0, 0, p0), x);
+            Tensor y = f.matmul(params.slice(0, p0, p0 + q * out).reshape(q, out));
+            return bias ? y.add(params.slice(0, p0 + q * out, p0 + q * out + out)) : y;
+        }
+
+        @Override
+        public Tensor initialParameters(Backend backend, long seed) {
+            Tensor chi = body.initialParameters(backend, seed);
+            int q = body.outputDimension();
+            java.util.SplittableRandom rng = new java.util.SplittableRandom(seed ^ 0x5DEECE66DL);
+            double[] u = new double[q * out];
+            double r = 1 / Math.sqrt(q);
+            for (int i = 0; i < u.length; i++) {
+                u[i] = r * (2 * rng.nextDouble() - 1);
+            }
+            return parameters(chi, backend.fromArray(u, org.bilevel4j.api.tensor.types.Shape.of(q, out)),
+                    bias ? backend.zeros(out) : null);
+        }
+
+        @Override
+        public int featureDimension() {
+            return body.outputDimension();
+        }
+
+        @Override
+        public Tensor features(Tensor params, Tensor x) {
+            return body.apply(bodyParameters(params), x);
+        }
+
+        @Override
+        public String toString() {
+            return body + " → Linear(" + body.outputDimension() + " → " + out + (bias ? "" : ", no bias") + ")";
+        }
+    }
+
     /** A {@link Network} as a model. */
     final class NetworkModel implements FunctionModel {
         private final Network network;

@@ -117,6 +117,22 @@ public final class FunctionalBilevelProblem {
         }
     }
 
+    /**
+     * @param x    inputs to evaluate a model of h or a at
+     * @param name the argument's name for the message
+     * @return x, checked
+     * @throws ShapeMismatchException if x is not a matrix [n, d_x] with n ≥ 1 and the data's d_x
+     * @throws org.bilevel4j.api.error.NonFiniteValueException if x has a NaN or an infinity
+     */
+    public Tensor requireInputs(Tensor x, String name) {
+        Objects.requireNonNull(x, name);
+        if (x.rank() != 2 || x.dim(0) < 1 || x.dim(1) != innerData.inputDimension()) {
+            throw new ShapeMismatchException(name + ": expected inputs of shape [n, " + innerData.inputDimension()
+                    + "] with n ≥ 1 (the data's d_x columns), got " + x.shape());
+        }
+        return x.requireFinite(name);
+    }
+
     // ---------------------------------------------------------------- objectives
 
     /** @param w w [d] @param v predictions on the batch [b, d_v] @param batch a batch of D_in @return L̂_in */
@@ -332,10 +348,19 @@ public final class FunctionalBilevelProblem {
     }
 
     void requireW(Tensor w) {
-        Objects.requireNonNull(w, "w");
+        requireW(w, "w");
+    }
+
+    /**
+     * @param w    an outer parameter
+     * @param name the argument's name for the message
+     * @throws ShapeMismatchException if w is not a vector [d]
+     */
+    public void requireW(Tensor w, String name) {
+        Objects.requireNonNull(w, name);
         if (!w.shape().equals(Shape.of(outerDimension))) {
-            throw new ShapeMismatchException("w: expected the outer parameter of shape [" + outerDimension + "], got "
-                    + w.shape());
+            throw new ShapeMismatchException(name + ": expected the outer parameter of shape [" + outerDimension
+                    + "], got " + w.shape());
         }
     }
 
