@@ -121,6 +121,11 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
                     + "${DEFAULT-VALUE})")
     double innerRate;
 
+    @Option(names = "--parametric-step", defaultValue = "0.05", paramLabel = "ALPHA",
+            description = "dsprites: gradient step on the instrument network's weights of AID and ITD (default: "
+                    + "${DEFAULT-VALUE})")
+    double parametricStep;
+
     @Option(names = "--plain", description = "dsprites: drop the spectral and layer normalisations of the paper's "
             + "networks (faster)")
     boolean plain;
@@ -129,6 +134,11 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
             description = "dsprites: start no new seed once the next one would end after T minutes (0: no limit; "
                     + "default: ${DEFAULT-VALUE})")
     double maxMinutes;
+
+    @Option(names = "--report-from", split = ",", paramLabel = "DIR",
+            description = "dsprites: run nothing; summarise the results.csv and iterations.csv of earlier runs (e.g. "
+                    + "of method groups run in parallel on the same seeds) into one table and one set of plots")
+    List<Path> reportFrom;
 
     @Option(names = "--out", defaultValue = "runs/iv", paramLabel = "DIR",
             description = "output directory; the files of an earlier run there are replaced (default: "
@@ -192,6 +202,10 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
             throw new ParameterException(spec.commandLine(), "--pool: expected a divisor of 64 (1, 2, 4, …, 64), got "
                     + pool);
         }
+        if (!(parametricStep > 0) || !Double.isFinite(parametricStep)) {
+            throw new ParameterException(spec.commandLine(), "--parametric-step: expected a finite value > 0, got "
+                    + parametricStep);
+        }
         if (!(innerRate > 0) || !Double.isFinite(innerRate)) {
             throw new ParameterException(spec.commandLine(), "--inner-rate: expected a finite value > 0, got "
                     + innerRate);
@@ -207,9 +221,21 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
         if (methods != null && methods.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--methods: expected at least one method, got none");
         }
+        if (reportFrom != null) {
+            for (Path dir : reportFrom) {
+                if (!Files.isRegularFile(dir.resolve("results.csv")) || !Files.isRegularFile(dir.resolve(
+                        "iterations.csv"))) {
+                    throw new ParameterException(spec.commandLine(), "--report-from: expected directories with "
+                            + "results.csv and iterations.csv of 'iv --task dsprites', got " + dir);
+                }
+            }
+        }
         runRecords.clear();
         OutputDirectory.clear(out);
         PrintWriter console = spec.commandLine().getOut();
+        if (reportFrom != null) {
+            return report(console);
+        }
         Backend backend = backendOption.backend();
         return task == Task.TOY ? toy(console, backend, n) : dsprites(console, backend, n);
     }
@@ -297,7 +323,7 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
         List<IvMethod> chosen = methods == null ? List.of(IvMethod.values()) : List.copyOf(methods);
         IvMethod.Hyper d = IvMethod.Hyper.defaults();
         IvMethod.Hyper hyper = new IvMethod.Hyper(innerSteps, adjointSteps, innerRate, d.innerDecay(),
-                innerRate, d.adjointDecay(), d.linearRidge(), d.parametricStep(), outerRate, d.outerDecay());
+                innerRate, d.adjointDecay(), d.linearRidge(), parametricStep, outerRate, d.outerDecay());
         SpritesIvTask.Sizes sizes = new SpritesIvTask.Sizes(pool, widthDivisor, !plain);
         int testEvery = Math.max(1, n / 20);
         SpritesExperiment.Config config = new SpritesExperiment.Config(samples, n, sizes, hyper, 0, testEvery);
@@ -373,13 +399,70 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
         List<String> failed = new ArrayList<>();
         for (SpritesExperiment.Result r : all) {
             if (r.failed()) {
-                failed.add(r.method().cliName() + " (seed " + r.seed() + ")");
+                failed.add(r.method().cliName() + " (seed " + r.seed() + ": " + r.message() + ")");
             }
         }
         if (!failed.isEmpty()) {
             throw new ExperimentFailure("run failed: " + String.join(", ", failed) + " DIVERGED");
         }
         return 0;
+    }
+
+    private int report(PrintWriter console) throws IOException {
+        List<SpritesExperiment.Result> all = new ArrayList<>();
+        StringBuilder csv = new StringBuilder("method,seed,test_mse,seconds_per_step,status\n");
+        int steps = 0;
+        for (Path dir : reportFrom) {
+            Map<String, List<double[]>> curves = new LinkedHashMap<>();
+            List<String> rows = Files.readAllLines(dir.resolve("iterations.csv"), StandardCharsets.UTF_8);
+            for (String row : rows.subList(1, rows.size())) {
+                String[] c = row.split(",", -1);
+                double[] v = new double[c.length];
+                for (int i = 0; i < c.length; i++) {
+                    v[i] = c[i].isEmpty() ? Double.NaN : Double.parseDouble(c[i]);
+                }
+                curves.computeIfAbsent((long) v[0] + "/" + (int) v[1], k -> new ArrayList<>()).add(v);
+                steps = Math.max(steps, (int) v[2]);
+            }
+            List<String> res = Files.readAllLines(dir.resolve("results.csv"), StandardCharsets.UTF_8);
+            for (String row : res.subList(1, res.size())) {
+                csv.append(row).append('\n');
+                String[] c = row.split(",", -1);
+                IvMethod m = new IvMethod.Converter().convert(c[0]);
+                long sd = Long.parseLong(c[1]);
+                List<double[]> cv = curves.getOrDefault(sd + "/" + m.ordinal(), List.of());
+                all.add(new SpritesExperiment.Result(m, sd, column(cv, 4, steps), column(cv, 5, steps),
+                        column(cv, 6, steps), Double.parseDouble(c[3]), !"OK".equals(c[4]), c[4]));
+            }
+        }
+        List<IvMethod> present = new ArrayList<>();
+        for (IvMethod m : IvMethod.values()) {
+            if (all.stream().anyMatch(r -> r.method() == m)) {
+                present.add(m);
+            }
+        }
+        Files.writeString(out.resolve("results.csv"), csv.toString(), StandardCharsets.UTF_8);
+        Map<String, String> settings = settings();
+        settings.put("report from", reportFrom.toString());
+        Path record = RunLog.writeSettings(out, settings);
+        runRecords.add(record);
+        IvReport report = new IvReport(present, all, steps);
+        report.plots(out);
+        report.print(console);
+        RunLog.appendToRecord(record, report.summary());
+        console.println("wrote " + out.toAbsolutePath());
+        console.flush();
+        return 0;
+    }
+
+    /** @return column c of the rows by step (1..steps), NaN where absent */
+    private static double[] column(List<double[]> rows, int c, int steps) {
+        double[] out = new double[steps];
+        Arrays.fill(out, Double.NaN);
+        for (double[] r : rows) {
+            out[(int) r[2] - 1] = r[c];
+        }
+        return out;
     }
 
     static String figure(double v) {

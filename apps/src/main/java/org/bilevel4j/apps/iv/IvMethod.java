@@ -14,6 +14,11 @@ import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.apps.cli.CliValue;
 import org.bilevel4j.functional.FuncId;
+import org.bilevel4j.functional.InstrumentalVariableProblem;
+import org.bilevel4j.functional.OuterStep;
+import org.bilevel4j.functional.OuterStepMethod;
+import org.bilevel4j.functional.baselines.Dfiv;
+import org.bilevel4j.functional.baselines.PenaltyMethod;
 import org.bilevel4j.functional.FunctionModel;
 import org.bilevel4j.functional.FunctionalGradient;
 import org.bilevel4j.functional.ParametricBilevel;
@@ -33,7 +38,16 @@ import org.bilevel4j.nn.Network;
  *       problem of the paper's Appendix F.1): M warm-started gradient steps on θ, then 2 warm-started conjugate
  *       gradient iterations on the parametric Hessian system (the configuration the authors' code selected);</li>
  *   <li>{@code itd}: iterative differentiation: M warm-started gradient steps on θ, back-propagating through the
- *       last 2 only (the authors' "18 warm-start + 2 unrolled" configuration).</li>
+ *       last 2 only (the authors' "18 warm-start + 2 unrolled" configuration);</li>
+ *   <li>{@code dfiv}: DFIV-style closed-form linear heads ({@link Dfiv}; Xu et al., "Learning Deep Features in
+ *       Instrumental Variable Regression", ICLR 2021): the structural function ψ_χ(t)ᵀu + b and the instrument
+ *       features φ_θ(x) with stage-1 head V and stage-2 head u in closed form (ridges 0.1, the authors' values), M
+ *       Adam steps on θ and one on χ per outer step;</li>
+ *   <li>{@code gd-penalty}: the gradient-penalty single-level method ({@link PenaltyMethod}, penalty
+ *       ‖∇_θ L̂_in‖ with weight 0.1 as the authors' code), M joint Adam steps on (w, θ) per outer step, so
+ *       100 × 20 = 2,000 iterations in all as in the paper;</li>
+ *   <li>{@code val-penalty}: the value-function-penalty single-level method (weight 0.1), one joint step per outer
+ *       step after M warm-started Adam steps of its inner loop.</li>
  * </ul>
  */
 public enum IvMethod implements CliValue {
@@ -44,7 +58,13 @@ public enum IvMethod implements CliValue {
     /** AID on the network weights. */
     AID("aid", "AID"),
     /** ITD on the network weights. */
-    ITD("itd", "ITD");
+    ITD("itd", "ITD"),
+    /** DFIV-style closed-form linear heads. */
+    DFIV("dfiv", "DFIV"),
+    /** The gradient-penalty single-level method. */
+    GD_PENALTY("gd-penalty", "GD penal."),
+    /** The value-function-penalty single-level method. */
+    VAL_PENALTY("val-penalty", "Val penal.");
 
     private final String cliName;
     private final String label;
@@ -142,6 +162,31 @@ public enum IvMethod implements CliValue {
                         .adjoint(adjoint).batchMode(FuncId.BatchMode.REUSE).warmStart(true).seed(seed).build();
                 return new FuncIdRun(task, f, h, adjoint, outer, w0);
             }
+            case DFIV: {
+                InstrumentalVariableProblem iv = InstrumentalVariableProblem.of(task.problem().innerData(),
+                        task.problem().outerData(), task.treatmentDimension(), task.structuralModel());
+                Dfiv dfiv = Dfiv.builder().problem(iv).instrumentFeatures(task.newInstrumentFeatures())
+                        .stage1Ridge(0.1).stage2Ridge(0.1)
+                        .instrumentOptimizer(Adam.of(hyper.innerRate(), hyper.innerDecay()), hyper.innerSteps())
+                        .treatmentOptimizer(outer, 1).seed(seed).structuralInitial(w0).build();
+                return new OuterStepRun(task, dfiv);
+            }
+            case GD_PENALTY:
+            case VAL_PENALTY: {
+                PenaltyMethod.Builder b = PenaltyMethod.builder().problem(task.problem()).innerModel(h)
+                        .innerInitial(h.initialParameters(task.backend(), seed + 3)).outerInitial(w0)
+                        .outerOptimizer(outer).innerOptimizer(Adam.of(hyper.innerRate(), hyper.innerDecay()))
+                        .seed(seed);
+                if (this == GD_PENALTY) {
+                    b.penalty(PenaltyMethod.Penalty.GRADIENT_NORM, PenaltyMethod.Schedule.constant(0.1))
+                            .jointSteps(hyper.innerSteps());
+                } else {
+                    b.penalty(PenaltyMethod.Penalty.VALUE_FUNCTION, PenaltyMethod.Schedule.constant(0.1))
+                            .valueOptimizer(Adam.of(hyper.innerRate(), hyper.innerDecay()), hyper.innerSteps())
+                            .jointSteps(1);
+                }
+                return new OuterStepRun(task, b.build());
+            }
             default: {
                 Tensor theta0 = h.initialParameters(task.backend(), seed + 3);
                 OptimizationBilevelProblem p = ParametricBilevel.of(task.problem(), h, theta0, hyper.innerDecay(),
@@ -154,6 +199,32 @@ public enum IvMethod implements CliValue {
                         : ItdEstimator.builder().inner(phase).truncated(2).build();
                 return new ParametricRun(task, p, h, est, outer, w0);
             }
+        }
+    }
+
+    /** A library {@link OuterStepMethod} (DFIV, the penalty methods). */
+    private static final class OuterStepRun implements Run {
+        private final SpritesIvTask task;
+        private final OuterStepMethod method;
+
+        OuterStepRun(SpritesIvTask task, OuterStepMethod method) {
+            this.task = task;
+            this.method = method;
+        }
+
+        @Override
+        public Step step() {
+            OuterStep s = method.step();
+            if (s.status() == Status.DIVERGED) {
+                return new Step(Double.NaN, Double.NaN, true, s.message());
+            }
+            task.treatmentNetwork().refreshSpectralNorms(method.outerParameters(), 1);
+            return new Step(s.innerLoss(), s.outerLoss(), false, s.message());
+        }
+
+        @Override
+        public Tensor outer() {
+            return method.outerParameters();
         }
     }
 

@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * The one-sided paired t-test of H₀: mean(a - b) ≥ 0 against H₁: mean(a - b) &lt; 0 ("a is lower than b"), with
  * t = mean(d) / (sd(d)/√n), n - 1 degrees of freedom, and the p-value P(T ≤ t) from Student's t distribution
- * through the regularised incomplete beta function (continued fraction of Press, Teukolsky, Vetterling, Flannery,
- * "Numerical Recipes", 3rd ed., 2007, §6.4).
+ * through the regularised incomplete beta function (its continued fraction, as in Press, Teukolsky, Vetterling,
+ * Flannery, "Numerical Recipes", 3rd ed., 2007, §6.4).
  *
  * @param n       the number of pairs
  * @param meanDifference mean(a - b)
@@ -101,20 +101,15 @@ public record PairedTTest(int n, double meanDifference, double t, double pValue)
         return h;
     }
 
-    /** ln Γ(x) for x &gt; 0 (Lanczos, g = 7, 9 terms). */
+    /** ln Γ(x) for x &gt; 0: the recurrence Γ(x) = Γ(x + k)/(x(x+1)…(x+k-1)) up to x + k ≥ 15, then Stirling's series. */
     static double lnGamma(double x) {
-        double[] c = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-            -176.61503916999185, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-            1.5056327351493116e-7};
-        if (x < 0.5) {
-            return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
+        double shift = 0;
+        while (x < 15) {
+            shift += Math.log(x);
+            x += 1;
         }
-        x -= 1;
-        double s = c[0];
-        for (int i = 1; i < 9; i++) {
-            s += c[i] / (x + i);
-        }
-        double t = x + 7.5;
-        return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(s);
+        double z2 = 1 / (x * x);
+        double series = (1.0 / 12 - z2 * (1.0 / 360 - z2 * (1.0 / 1260 - z2 / 1680))) / x;
+        return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + series - shift;
     }
 }

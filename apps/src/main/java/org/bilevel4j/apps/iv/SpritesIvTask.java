@@ -9,7 +9,9 @@ import org.bilevel4j.functional.FunctionModel;
 import org.bilevel4j.functional.FunctionalBilevelProblem;
 import org.bilevel4j.functional.PointwiseLoss;
 import org.bilevel4j.functional.data.SpritesIv;
+import java.util.List;
 import org.bilevel4j.nn.Activation;
+import org.bilevel4j.nn.Layer;
 import org.bilevel4j.nn.Mlp;
 import org.bilevel4j.nn.Network;
 
@@ -211,6 +213,27 @@ public final class SpritesIvTask {
     /** @return the treatment network f_w */
     public Network treatmentNetwork() {
         return treatment;
+    }
+
+    /** @return d_t, the number of (pooled) treatment columns */
+    public int treatmentDimension() {
+        return d;
+    }
+
+    /**
+     * @return f_w as a body ψ_χ (the treatment network without its last layer, sharing its layers) with a linear
+     *         head (u, b): the same function and the same flat parameters as {@link #treatmentNetwork()}
+     */
+    public FunctionModel.LinearHeadModel structuralModel() {
+        List<Layer> layers = treatment.layers();
+        return FunctionModel.linearHead(FunctionModel.of(new Network(layers.subList(0, layers.size() - 1))), 1,
+                true);
+    }
+
+    /** @return fresh instrument features φ_θ: the instrument network without its last layer */
+    public FunctionModel newInstrumentFeatures() {
+        List<Layer> layers = sizes.instrumentNetwork().layers();
+        return FunctionModel.of(new Network(layers.subList(0, layers.size() - 1)));
     }
 
     /** @return a fresh instrument network (each method needs its own: spectral norms keep state) */

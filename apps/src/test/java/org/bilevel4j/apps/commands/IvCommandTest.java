@@ -69,22 +69,52 @@ class IvCommandTest {
     void aTinyDspritesRunWritesItsTablesAndPlots(@TempDir Path dir) throws Exception {
         CommandRun r = CommandRun.of("iv", "--quiet", "--task", "dsprites", "--samples", "40", "--outer-steps", "2",
                 "--inner-steps", "2", "--adjoint-steps", "2", "--pool", "16", "--width-divisor", "64", "--seeds", "2",
+                "--plain",
                 "--out", dir.toString());
         assertEquals(0, r.exitCode(), r.out() + r.err());
         List<String> results = Files.readAllLines(dir.resolve("results.csv"));
-        assertEquals(1 + 2 * 4, results.size(), String.join("\n", results));
+        assertEquals(1 + 2 * 7, results.size(), String.join("\n", results));
         for (String f : new String[] {"run.txt", "iterations.csv", "iterations.jsonl", "test-mse.png",
             "outer-loss.png", "inner-loss.png"}) {
             assertTrue(Files.size(dir.resolve(f)) > 0, f);
         }
-        assertEquals(1 + 2 * 4 * 2, Files.readAllLines(dir.resolve("iterations.csv")).size());
-        for (String m : new String[] {"FuncID", "FuncID linear", "AID", "ITD", "p (one-sided)"}) {
+        assertEquals(1 + 2 * 7 * 2, Files.readAllLines(dir.resolve("iterations.csv")).size());
+        for (String m : new String[] {"FuncID", "FuncID linear", "AID", "ITD", "DFIV", "GD penal.", "Val penal.",
+            "p (one-sided)"}) {
             assertTrue(r.out().contains(m), m + " in\n" + r.out());
         }
     }
 
+    @Test
+    void runsOfMethodGroupsAreSummarisedTogether(@TempDir Path dir) throws Exception {
+        String[] common = {"iv", "--quiet", "--task", "dsprites", "--samples", "40", "--outer-steps", "2",
+            "--inner-steps", "2", "--adjoint-steps", "2", "--pool", "16", "--width-divisor", "64", "--seeds", "2",
+            "--plain"};
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        List<String> argsA = new java.util.ArrayList<>(List.of(common));
+        argsA.addAll(List.of("--methods", "funcid", "--out", a.toString()));
+        List<String> argsB = new java.util.ArrayList<>(List.of(common));
+        argsB.addAll(List.of("--methods", "dfiv,itd", "--out", b.toString()));
+        assertEquals(0, CommandRun.of(argsA.toArray(String[]::new)).exitCode());
+        CommandRun single = CommandRun.of(argsB.toArray(String[]::new));
+        assertEquals(0, single.exitCode(), single.err());
+        Path merged = dir.resolve("merged");
+        CommandRun r = CommandRun.of("iv", "--task", "dsprites", "--report-from", a + "," + b, "--out",
+                merged.toString());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertEquals(1 + 2 * 3, Files.readAllLines(merged.resolve("results.csv")).size());
+        assertTrue(Files.size(merged.resolve("test-mse.png")) > 0);
+        // the merged table pairs FuncID with DFIV by seed: a t statistic is printed on DFIV's row
+        String dfivRow = r.out().lines().filter(l -> l.startsWith("DFIV")).findFirst().orElseThrow();
+        String itdRow = single.out().lines().filter(l -> l.startsWith("ITD")).findFirst().orElseThrow();
+        assertTrue(dfivRow.trim().split("\\s{2,}").length == 10, dfivRow);
+        assertTrue(r.out().contains(itdRow.substring(0, 40)), "ITD's figures are carried over:\n" + r.out());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
+        "--report-from;/nonexistent/dir;--report-from",
         "--pool;3;--pool",
         "--methods;bogus;--methods",
         "--samples;2;--samples",
