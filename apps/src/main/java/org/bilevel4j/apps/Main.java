@@ -11,6 +11,7 @@ import org.bilevel4j.apps.compare.CompareCommand;
 import org.bilevel4j.apps.demo.HypergradientCommand;
 import org.bilevel4j.apps.equilibrium.EquilibriumCommand;
 import org.bilevel4j.apps.figure1.Figure1Command;
+import org.bilevel4j.apps.iv.IvCommand;
 import org.bilevel4j.apps.learndata.LearnDataCommand;
 import org.bilevel4j.apps.report.RunLog;
 import org.bilevel4j.apps.stochastic.StochasticCommand;
@@ -32,7 +33,7 @@ import picocli.CommandLine;
 @Command(name = "bilevel4j", mixinStandardHelpOptions = true, version = "bilevel4j 0.1.0",
         description = "Bilevel optimization and hypergradients on the JVM.",
         subcommands = {TuneL2Command.class, LearnDataCommand.class, EquilibriumCommand.class, CompareCommand.class,
-            HypergradientCommand.class, Figure1Command.class, StochasticCommand.class})
+            HypergradientCommand.class, Figure1Command.class, StochasticCommand.class, IvCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

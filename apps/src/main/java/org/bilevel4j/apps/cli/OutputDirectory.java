@@ -21,7 +21,8 @@ public final class OutputDirectory {
     public static final Set<String> FILES = Set.of("run.txt", "iterations.csv", "iterations.jsonl", "objective.png",
             "hypergradient.png", "train_loss.png", "norm_A.png", "lambda.csv", "table.csv", "learned-images.png",
             "compare.csv", "error-vs-time.png", "error-vs-cost.png", "objective-vs-time.png", "objective-vs-cost.png",
-            "training-objective.png", "figure1.csv", "validation-loss.png");
+            "training-objective.png", "figure1.csv", "validation-loss.png",
+            "results.csv", "test-mse.png", "outer-loss.png", "inner-loss.png", "toy-estimate.png");
 
     /** Names of the per-run subdirectories: a method, optionally with the projection mode or t and k. */
     private static final Pattern RUN_DIRECTORY = Pattern.compile("(" + Stream.of(Method.values())
