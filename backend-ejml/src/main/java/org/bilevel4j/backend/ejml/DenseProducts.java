@@ -137,45 +137,7 @@ final class DenseProducts {
      * @return M x, rows values
      */
     static double[] times(double[] m, int rows, int cols, double[] x, int parts) {
-        double[] y = new double[rows];
-        split(rows, parts, 4, (from, to) -> {
-            timesRows(m, cols, x, y, from, to);
-            return 0;
-        });
-        return y;
-    }
-
-    private static void timesRows(double[] m, int cols, double[] x, double[] y, int from, int to) {
-        int r = from;
-        for (; r + 4 <= to; r += 4) {
-            int o0 = r * cols;
-            int o1 = o0 + cols;
-            int o2 = o1 + cols;
-            int o3 = o2 + cols;
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
-            for (int j = 0; j < cols; j++) {
-                double xj = x[j];
-                s0 += m[o0 + j] * xj;
-                s1 += m[o1 + j] * xj;
-                s2 += m[o2 + j] * xj;
-                s3 += m[o3 + j] * xj;
-            }
-            y[r] = s0;
-            y[r + 1] = s1;
-            y[r + 2] = s2;
-            y[r + 3] = s3;
-        }
-        for (; r < to; r++) {
-            int o = r * cols;
-            double s = 0;
-            for (int j = 0; j < cols; j++) {
-                s += m[o + j] * x[j];
-            }
-            y[r] = s;
-        }
+        return timesMany(m, rows, cols, x, 1, parts);
     }
 
     /**
@@ -232,9 +194,6 @@ final class DenseProducts {
      * @return rows × s, row-major: element (i, c) is M_i · vᶜ, summed in the order of the inner index
      */
     static double[] timesMany(double[] m, int rows, int cols, double[] v, int s, int parts) {
-        if (s == 1) {
-            return times(m, rows, cols, v, parts);
-        }
         double[] y = new double[rows * s];
         split(rows, parts, 4, (from, to) -> {
             int r = from;

@@ -106,57 +106,21 @@ class DenseProductsTest {
     @ParameterizedTest
     @EnumSource(DType.class)
     void matmulWithAVectorIsBitwiseTheReferenceForEveryTransposeFlag(DType dt) {
-        Kernels ejml = new EjmlBackendProvider().create();
-        Kernels ref = new ReferenceKernels();
         SplittableRandom r = new SplittableRandom(13 + dt.ordinal());
         // (m, k, n) with m = 1 or n = 1; the large ones read over PARALLEL_ELEMENTS elements
         int[][] mkn = {{1, 1, 1}, {1, 7, 1}, {5, 3, 1}, {1, 3, 5}, {2100, 1000, 1}, {1, 1000, 2100}, {1, 300_000, 1},
             {700, 300, 1}, {1, 300, 700}};
         assertTrue(2100L * 1000 >= DenseProducts.PARALLEL_ELEMENTS, "2100 x 1000 must reach the threshold");
-        for (int[] d : mkn) {
-            for (boolean ta : new boolean[] {false, true}) {
-                for (boolean tb : new boolean[] {false, true}) {
-                    Shape as = ta ? Shape.of(d[1], d[0]) : Shape.of(d[0], d[1]);
-                    Shape bs = tb ? Shape.of(d[2], d[1]) : Shape.of(d[1], d[2]);
-                    double[] a = gaussian(r, as.size());
-                    double[] b = gaussian(r, bs.size());
-                    Storage got = ejml.matmul(ejml.fromDoubles(a.clone(), as, dt), ta, ejml.fromDoubles(b.clone(), bs, dt),
-                            tb);
-                    Storage want = ref.matmul(ref.fromDoubles(a, as, dt), ta, ref.fromDoubles(b, bs, dt), tb);
-                    String what = as + (ta ? "ᵀ" : "") + " x " + bs + (tb ? "ᵀ" : "") + " [" + dt + "]";
-                    assertEquals(want.shape(), got.shape(), what + ": shape");
-                    assertEquals(dt, got.dtype(), what + ": dtype");
-                    assertArrayEquals(ref.toDoubles(want), ejml.toDoubles(got), 0.0, what);
-                }
-            }
-        }
+        assertMatmulIsBitwiseTheReference(mkn, dt, r);
     }
 
     @Test
     void skinnyFloat64ProductsAreBitwiseTheReferenceForEveryTransposeFlag() {
-        Kernels ejml = new EjmlBackendProvider().create();
-        Kernels ref = new ReferenceKernels();
         SplittableRandom r = new SplittableRandom(14);
         // (m, k, n): few columns, few rows, both odd and even counts, up to SKINNY, below and above the thresholds
         int[][] mkn = {{2, 3, 2}, {40, 30, 3}, {3, 30, 40}, {1001, 300, 2}, {2, 300, 1001}, {701, 190, 10},
             {10, 190, 701}, {333, 257, EjmlKernels.SKINNY}, {EjmlKernels.SKINNY, 257, 333}, {5, 9000, 7}};
-        for (int[] d : mkn) {
-            for (boolean ta : new boolean[] {false, true}) {
-                for (boolean tb : new boolean[] {false, true}) {
-                    Shape as = ta ? Shape.of(d[1], d[0]) : Shape.of(d[0], d[1]);
-                    Shape bs = tb ? Shape.of(d[2], d[1]) : Shape.of(d[1], d[2]);
-                    double[] a = gaussian(r, as.size());
-                    double[] b = gaussian(r, bs.size());
-                    DType dt = DType.FLOAT64;
-                    Storage got = ejml.matmul(ejml.fromDoubles(a.clone(), as, dt), ta, ejml.fromDoubles(b.clone(), bs, dt),
-                            tb);
-                    Storage want = ref.matmul(ref.fromDoubles(a, as, dt), ta, ref.fromDoubles(b, bs, dt), tb);
-                    String what = as + (ta ? "ᵀ" : "") + " x " + bs + (tb ? "ᵀ" : "");
-                    assertEquals(want.shape(), got.shape(), what + ": shape");
-                    assertArrayEquals(ref.toDoubles(want), ejml.toDoubles(got), 0.0, what);
-                }
-            }
-        }
+        assertMatmulIsBitwiseTheReference(mkn, DType.FLOAT64, r);
     }
 
     @Test
@@ -245,6 +209,29 @@ class DenseProductsTest {
         assertEquals(1, DenseProducts.parts(DenseProducts.PARALLEL_ELEMENTS - 1, 1000));
         assertEquals(1, DenseProducts.parts(1L << 30, 1), "one output cannot be split");
         assertEquals(Math.min(DenseProducts.threads(), 1000), DenseProducts.parts(1L << 30, 1000));
+    }
+
+    /** For each (m, k, n) and each pair of transpose flags: EJML's matmul equals the reference kernels' bit for bit. */
+    private static void assertMatmulIsBitwiseTheReference(int[][] mkn, DType dt, SplittableRandom r) {
+        Kernels ejml = new EjmlBackendProvider().create();
+        Kernels ref = new ReferenceKernels();
+        for (int[] d : mkn) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    Shape as = ta ? Shape.of(d[1], d[0]) : Shape.of(d[0], d[1]);
+                    Shape bs = tb ? Shape.of(d[2], d[1]) : Shape.of(d[1], d[2]);
+                    double[] a = gaussian(r, as.size());
+                    double[] b = gaussian(r, bs.size());
+                    Storage got = ejml.matmul(ejml.fromDoubles(a.clone(), as, dt), ta,
+                            ejml.fromDoubles(b.clone(), bs, dt), tb);
+                    Storage want = ref.matmul(ref.fromDoubles(a, as, dt), ta, ref.fromDoubles(b, bs, dt), tb);
+                    String what = as + (ta ? "ᵀ" : "") + " x " + bs + (tb ? "ᵀ" : "") + " [" + dt + "]";
+                    assertEquals(want.shape(), got.shape(), what + ": shape");
+                    assertEquals(dt, got.dtype(), what + ": dtype");
+                    assertArrayEquals(ref.toDoubles(want), ejml.toDoubles(got), 0.0, what);
+                }
+            }
+        }
     }
 
     private static float[] toFloats(double[] v) {
