@@ -51,38 +51,6 @@ final class ReverseSweeps {
             through(step.linearize(previousState, outer));
         }
 
-        /** Back through the stored states s₀, ..., s_{steps-1}, re-linearizing each. */
-        final int sweepStates(List<Tensor> states, int steps) {
-            for (int i = steps; i >= 1; i--) {
-                through(states.get(i - 1));
-            }
-            return steps;
-        }
-
-        /** Back through the recorded linearizations of the steps. */
-        final int sweepTape(List<Linearization> tape, int steps) {
-            for (int i = steps; i >= 1; i--) {
-                through(tape.get(i - 1));
-            }
-            return steps;
-        }
-
-        /** Back through the segments that start at the checkpoints, recomputing each segment's states first. */
-        final int sweepCheckpoints(List<Tensor> checkpoints, int interval, int steps) {
-            for (int segment = (steps - 1) / interval; segment >= 0 && steps > 0; segment--) {
-                int from = segment * interval;
-                Tensor[] states = new Tensor[Math.min(from + interval, steps) - from];
-                states[0] = checkpoints.get(segment);
-                for (int i = 1; i < states.length; i++) {
-                    states[i] = step.apply(states[i - 1], outer);
-                }
-                for (int i = states.length - 1; i >= 0; i--) {
-                    through(states[i]);
-                }
-            }
-            return steps;
-        }
-
         /** Sweeps back through the recorded steps, calling {@link #through} once per step differentiated. */
         abstract int sweep(int steps);
 
@@ -98,59 +66,12 @@ final class ReverseSweeps {
 
     /** Stores s₀, ..., s_{t-1} and re-linearizes each on the way back: 2t map evaluations, O(t·d) memory. */
     static Sweep trajectory(BilevelProblem problem, InnerSolver solver, FixedPointOperator step, Tensor outer) {
-        return new Reverse(problem, solver, step, outer) {
-            private final List<Tensor> states = new ArrayList<>();
-
-            @Override
-            public Tensor next(int i, Tensor state) {
-                states.add(state);
-                return step.apply(state, outer);
-            }
-
-            @Override
-            int sweep(int steps) {
-                return sweepStates(states, steps);
-            }
-
-            @Override
-            public Storage kept() {
-                return Storage.TRAJECTORY;
-            }
-
-            @Override
-            public String storage() {
-                return "trajectory of " + (states.size() + 1) + " states stored";
-            }
-        };
+        return new Stored(problem, solver, step, outer, Storage.TRAJECTORY, 1, null);
     }
 
     /** Records every step's linearization in the forward pass: t map evaluations, every step's intermediates kept. */
     static Sweep tape(BilevelProblem problem, InnerSolver solver, FixedPointOperator step, Tensor outer) {
-        return new Reverse(problem, solver, step, outer) {
-            private final List<Linearization> tape = new ArrayList<>();
-
-            @Override
-            public Tensor next(int i, Tensor state) {
-                Linearization lin = step.linearize(state, outer);
-                tape.add(lin);
-                return lin.value();
-            }
-
-            @Override
-            int sweep(int steps) {
-                return sweepTape(tape, steps);
-            }
-
-            @Override
-            public Storage kept() {
-                return Storage.TAPE;
-            }
-
-            @Override
-            public String storage() {
-                return "tape of " + tape.size() + " linearizations kept";
-            }
-        };
+        return new Stored(problem, solver, step, outer, Storage.TAPE, 1, null);
     }
 
     /**
@@ -159,32 +80,7 @@ final class ReverseSweeps {
      */
     static Sweep checkpointed(BilevelProblem problem, InnerSolver solver, FixedPointOperator step, Tensor outer,
             int interval) {
-        return new Reverse(problem, solver, step, outer) {
-            private final List<Tensor> checkpoints = new ArrayList<>();
-
-            @Override
-            public Tensor next(int i, Tensor state) {
-                if ((i - 1) % interval == 0) {
-                    checkpoints.add(state);
-                }
-                return step.apply(state, outer);
-            }
-
-            @Override
-            int sweep(int steps) {
-                return sweepCheckpoints(checkpoints, interval, steps);
-            }
-
-            @Override
-            public Storage kept() {
-                return Storage.CHECKPOINTS;
-            }
-
-            @Override
-            public String storage() {
-                return checkpoints.size() + " checkpoints every " + interval + " steps";
-            }
-        };
+        return new Stored(problem, solver, step, outer, Storage.CHECKPOINTS, interval, null);
     }
 
     /**
@@ -196,94 +92,155 @@ final class ReverseSweeps {
      */
     static Sweep automatic(BilevelProblem problem, InnerSolver solver, FixedPointOperator step, Tensor outer,
             int maxSteps, long budget, int interval) {
-        return new Reverse(problem, solver, step, outer) {
-            private final List<Linearization> tape = new ArrayList<>();
-            private final List<Tensor> states = new ArrayList<>();
-            private Storage kept;
-            private long estimate = -1;
-            private long trajectoryBytes;
-            private boolean sizeKnown;
+        return new Stored(problem, solver, step, outer, null, interval, new Budget(maxSteps, budget));
+    }
 
-            @Override
-            public Tensor next(int i, Tensor state) {
-                if (kept == null) {
+    /** The automatic choice's inputs and, once the first step is linearized, its estimates. */
+    private static final class Budget {
+        final int maxSteps;
+        final long bytes;
+        long estimate = -1;
+        long trajectoryBytes;
+        boolean sizeKnown;
+
+        Budget(int maxSteps, long bytes) {
+            this.maxSteps = maxSteps;
+            this.bytes = bytes;
+        }
+
+        /** Estimates from the first step's linearization and the first state, and chooses what to keep. */
+        Storage choose(Linearization first, Tensor state) {
+            long perStep = first.retainedBytes();
+            sizeKnown = perStep >= 0;
+            trajectoryBytes = saturatingProduct(bytes(state), maxSteps + 1L);
+            estimate = sizeKnown ? saturatingProduct(perStep, maxSteps) : trajectoryBytes;
+            return sizeKnown && estimate <= bytes ? Storage.TAPE
+                    : trajectoryBytes <= bytes ? Storage.TRAJECTORY : Storage.CHECKPOINTS;
+        }
+
+        /** @return why {@code kept} was chosen, in words */
+        String why(Storage kept) {
+            String tapeSize = sizeKnown ? "the tape through " + maxSteps + " steps takes an estimated "
+                    + inBytes(estimate) + (estimate > bytes ? ", above" : ", within") + " the memory budget of "
+                    + inBytes(bytes)
+                    : "the linearization does not report its size, so no tape";
+            return kept == Storage.TAPE ? tapeSize : tapeSize + "; the trajectory of " + (maxSteps + 1L)
+                    + " states takes " + inBytes(trajectoryBytes) + (trajectoryBytes > bytes ? ", above" : ", within")
+                    + (sizeKnown ? " it" : " the memory budget of " + inBytes(bytes));
+        }
+    }
+
+    /**
+     * The sweeps that keep the whole forward pass in some form: the tape (each step's linearization), the
+     * trajectory (every state), or checkpoints (every c-th state). The form is given, or chosen at the first step
+     * by a {@link Budget}.
+     */
+    private static final class Stored extends Reverse {
+        private final List<Linearization> tape = new ArrayList<>();
+        private final List<Tensor> states = new ArrayList<>();
+        private final int interval;
+        private final Budget budget; // null: the form was given
+        private Storage kept; // null until the automatic choice is made
+
+        Stored(BilevelProblem problem, InnerSolver solver, FixedPointOperator step, Tensor outer, Storage kept,
+                int interval, Budget budget) {
+            super(problem, solver, step, outer);
+            this.kept = kept;
+            this.interval = interval;
+            this.budget = budget;
+        }
+
+        @Override
+        public Tensor next(int i, Tensor state) {
+            if (kept == null) {
+                Linearization first = step.linearize(state, outer);
+                kept = budget.choose(first, state);
+                if (kept == Storage.TAPE) {
+                    tape.add(first);
+                } else {
+                    states.add(state);
+                }
+                return first.value();
+            }
+            switch (kept) {
+                case TAPE -> {
                     Linearization lin = step.linearize(state, outer);
-                    long perStep = lin.retainedBytes();
-                    sizeKnown = perStep >= 0;
-                    trajectoryBytes = saturatingProduct(bytes(state), maxSteps + 1L);
-                    estimate = sizeKnown ? saturatingProduct(perStep, maxSteps) : trajectoryBytes;
-                    kept = sizeKnown && estimate <= budget ? Storage.TAPE
-                            : trajectoryBytes <= budget ? Storage.TRAJECTORY : Storage.CHECKPOINTS;
-                    if (kept == Storage.TAPE) {
-                        tape.add(lin);
-                    } else {
-                        states.add(state);
-                    }
+                    tape.add(lin);
                     return lin.value();
                 }
-                switch (kept) {
-                    case TAPE -> {
-                        Linearization lin = step.linearize(state, outer);
-                        tape.add(lin);
-                        return lin.value();
-                    }
-                    case TRAJECTORY -> states.add(state);
-                    default -> {
-                        if ((i - 1) % interval == 0) {
-                            states.add(state);
-                        }
+                case TRAJECTORY -> states.add(state);
+                default -> {
+                    if ((i - 1) % interval == 0) {
+                        states.add(state);
                     }
                 }
-                return step.apply(state, outer);
             }
+            return step.apply(state, outer);
+        }
 
-            @Override
-            int sweep(int steps) {
-                if (kept == null || steps == 0) {
-                    return 0;
+        @Override
+        int sweep(int steps) {
+            if (kept == null || steps == 0) {
+                return 0;
+            }
+            switch (kept) {
+                case TAPE -> {
+                    for (int i = steps; i >= 1; i--) {
+                        through(tape.get(i - 1));
+                    }
                 }
-                return switch (kept) {
-                    case TAPE -> sweepTape(tape, steps);
-                    case TRAJECTORY -> sweepStates(states, steps);
-                    default -> sweepCheckpoints(states, interval, steps);
-                };
-            }
-
-            @Override
-            public Storage kept() {
-                return kept == null ? Storage.TAPE : kept;
-            }
-
-            @Override
-            public long retainedBytes() {
-                return estimate;
-            }
-
-            @Override
-            public long memoryBudget() {
-                return budget;
-            }
-
-            @Override
-            public String storage() {
-                if (kept == null) {
-                    return "nothing kept (no step taken)";
+                case TRAJECTORY -> {
+                    for (int i = steps; i >= 1; i--) {
+                        through(states.get(i - 1));
+                    }
                 }
-                String tapeSize = sizeKnown ? "the tape through " + maxSteps + " steps takes an estimated "
-                        + inBytes(estimate) + (estimate > budget ? ", above" : ", within") + " the memory budget of "
-                        + inBytes(budget)
-                        : "the linearization does not report its size, so no tape";
-                String why = kept == Storage.TAPE ? tapeSize : tapeSize + "; the trajectory of " + (maxSteps + 1L)
-                        + " states takes " + inBytes(trajectoryBytes)
-                        + (trajectoryBytes > budget ? ", above" : ", within")
-                        + (sizeKnown ? " it" : " the memory budget of " + inBytes(budget));
-                return switch (kept) {
-                    case TAPE -> "tape of " + tape.size() + " linearizations kept: " + why;
-                    case TRAJECTORY -> "trajectory of " + (states.size() + 1) + " states stored: " + why;
-                    default -> states.size() + " checkpoints every " + interval + " steps: " + why;
-                };
+                default -> sweepCheckpoints(steps);
             }
-        };
+            return steps;
+        }
+
+        /** Back through the segments that start at the checkpoints, recomputing each segment's states first. */
+        private void sweepCheckpoints(int steps) {
+            for (int segment = (steps - 1) / interval; segment >= 0; segment--) {
+                int from = segment * interval;
+                Tensor[] segmentStates = new Tensor[Math.min(from + interval, steps) - from];
+                segmentStates[0] = states.get(segment);
+                for (int i = 1; i < segmentStates.length; i++) {
+                    segmentStates[i] = step.apply(segmentStates[i - 1], outer);
+                }
+                for (int i = segmentStates.length - 1; i >= 0; i--) {
+                    through(segmentStates[i]);
+                }
+            }
+        }
+
+        @Override
+        public Storage kept() {
+            return kept == null ? Storage.TAPE : kept;
+        }
+
+        @Override
+        public long retainedBytes() {
+            return budget == null ? -1 : budget.estimate;
+        }
+
+        @Override
+        public long memoryBudget() {
+            return budget == null ? -1 : budget.bytes;
+        }
+
+        @Override
+        public String storage() {
+            if (kept == null) {
+                return "nothing kept (no step taken)";
+            }
+            String what = switch (kept) {
+                case TAPE -> "tape of " + tape.size() + " linearizations kept";
+                case TRAJECTORY -> "trajectory of " + (states.size() + 1) + " states stored";
+                default -> states.size() + " checkpoints every " + interval + " steps";
+            };
+            return budget == null ? what : what + ": " + budget.why(kept);
+        }
     }
 
     private static long bytes(Tensor t) {
