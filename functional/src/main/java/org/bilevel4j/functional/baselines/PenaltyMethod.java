@@ -289,11 +289,13 @@ public final class PenaltyMethod implements OuterStepMethod {
             final Tensor ttf = thetaTilde;
             PartialGradients g = Autodiff.grad((t, ww) -> objective(ww, t, ttf, gamma, in, out), theta, w);
             outerGrads++;
-            innerLoss = problem.innerValue(w, model.apply(theta, in.x()), in).item();
-            outerLoss = problem.outerValue(w, model.apply(theta, out.x()), out).item();
             if (!g.inner().isFinite() || !g.outer().isFinite()) {
                 return diverged(t0, innerGrads, hvps, outerGrads, "non-finite gradient of the penalised objective "
                         + "at joint step " + j + " (γ = " + gamma + ")");
+            }
+            if (j == jointSteps - 1) { // only the last update's losses are reported
+                innerLoss = problem.innerValue(w, model.apply(theta, in.x()), in).item();
+                outerLoss = problem.outerValue(w, model.apply(theta, out.x()), out).item();
             }
             double scale = normalised && gamma > 1 ? 1 / gamma : 1;
             w = outerOptimizer.step(w, scale == 1 ? g.outer() : g.outer().mul(scale));
