@@ -5,7 +5,6 @@ import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.autodiff.Autodiff;
 import org.bilevel4j.api.autodiff.PartialGradients;
 import org.bilevel4j.api.autodiff.ValueAndGradient;
-import org.bilevel4j.api.error.ShapeMismatchException;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.functional.Dataset;
 import org.bilevel4j.functional.FunctionModel;
@@ -135,11 +134,7 @@ public final class PenaltyMethod implements OuterStepMethod {
         problem.requireW(b.w0, "outerInitial");
         this.w = b.w0.detach().requireFinite("outerInitial");
         Tensor t0 = b.theta0 != null ? b.theta0 : model.initialParameters(problem.innerData().x().backend(), b.seed);
-        if (t0.rank() != 1 || t0.dim(0) != model.parameterCount()) {
-            throw new ShapeMismatchException("innerInitial: expected parameters of shape [" + model.parameterCount()
-                    + "] for " + model + ", got " + t0.shape());
-        }
-        this.theta = t0.detach().requireFinite("innerInitial");
+        this.theta = model.requireParameters(t0, "innerInitial").detach();
         this.thetaTilde = theta;
     }
 
