@@ -1,7 +1,10 @@
 package org.bilevel4j.functional;
 
-/** Small dense solves on the JVM (Gaussian elimination with partial pivoting), for d_v × d_v and Kronecker systems. */
-final class DenseSolve {
+/**
+ * Small dense solves on the JVM (Gaussian elimination with partial pivoting), for d_v × d_v and Kronecker systems
+ * and the closed-form least squares of the data sets; independent of any backend.
+ */
+public final class DenseSolve {
     private DenseSolve() {
     }
 
@@ -12,7 +15,7 @@ final class DenseSolve {
      * @return x with a x = b
      * @throws ArithmeticException if a is singular to working precision
      */
-    static double[] solve(double[][] a, double[] b, String what) {
+    public static double[] solve(double[][] a, double[] b, String what) {
         int n = b.length;
         double[][] m = new double[n][];
         double scale = 0;

@@ -161,12 +161,12 @@ public final class FuncId {
         this.outerSampler = problem.outerData().sampler(b.outerBatchSize, b.seed + 0x9E3779B97F4A7C15L);
         Backend backend = problem.innerData().x().backend();
         this.theta0 = b.innerInitial != null ? b.innerInitial : innerModel.initialParameters(backend, b.seed + 3);
-        requireParams(theta0, innerModel, "innerInitial");
+        innerModel.requireParameters(theta0, "innerInitial");
         this.theta = theta0;
         if (adjoint instanceof NetworkAdjoint na) {
             problem.requireCompatible(na.model(), "adjoint.model");
             this.xi0 = b.adjointInitial != null ? b.adjointInitial : na.model().initialParameters(backend, b.seed + 2);
-            requireParams(xi0, na.model(), "adjointInitial");
+            na.model().requireParameters(xi0, "adjointInitial");
         } else {
             this.xi0 = null;
             if (adjoint instanceof LinearAdjoint && innerModel.featureDimension() < 1) {
@@ -181,14 +181,6 @@ public final class FuncId {
             }
         }
         this.xi = xi0;
-    }
-
-    private static void requireParams(Tensor p, FunctionModel m, String name) {
-        if (p.rank() != 1 || p.dim(0) != m.parameterCount()) {
-            throw new ShapeMismatchException(name + ": expected parameters of shape [" + m.parameterCount() + "] for "
-                    + m + ", got " + p.shape());
-        }
-        p.requireFinite(name);
     }
 
     /** @return a builder */

@@ -40,6 +40,24 @@ public interface FunctionModel {
      */
     Tensor initialParameters(Backend backend, long seed);
 
+    /**
+     * Checks a parameter vector given by a caller (an initial θ, a parameter handed to a method).
+     *
+     * @param params θ
+     * @param name   the argument's name for the message
+     * @return params, checked
+     * @throws ShapeMismatchException if θ is not a vector of shape [p]
+     * @throws org.bilevel4j.api.error.NonFiniteValueException if θ has a NaN or an infinity
+     */
+    default Tensor requireParameters(Tensor params, String name) {
+        Objects.requireNonNull(params, name);
+        if (params.rank() != 1 || params.dim(0) != parameterCount()) {
+            throw new ShapeMismatchException(name + ": expected parameters of shape [" + parameterCount() + "] for "
+                    + this + ", got " + params.shape());
+        }
+        return params.requireFinite(name);
+    }
+
     /** @return q, the number of hidden features, or -1 if the model exposes none */
     default int featureDimension() {
         return -1;

@@ -1,73 +1,49 @@
 package org.bilevel4j.functional;
 
-import java.util.SplittableRandom;
 import org.bilevel4j.api.tensor.Tensor;
-import org.bilevel4j.api.tensor.types.Shape;
+import org.bilevel4j.functional.data.LinearGaussianIv;
 
 /**
- * Linear-Gaussian instrumental-variable regression: instrument x ~ N(0, I₂), hidden confounder e ~ N(0, 1),
- * treatment t = Πx + ρe𝟙 + 0.1ξ, outcome o = βᵀt + 2e + 0.1ζ, with Π = [[1, 0.5], [-0.5, 1]], ρ = 1,
- * β = (1, -2). As a functional bilevel problem (two-stage least squares): y = (t, o), f_w(t) = wᵀt,
- * l_in = (f_w(t) - v)², l_out = (o - v)², D_in and D_out the two halves of the sample. Ordinary least squares of o
- * on t is biased through e; 2SLS is consistent for β.
+ * The linear-Gaussian instrumental-variable regression of {@link LinearGaussianIv} (instrument x ~ N(0, I₂), hidden
+ * confounder e, treatment t = Πx + ρe𝟙 + 0.1ξ, outcome o = βᵀt + 2e + 0.1ζ) on the test backend, with its data as
+ * arrays and the gradient of the empirical two-stage least-squares objective written out independently of the
+ * library, for the tests.
  */
 final class IvToy {
-    static final double[] BETA = {1, -2};
+    static final double[] BETA = LinearGaussianIv.BETA;
+    final LinearGaussianIv data;
     final Dataset inner;
     final Dataset outer;
     final FunctionalBilevelProblem problem;
     final double[][] xIn;
     final double[][] tIn;
     final double[][] xOut;
-    final double[][] tOut;
     final double[] oOut;
-    final double[][] tAll;
-    final double[] oAll;
 
     IvToy(int n, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        double[][] x = new double[n][2];
-        double[][] t = new double[n][2];
-        double[] o = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i][0] = rng.nextGaussian();
-            x[i][1] = rng.nextGaussian();
-            double e = rng.nextGaussian();
-            t[i][0] = x[i][0] + 0.5 * x[i][1] + e + 0.1 * rng.nextGaussian();
-            t[i][1] = -0.5 * x[i][0] + x[i][1] + e + 0.1 * rng.nextGaussian();
-            o[i] = BETA[0] * t[i][0] + BETA[1] * t[i][1] + 2 * e + 0.1 * rng.nextGaussian();
+        data = new LinearGaussianIv(n, seed);
+        problem = data.problem(DiscreteProblem.B);
+        inner = problem.innerData();
+        outer = problem.outerData();
+        xIn = columns(inner.x(), 0, 2);
+        tIn = columns(inner.y(), 0, 2);
+        xOut = columns(outer.x(), 0, 2);
+        double[][] o = columns(outer.y(), 2, 3);
+        oOut = new double[o.length];
+        for (int j = 0; j < o.length; j++) {
+            oOut[j] = o[j][0];
         }
-        int h = n / 2;
-        xIn = java.util.Arrays.copyOfRange(x, 0, h);
-        tIn = java.util.Arrays.copyOfRange(t, 0, h);
-        xOut = java.util.Arrays.copyOfRange(x, h, n);
-        tOut = java.util.Arrays.copyOfRange(t, h, n);
-        oOut = java.util.Arrays.copyOfRange(o, h, n);
-        tAll = t;
-        oAll = o;
-        inner = data(x, t, o, 0, h);
-        outer = data(x, t, o, h, n);
-        PointwiseLoss lIn = PointwiseLoss.of(1, (w, v, xx, yy) -> yy.sliceColumns(0, 2).matmul(w)
-                .sub(v.reshape(v.dim(0))).square());
-        PointwiseLoss lOut = PointwiseLoss.of(1, (w, v, xx, yy) -> yy.sliceColumns(2, 3).sub(v).square()
-                .reshape(v.dim(0)));
-        problem = FunctionalBilevelProblem.builder().innerData(inner).outerData(outer).innerLoss(lIn).outerLoss(lOut)
-                .outerDimension(2).build();
     }
 
-    private static Dataset data(double[][] x, double[][] t, double[] o, int from, int to) {
-        int k = to - from;
-        double[] xs = new double[k * 2];
-        double[] ys = new double[k * 3];
-        for (int i = 0; i < k; i++) {
-            xs[2 * i] = x[from + i][0];
-            xs[2 * i + 1] = x[from + i][1];
-            ys[3 * i] = t[from + i][0];
-            ys[3 * i + 1] = t[from + i][1];
-            ys[3 * i + 2] = o[from + i];
+    /** @return rows of columns [from, to) of the matrix m */
+    private static double[][] columns(Tensor m, int from, int to) {
+        double[] v = m.toDoubleArray();
+        int k = m.dim(1);
+        double[][] out = new double[m.dim(0)][to - from];
+        for (int i = 0; i < out.length; i++) {
+            System.arraycopy(v, i * k + from, out[i], 0, to - from);
         }
-        return new Dataset(DiscreteProblem.B.fromArray(xs, Shape.of(k, 2)), DiscreteProblem.B.fromArray(ys,
-                Shape.of(k, 3)));
+        return out;
     }
 
     /** Γ = (ΦᵀΦ)⁻¹ΦᵀT with Φ = [x, 1] on D_in (3 × 2): the first-stage least-squares coefficients. */
@@ -122,37 +98,14 @@ final class IvToy {
         return g;
     }
 
-    /** The 2SLS estimate argmin mean (o - Ẑw)² = (ẐᵀẐ)⁻¹Ẑᵀo. */
+    /** @return the 2SLS estimate argmin mean (o - Ẑw)² = (ẐᵀẐ)⁻¹Ẑᵀo */
     double[] twoStage() {
-        double[][] z = predictedTreatments();
-        double[][] ztz = new double[2][2];
-        double[] zto = new double[2];
-        for (int j = 0; j < z.length; j++) {
-            for (int a = 0; a < 2; a++) {
-                zto[a] += z[j][a] * oOut[j];
-                for (int b = 0; b < 2; b++) {
-                    ztz[a][b] += z[j][a] * z[j][b];
-                }
-            }
-        }
-        return DenseSolve.solve(ztz, zto, "second stage");
+        return data.twoStageLeastSquares();
     }
 
-    /** Ordinary least squares of o on [t, 1] over the whole sample; the slope (biased by the confounder). */
+    /** @return the slope of the ordinary least squares of o on [t, 1] over the whole sample (biased) */
     double[] ordinaryLeastSquares() {
-        double[][] a = new double[3][3];
-        double[] b = new double[3];
-        for (int i = 0; i < tAll.length; i++) {
-            double[] f = {tAll[i][0], tAll[i][1], 1};
-            for (int r = 0; r < 3; r++) {
-                b[r] += f[r] * oAll[i];
-                for (int c = 0; c < 3; c++) {
-                    a[r][c] += f[r] * f[c];
-                }
-            }
-        }
-        double[] s = DenseSolve.solve(a, b, "OLS");
-        return new double[] {s[0], s[1]};
+        return data.ordinaryLeastSquares();
     }
 
     static Tensor vector(double... v) {

@@ -86,10 +86,10 @@ public final class Dfiv implements OuterStepMethod {
         this.s2 = iv.stage2().full();
         Backend backend = s1.x().backend();
         this.theta = b.instrumentInitial != null ? b.instrumentInitial : instrument.initialParameters(backend, b.seed);
-        requireParams(theta, instrument.parameterCount(), "instrumentInitial");
+        instrument.requireParameters(theta, "instrumentInitial");
         Tensor w0 = b.structuralInitial != null ? b.structuralInitial
                 : structural.initialParameters(backend, b.seed + 1);
-        requireParams(w0, structural.parameterCount(), "structuralInitial");
+        structural.requireParameters(w0, "structuralInitial");
         this.chi = structural.bodyParameters(w0).detach();
         refit();
     }
@@ -98,15 +98,6 @@ public final class Dfiv implements OuterStepMethod {
         if (!(r >= 0) || !Double.isFinite(r)) {
             throw new IllegalArgumentException(name + ": expected a finite λ ≥ 0, got " + r);
         }
-    }
-
-    private static void requireParams(Tensor p, int count, String name) {
-        Objects.requireNonNull(p, name);
-        if (p.rank() != 1 || p.dim(0) != count) {
-            throw new ShapeMismatchException(name + ": expected parameters of shape [" + count + "], got "
-                    + p.shape());
-        }
-        p.requireFinite(name);
     }
 
     /** @return a builder */
@@ -148,8 +139,8 @@ public final class Dfiv implements OuterStepMethod {
      * @return the loss (a scalar tensor)
      */
     public Tensor stage1Loss(Tensor th, Tensor c) {
-        requireParams(th, instrument.parameterCount(), "theta");
-        requireParams(c, structural.headOffset(), "chi");
+        instrument.requireParameters(th, "theta");
+        structural.body().requireParameters(c, "chi");
         Tensor phi = instrumentFeatures(th, s1.x());
         Tensor psi = treatmentFeatures(c, s1);
         Tensor vv = ridge(phi, psi, ridge1);
@@ -167,8 +158,8 @@ public final class Dfiv implements OuterStepMethod {
      * @return the loss (a scalar tensor)
      */
     public Tensor stage2Loss(Tensor th, Tensor c) {
-        requireParams(th, instrument.parameterCount(), "theta");
-        requireParams(c, structural.headOffset(), "chi");
+        instrument.requireParameters(th, "theta");
+        structural.body().requireParameters(c, "chi");
         Tensor[] fit = fit(th, c);
         Tensor z = fit[1];
         Tensor o = iv.outcomes(s2.y());

@@ -5,7 +5,6 @@ import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.autodiff.Autodiff;
 import org.bilevel4j.api.autodiff.PartialGradients;
 import org.bilevel4j.api.autodiff.ValueAndGradient;
-import org.bilevel4j.api.error.ShapeMismatchException;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.functional.Dataset;
 import org.bilevel4j.functional.FunctionModel;
@@ -135,11 +134,7 @@ public final class PenaltyMethod implements OuterStepMethod {
         problem.requireW(b.w0, "outerInitial");
         this.w = b.w0.detach().requireFinite("outerInitial");
         Tensor t0 = b.theta0 != null ? b.theta0 : model.initialParameters(problem.innerData().x().backend(), b.seed);
-        if (t0.rank() != 1 || t0.dim(0) != model.parameterCount()) {
-            throw new ShapeMismatchException("innerInitial: expected parameters of shape [" + model.parameterCount()
-                    + "] for " + model + ", got " + t0.shape());
-        }
-        this.theta = t0.detach().requireFinite("innerInitial");
+        this.theta = model.requireParameters(t0, "innerInitial").detach();
         this.thetaTilde = theta;
     }
 
@@ -289,11 +284,13 @@ public final class PenaltyMethod implements OuterStepMethod {
             final Tensor ttf = thetaTilde;
             PartialGradients g = Autodiff.grad((t, ww) -> objective(ww, t, ttf, gamma, in, out), theta, w);
             outerGrads++;
-            innerLoss = problem.innerValue(w, model.apply(theta, in.x()), in).item();
-            outerLoss = problem.outerValue(w, model.apply(theta, out.x()), out).item();
             if (!g.inner().isFinite() || !g.outer().isFinite()) {
                 return diverged(t0, innerGrads, hvps, outerGrads, "non-finite gradient of the penalised objective "
                         + "at joint step " + j + " (γ = " + gamma + ")");
+            }
+            if (j == jointSteps - 1) { // only the last update's losses are reported
+                innerLoss = problem.innerValue(w, model.apply(theta, in.x()), in).item();
+                outerLoss = problem.outerValue(w, model.apply(theta, out.x()), out).item();
             }
             double scale = normalised && gamma > 1 ? 1 / gamma : 1;
             w = outerOptimizer.step(w, scale == 1 ? g.outer() : g.outer().mul(scale));

@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.types.Shape;
 import org.bilevel4j.functional.Dataset;
+import org.bilevel4j.functional.DenseSolve;
 import org.bilevel4j.functional.FunctionalBilevelProblem;
 import org.bilevel4j.functional.PointwiseLoss;
 
@@ -124,44 +125,19 @@ public final class LinearGaussianIv {
         return out;
     }
 
-    /** argmin ‖Fβ - y‖² by the normal equations (Gaussian elimination with partial pivoting). */
-    static double[] leastSquares(double[][] f, double[] y) {
+    /** argmin ‖Fβ - y‖² by the normal equations FᵀFβ = Fᵀy. */
+    private static double[] leastSquares(double[][] f, double[] y) {
         int p = f[0].length;
-        double[][] a = new double[p][p + 1];
+        double[][] a = new double[p][p];
+        double[] b = new double[p];
         for (int i = 0; i < f.length; i++) {
             for (int r = 0; r < p; r++) {
-                a[r][p] += f[i][r] * y[i];
+                b[r] += f[i][r] * y[i];
                 for (int c = 0; c < p; c++) {
                     a[r][c] += f[i][r] * f[i][c];
                 }
             }
         }
-        for (int col = 0; col < p; col++) {
-            int piv = col;
-            for (int r = col + 1; r < p; r++) {
-                if (Math.abs(a[r][col]) > Math.abs(a[piv][col])) {
-                    piv = r;
-                }
-            }
-            double[] tmp = a[col];
-            a[col] = a[piv];
-            a[piv] = tmp;
-            if (a[col][col] == 0) {
-                throw new IllegalStateException("leastSquares: singular normal equations at column " + col);
-            }
-            for (int r = 0; r < p; r++) {
-                if (r != col) {
-                    double fac = a[r][col] / a[col][col];
-                    for (int c = col; c <= p; c++) {
-                        a[r][c] -= fac * a[col][c];
-                    }
-                }
-            }
-        }
-        double[] s = new double[p];
-        for (int r = 0; r < p; r++) {
-            s[r] = a[r][p] / a[r][r];
-        }
-        return s;
+        return DenseSolve.solve(a, b, "leastSquares: the normal equations");
     }
 }
