@@ -1,5 +1,8 @@
 package org.bilevel4j.theory.stochastic;
 
+import static org.bilevel4j.theory.stochastic.QuadraticNoise.centred;
+import static org.bilevel4j.theory.stochastic.QuadraticNoise.meanSquare;
+import static org.bilevel4j.theory.stochastic.QuadraticNoise.spd;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Locale;
@@ -99,39 +102,6 @@ class AmigoLyapunovCheck {
     /** Algorithm parameters and the Lyapunov weights. */
     record Params(double alpha, double beta, double gamma, int t, int n, double rho, double s, double r, double theta,
             int u) {
-    }
-
-    private static double[][] spd(int d, double lo, double hi, SplittableRandom rng) {
-        double[][] v = DenseMatrices.orthonormalColumnsBoxMuller(d, d, rng);
-        double[] eig = new double[d];
-        for (int i = 0; i < d; i++) {
-            eig[i] = d == 1 ? lo : lo + (hi - lo) * i / (d - 1);
-        }
-        return DenseMatrices.spectral(v, eig);
-    }
-
-    private static double[][] centred(int count, int d, double scale, SplittableRandom rng) {
-        double[][] a = DenseMatrices.gaussianBoxMuller(count, d, rng);
-        double[] mean = new double[d];
-        for (double[] row : a) {
-            for (int i = 0; i < d; i++) {
-                mean[i] += row[i] / count;
-            }
-        }
-        for (double[] row : a) {
-            for (int i = 0; i < d; i++) {
-                row[i] = scale * (row[i] - mean[i]);
-            }
-        }
-        return a;
-    }
-
-    private static double meanSquare(double[][] a) {
-        double t = 0;
-        for (double[] row : a) {
-            t += DenseMatrices.dot(row, row) / a.length;
-        }
-        return t;
     }
 
     private static double[][] zeros(int r, int c) {
