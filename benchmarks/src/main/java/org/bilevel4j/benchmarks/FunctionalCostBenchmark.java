@@ -61,12 +61,33 @@ public class FunctionalCostBenchmark {
     FuncId funcId;
     FunctionalCost cost;
 
+    /**
+     * The instance timed here, also run by {@link FunctionalCostPaired} and {@link FunctionalCostMemory}.
+     *
+     * @param backend the backend's name
+     * @param pIn     the number of weights wanted (the width H is chosen by {@link FunctionalCost#widthFor})
+     * @param dv      d_v
+     * @return the instance with d_x = DX, n = N, seed 1
+     */
+    static FunctionalCost instance(String backend, long pIn, int dv) {
+        return FunctionalCost.of(Backends.get(backend), DX, N, FunctionalCost.widthFor(DX, pIn, dv), dv, 1);
+    }
+
+    /**
+     * @param cost the instance
+     * @return the FuncID configuration timed here: K adjoint SGD steps at LEARNING_RATE, the adjoint's initial ξ of
+     *         seed 2
+     */
+    static FuncId funcId(FunctionalCost cost) {
+        return cost.funcId(K, LEARNING_RATE, 2);
+    }
+
     @Setup
     public void setup(BenchmarkParams params) {
-        cost = FunctionalCost.of(Backends.get(backend), DX, N, FunctionalCost.widthFor(DX, pIn, dv), dv, 1);
+        cost = instance(backend, pIn, dv);
         parametric = cost.parametric();
         aid = FunctionalCost.aid(K);
-        funcId = cost.funcId(K, LEARNING_RATE, 2);
+        funcId = funcId(cost);
         if (params.getBenchmark().endsWith(".funcId")) {
             checkFuncId();
         } else if (params.getBenchmark().endsWith(".aid")) {

@@ -2,7 +2,6 @@ package org.bilevel4j.benchmarks;
 
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.api.problem.OptimizationBilevelProblem;
-import org.bilevel4j.api.tensor.Backends;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.functional.FuncId;
 
@@ -23,17 +22,14 @@ public final class FunctionalCostMemory {
         String method = args[0];
         long pIn = Long.parseLong(args[1]);
         int dv = Integer.parseInt(args[2]);
-        int dx = FunctionalCostBenchmark.DX;
-        int k = FunctionalCostBenchmark.K;
         try {
-            FunctionalCost cost = FunctionalCost.of(Backends.get("ejml"), dx, FunctionalCostBenchmark.N,
-                    FunctionalCost.widthFor(dx, pIn, dv), dv, 1);
+            FunctionalCost cost = FunctionalCostBenchmark.instance("ejml", pIn, dv);
             OptimizationBilevelProblem parametric = cost.parametric();
-            FuncId funcId = cost.funcId(k, FunctionalCostBenchmark.LEARNING_RATE, 2);
+            FuncId funcId = FunctionalCostBenchmark.funcId(cost);
             Tensor g = switch (method) {
                 case "setup" -> cost.w();
                 case "aid" -> {
-                    HypergradientEstimate e = FunctionalCost.aid(k).estimate(parametric, cost.w());
+                    HypergradientEstimate e = FunctionalCost.aid(FunctionalCostBenchmark.K).estimate(parametric, cost.w());
                     yield e.hypergradient();
                 }
                 case "funcid" -> funcId.totalGradient(cost.w()).gradient();

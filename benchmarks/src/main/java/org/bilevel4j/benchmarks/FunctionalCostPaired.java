@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.bilevel4j.algorithms.aid.AidEstimator;
 import org.bilevel4j.api.problem.OptimizationBilevelProblem;
-import org.bilevel4j.api.tensor.Backends;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.functional.FuncId;
 
@@ -27,13 +26,10 @@ public final class FunctionalCostPaired {
         long pIn = Long.parseLong(args[1]);
         int dv = Integer.parseInt(args[2]);
         int rounds = Integer.parseInt(args[3]);
-        int dx = FunctionalCostBenchmark.DX;
-        int k = FunctionalCostBenchmark.K;
-        FunctionalCost cost = FunctionalCost.of(Backends.get(backend), dx, FunctionalCostBenchmark.N,
-                FunctionalCost.widthFor(dx, pIn, dv), dv, 1);
+        FunctionalCost cost = FunctionalCostBenchmark.instance(backend, pIn, dv);
         OptimizationBilevelProblem parametric = cost.parametric();
-        AidEstimator aid = FunctionalCost.aid(k);
-        FuncId funcId = cost.funcId(k, FunctionalCostBenchmark.LEARNING_RATE, 2);
+        AidEstimator aid = FunctionalCost.aid(FunctionalCostBenchmark.K);
+        FuncId funcId = FunctionalCostBenchmark.funcId(cost);
         Tensor w = cost.w();
         aid.estimate(parametric, w);
         funcId.totalGradient(w);

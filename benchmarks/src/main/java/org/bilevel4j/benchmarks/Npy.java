@@ -35,10 +35,6 @@ public final class Npy {
      * @param data  the values in C (row-major) order
      */
     public record Array(int[] shape, double[] data) {
-        /** @return the number of rows: the first dimension, or 1 for a scalar */
-        public int rows() {
-            return shape.length == 0 ? 1 : shape[0];
-        }
     }
 
     private Npy() {
@@ -68,8 +64,7 @@ public final class Npy {
      */
     public static Array parse(String name, byte[] bytes) {
         if (bytes.length < MAGIC.length + 2) {
-            throw bad(name, 0, "at least " + (MAGIC.length + 4) + " bytes (magic, version, header length)",
-                    bytes.length + " bytes");
+            throw bad(name, 0, "at least " + (MAGIC.length + 2) + " bytes (magic, version)", bytes.length + " bytes");
         }
         for (int i = 0; i < MAGIC.length; i++) {
             if (bytes[i] != MAGIC[i]) {

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BinaryOperator;
+import java.util.function.UnaryOperator;
 import org.bilevel4j.algorithms.aid.AidEstimator;
 import org.bilevel4j.algorithms.hypergradient.HypergradientEstimate;
 import org.bilevel4j.algorithms.itd.ItdEstimator;
@@ -79,8 +81,8 @@ public class SideBySideBenchmark {
     Tensor zero;
     ItdEstimator itd;
     AidEstimator aid;
-    Tensor x;
-    Tensor minusY;
+    /** w ↦ g(w, λ), the inner objective at the data's λ. */
+    UnaryOperator<Tensor> innerAtLambda;
 
     /**
      * Loads the data and checks, before timing, that the hypergradient this fork times agrees with PyTorch's.
@@ -94,9 +96,9 @@ public class SideBySideBenchmark {
                     + "(-p data=/path/prefix_), got an empty string");
         }
         Backend be = Backends.get(backend);
-        x = matrix(be, "X");
+        Tensor x = matrix(be, "X");
         Tensor xv = matrix(be, "Xv");
-        minusY = vector(be, "y").neg();
+        Tensor minusY = vector(be, "y").neg();
         Tensor minusYv = vector(be, "yv").neg();
         lambda = vector(be, "lam");
         int d = lambda.shape().dim(0);
@@ -105,10 +107,10 @@ public class SideBySideBenchmark {
                     + x.shape() + " and " + xv.shape());
         }
         double alpha = Double.parseDouble(text("alpha.txt").strip());
-        Tensor xs = x;
-        Tensor my = minusY;
-        ScalarObjective inner = ScalarObjective.of((w, l) -> xs.matmul(w).mul(my).softplus().mean()
-                .add(l.exp().mul(w).mul(w).sum().mul(0.5)));
+        BinaryOperator<Tensor> g = (w, l) -> x.matmul(w).mul(minusY).softplus().mean()
+                .add(l.exp().mul(w).mul(w).sum().mul(0.5));
+        ScalarObjective inner = ScalarObjective.of(g);
+        innerAtLambda = w -> g.apply(w, lambda);
         ScalarObjective outer = ScalarObjective.of((w, l) -> xv.matmul(w).mul(minusYv).softplus().mean());
         problem = BilevelProblem.optimization(outer, inner, Shape.of(d), Shape.of(d), alpha);
         zero = be.zeros(Shape.of(d), DType.FLOAT64);
@@ -193,8 +195,7 @@ public class SideBySideBenchmark {
     /** One gradient of the inner objective in w, at w = 0 (PyTorch's "gradient"). */
     @Benchmark
     public Tensor gradient() {
-        Tensor g = Autodiff.grad(w -> x.matmul(w).mul(minusY).softplus().mean()
-                .add(lambda.exp().mul(w).mul(w).sum().mul(0.5)), zero);
+        Tensor g = Autodiff.grad(innerAtLambda, zero);
         g.get(0);
         return g;
     }

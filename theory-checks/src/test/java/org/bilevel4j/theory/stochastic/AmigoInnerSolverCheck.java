@@ -1,5 +1,8 @@
 package org.bilevel4j.theory.stochastic;
 
+import static org.bilevel4j.theory.stochastic.QuadraticNoise.centred;
+import static org.bilevel4j.theory.stochastic.QuadraticNoise.meanSquare;
+import static org.bilevel4j.theory.stochastic.QuadraticNoise.spd;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Locale;
@@ -24,40 +27,6 @@ import org.junit.jupiter.api.Test;
  * then averaged over j. H has the spectrum [μ_g, L_g] exactly.
  */
 class AmigoInnerSolverCheck {
-
-    private static double[][] spd(int d, double mu, double l, SplittableRandom rng) {
-        double[][] v = DenseMatrices.orthonormalColumnsBoxMuller(d, d, rng);
-        double[] eig = new double[d];
-        for (int k = 0; k < d; k++) {
-            eig[k] = d == 1 ? mu : mu + (l - mu) * k / (d - 1);
-        }
-        return DenseMatrices.spectral(v, eig);
-    }
-
-    /** @return mean-zero Gaussian vectors (rows) scaled by s */
-    private static double[][] centred(int count, int d, double s, SplittableRandom rng) {
-        double[][] a = DenseMatrices.gaussianBoxMuller(count, d, rng);
-        double[] mean = new double[d];
-        for (double[] r : a) {
-            for (int k = 0; k < d; k++) {
-                mean[k] += r[k] / count;
-            }
-        }
-        for (double[] r : a) {
-            for (int k = 0; k < d; k++) {
-                r[k] = s * (r[k] - mean[k]);
-            }
-        }
-        return a;
-    }
-
-    private static double meanSquare(double[][] a) {
-        double s = 0;
-        for (double[] r : a) {
-            s += DenseMatrices.dot(r, r) / a.length;
-        }
-        return s;
-    }
 
     private static double trace(double[][] s) {
         double t = 0;

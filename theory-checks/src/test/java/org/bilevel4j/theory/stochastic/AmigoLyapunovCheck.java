@@ -1,5 +1,8 @@
 package org.bilevel4j.theory.stochastic;
 
+import static org.bilevel4j.theory.stochastic.QuadraticNoise.centred;
+import static org.bilevel4j.theory.stochastic.QuadraticNoise.meanSquare;
+import static org.bilevel4j.theory.stochastic.QuadraticNoise.spd;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Locale;
@@ -62,6 +65,9 @@ import org.junit.jupiter.api.Test;
  * doubled until ‖A_k‖_∞ ≤ 1 (the regime of the paper's Proposition 10, in which the inequality is a contraction of
  * E^tot): there the worst ratio comes within about δ of 1, since E^x then contracts by about 1 − δ per iteration
  * against the bound's 1 − (1 − ½ρ)δ.
+ *
+ * <p>The check can fail: besides that near-equality, a control test drops V^tot_k and finds the inequality violated
+ * on every noisy instance started at the solution.
  */
 class AmigoLyapunovCheck {
 
@@ -99,39 +105,6 @@ class AmigoLyapunovCheck {
     /** Algorithm parameters and the Lyapunov weights. */
     record Params(double alpha, double beta, double gamma, int t, int n, double rho, double s, double r, double theta,
             int u) {
-    }
-
-    private static double[][] spd(int d, double lo, double hi, SplittableRandom rng) {
-        double[][] v = DenseMatrices.orthonormalColumnsBoxMuller(d, d, rng);
-        double[] eig = new double[d];
-        for (int i = 0; i < d; i++) {
-            eig[i] = d == 1 ? lo : lo + (hi - lo) * i / (d - 1);
-        }
-        return DenseMatrices.spectral(v, eig);
-    }
-
-    private static double[][] centred(int count, int d, double scale, SplittableRandom rng) {
-        double[][] a = DenseMatrices.gaussianBoxMuller(count, d, rng);
-        double[] mean = new double[d];
-        for (double[] row : a) {
-            for (int i = 0; i < d; i++) {
-                mean[i] += row[i] / count;
-            }
-        }
-        for (double[] row : a) {
-            for (int i = 0; i < d; i++) {
-                row[i] = scale * (row[i] - mean[i]);
-            }
-        }
-        return a;
-    }
-
-    private static double meanSquare(double[][] a) {
-        double t = 0;
-        for (double[] row : a) {
-            t += DenseMatrices.dot(row, row) / a.length;
-        }
-        return t;
     }
 
     private static double[][] zeros(int r, int c) {
@@ -646,6 +619,49 @@ class AmigoLyapunovCheck {
                         + "ρ ∈ [0.1, 0.9], s ∈ [0.2, 0.8], r, θ ∈ [0.05, 1]; in the contracting regime T ≤ " + maxT
                         + ", N ≤ " + maxN,
                 figures.toString(), "≤ 1");
+    }
+
+    /**
+     * Control: the same comparison without V^tot_k fails. Started at the solution (x*, y*(x*), z*(x*, y*)) of an
+     * instance with constant ∂_y f and all four noises, E^tot_0 = 0 while the noise makes E^tot_1 positive, so
+     * F_1 + E^tot_1 ≤ ‖A_1‖_∞E^tot_0 must be violated: the check measures the noise that V^tot accounts for.
+     */
+    @Test
+    void controlWithoutTheVarianceTermIsViolated() {
+        SplittableRandom rng = new SplittableRandom(7);
+        int instances = 10;
+        int violated = 0;
+        double smallestExcess = Double.POSITIVE_INFINITY;
+        for (int inst = 0; inst < instances; inst++) {
+            Instance in = instance(rng, 1);
+            Params p = contracting(in, params(in, rng, 1));
+            double[] start = new double[in.dx + 2 * in.dy];
+            double[] yStar = DenseMatrices.mul(in.yMap, in.xStar);
+            double[] zStar = DenseMatrices.solveSpd(in.h, in.c); // K = F_yy = 0: z* = −H⁻¹c
+            for (int i = 0; i < in.dx; i++) {
+                start[i] = in.xStar[i];
+            }
+            for (int i = 0; i < in.dy; i++) {
+                start[in.dx + i] = yStar[i];
+                start[in.dx + in.dy + i] = -zStar[i];
+            }
+            double vtot = bound(in, p).vtot();
+            Step first = trajectory(in, p, start, 1)[0];
+            double withoutVariance = first.rhs() - vtot;
+            if (first.lhs() > withoutVariance * (1 + 1e-9) + 1e-300) {
+                violated++;
+                smallestExcess = Math.min(smallestExcess, first.lhs() - withoutVariance);
+            }
+            int ii = inst;
+            assertTrue(first.lhs() <= first.rhs() * (1 + 1e-9) + 1e-300, () -> "Proposition 9 violated on control "
+                    + "instance " + ii + ": " + first.lhs() + " > " + first.rhs());
+        }
+        StochasticReport.row("AmIGO Proposition 9 control (must fail): the inequality without V^tot_k, started at the "
+                + "solution", instances + " generated instances with constant ∂_y f and all four noises, T, N "
+                + "doubled until ‖A_k‖_∞ ≤ 1, first iteration", String.format(Locale.ROOT,
+                        "violated on %d of %d (smallest excess of the left side %.3g)", violated, instances,
+                        smallestExcess), "violated on every instance");
+        assertTrue(violated == instances, "violations without V^tot: " + violated + " of " + instances);
     }
 
     /** The exact moment propagation agrees with a direct simulation of AmIGO (5 standard errors). */
