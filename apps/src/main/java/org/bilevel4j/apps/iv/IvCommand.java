@@ -202,18 +202,9 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
             throw new ParameterException(spec.commandLine(), "--pool: expected a divisor of 64 (1, 2, 4, …, 64), got "
                     + pool);
         }
-        if (!(parametricStep > 0) || !Double.isFinite(parametricStep)) {
-            throw new ParameterException(spec.commandLine(), "--parametric-step: expected a finite value > 0, got "
-                    + parametricStep);
-        }
-        if (!(innerRate > 0) || !Double.isFinite(innerRate)) {
-            throw new ParameterException(spec.commandLine(), "--inner-rate: expected a finite value > 0, got "
-                    + innerRate);
-        }
-        if (!(outerRate > 0) || !Double.isFinite(outerRate)) {
-            throw new ParameterException(spec.commandLine(), "--outer-rate: expected a finite value > 0, got "
-                    + outerRate);
-        }
+        ExperimentOptions.positive(spec, "--parametric-step", parametricStep);
+        ExperimentOptions.positive(spec, "--inner-rate", innerRate);
+        ExperimentOptions.positive(spec, "--outer-rate", outerRate);
         if (!(maxMinutes >= 0) || !Double.isFinite(maxMinutes)) {
             throw new ParameterException(spec.commandLine(), "--max-minutes: expected a finite value ≥ 0, got "
                     + maxMinutes);

@@ -227,10 +227,7 @@ public final class StochasticCommand implements Callable<Integer>, RunRecords {
         positiveStep("--outer-step", outerStep);
         double rhoV = adjointStep == null ? innerStep : adjointStep;
         positiveStep("--adjoint-step", rhoV);
-        if (!(periodFraction > 0) || !Double.isFinite(periodFraction)) {
-            throw new ParameterException(spec.commandLine(), "--period-fraction: expected a finite value > 0, got "
-                    + periodFraction);
-        }
+        ExperimentOptions.positive(spec, "--period-fraction", periodFraction);
         if (!(averaging > 0 && averaging <= 1)) {
             throw new ParameterException(spec.commandLine(), "--averaging: expected a value in (0, 1], got "
                     + averaging);
