@@ -1,5 +1,7 @@
 package org.bilevel4j.apps.iv;
 
+import static org.bilevel4j.apps.report.SummaryTable.significant;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -289,9 +291,11 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
                 "outer step", "w", false, series);
         new SummaryTable("estimate", "β₁", "β₂", "‖· - β‖")
                 .row("true β", "1", "-2", "0")
-                .row("ordinary least squares (biased)", figure(ols[0]), figure(ols[1]), figure(dist(ols)))
-                .row("2SLS, closed form", figure(tsls[0]), figure(tsls[1]), figure(dist(tsls)))
-                .row("FuncID linear, " + n + " steps", figure(wv[0]), figure(wv[1]), figure(dist(wv)))
+                .row("ordinary least squares (biased)", significant(ols[0]), significant(ols[1]),
+                        significant(dist(ols)))
+                .row("2SLS, closed form", significant(tsls[0]), significant(tsls[1]), significant(dist(tsls)))
+                .row("FuncID linear, " + n + " steps", significant(wv[0]), significant(wv[1]),
+                        significant(dist(wv)))
                 .print(console);
         Map<String, String> end = new LinkedHashMap<>();
         end.put("ols", Arrays.toString(ols));
@@ -454,9 +458,5 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
             out[(int) r[2] - 1] = r[c];
         }
         return out;
-    }
-
-    static String figure(double v) {
-        return String.format(Locale.ROOT, "%.4g", v);
     }
 }

@@ -1,5 +1,7 @@
 package org.bilevel4j.apps.stochastic;
 
+import static org.bilevel4j.apps.report.SummaryTable.significant;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -309,12 +311,12 @@ public final class StochasticCommand implements Callable<Integer>, RunRecords {
                 Plots.single(m.name(), log.column("iteration"), log.column(metricName)));
 
         new SummaryTable("", "start", "end")
-                .row(problem.metricLabel(), figure(first), figure(last))
-                .row("‖λ‖", figure(start.outer().normValue()), figure(r.state().outer().normValue()))
+                .row(problem.metricLabel(), significant(first), significant(last))
+                .row("‖λ‖", significant(start.outer().normValue()), significant(r.state().outer().normValue()))
                 .print(console);
         if (checkName != null) {
             console.printf(Locale.ROOT, "‖∇Φ(λ)‖ by AID-CG on the full batch: %s at the start, %s at the last check%n",
-                    figure(firstCheck), figure(lastCheck[0]));
+                    significant(firstCheck), significant(lastCheck[0]));
         }
         console.printf(Locale.ROOT, "%d iterations in %.1f s, status %s (%s)%noracle calls (per sample): %s%n",
                 r.iterations(), r.elapsedNanos() / 1e9, r.status(), r.reason(), r.counts());
@@ -337,10 +339,6 @@ public final class StochasticCommand implements Callable<Integer>, RunRecords {
     /** @return the row's values, with the check column if the task has one */
     private static double[] row(boolean withCheck, double... values) {
         return withCheck ? values : java.util.Arrays.copyOf(values, values.length - 1);
-    }
-
-    private static String figure(double v) {
-        return String.format(Locale.ROOT, "%.4g", v);
     }
 
     private void positiveStep(String option, double value) {
