@@ -235,8 +235,7 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
 
     private Map<String, String> settings() {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("command", ("bilevel4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
-                .strip());
+        s.put("command", RunLog.commandLine(spec.commandLine().getParseResult().originalArgs()));
         s.put("task", task.cliName());
         s.put("samples", Integer.toString(samples));
         return s;

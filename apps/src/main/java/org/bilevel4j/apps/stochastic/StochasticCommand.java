@@ -252,8 +252,7 @@ public final class StochasticCommand implements Callable<Integer>, RunRecords {
         console.flush();
 
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("command", ("bilevel4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
-                .strip());
+        settings.put("command", RunLog.commandLine(spec.commandLine().getParseResult().originalArgs()));
         settings.put("method", m.name());
         settings.put("task", problem.description());
         settings.put("batch size", Integer.toString(batchSize));
