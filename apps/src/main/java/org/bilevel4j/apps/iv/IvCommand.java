@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.apps.cli.BackendOption;
@@ -138,8 +139,9 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
     double maxMinutes;
 
     @Option(names = "--report-from", split = ",", paramLabel = "DIR",
-            description = "dsprites: run nothing; summarise the results.csv and iterations.csv of earlier runs (e.g. "
-                    + "of method groups run in parallel on the same seeds) into one table and one set of plots")
+            description = "dsprites: run nothing; summarise the results.csv and iterations.csv of earlier runs with "
+                    + "the same --outer-steps (e.g. of method groups run in parallel on the same seeds) into one table "
+                    + "and one set of plots")
     List<Path> reportFrom;
 
     @Option(names = "--out", defaultValue = "runs/iv", paramLabel = "DIR",
@@ -149,6 +151,9 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
 
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
+
+    /** The header of {@code results.csv}: one row per method and seed. */
+    private static final String RESULTS_HEADER = "method,seed,test_mse,seconds_per_step,status\n";
 
     private final List<Path> runRecords = new ArrayList<>();
 
@@ -214,20 +219,13 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
         if (methods != null && methods.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--methods: expected at least one method, got none");
         }
-        if (reportFrom != null) {
-            for (Path dir : reportFrom) {
-                if (!Files.isRegularFile(dir.resolve("results.csv")) || !Files.isRegularFile(dir.resolve(
-                        "iterations.csv"))) {
-                    throw new ParameterException(spec.commandLine(), "--report-from: expected directories with "
-                            + "results.csv and iterations.csv of 'iv --task dsprites', got " + dir);
-                }
-            }
-        }
+        // read before clearing the output directory, which may be one of them
+        Earlier earlier = reportFrom == null ? null : readEarlier();
         runRecords.clear();
         OutputDirectory.clear(out);
         PrintWriter console = spec.commandLine().getOut();
-        if (reportFrom != null) {
-            return report(console);
+        if (earlier != null) {
+            return report(console, earlier);
         }
         Backend backend = backendOption.backend();
         return task == Task.TOY ? toy(console, backend, n) : dsprites(console, backend, n);
@@ -270,7 +268,7 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
         try (log) {
             for (int k = 1; k <= n; k++) {
                 FunctionalGradient g = f.totalGradient(w);
-                if (g.status() == org.bilevel4j.algorithms.diagnostics.Status.DIVERGED) {
+                if (g.status() == Status.DIVERGED) {
                     throw new ExperimentFailure("run failed: FuncID linear DIVERGED: " + g.message());
                 }
                 w = adam.step(w, g.gradient());
@@ -334,7 +332,7 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
                 + "%d; %s; backend %s%n", samples, n, chosen, seeds, seed, sizes, backend.name());
         console.flush();
         Path results = out.resolve("results.csv");
-        Files.writeString(results, "method,seed,test_mse,seconds_per_step,status\n", StandardCharsets.UTF_8);
+        Files.writeString(results, RESULTS_HEADER, StandardCharsets.UTF_8);
         List<SpritesExperiment.Result> all = new ArrayList<>();
         long t0 = System.nanoTime();
         int total = seeds * chosen.size() * n;
@@ -402,12 +400,21 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
         return 0;
     }
 
-    private int report(PrintWriter console) throws IOException {
-        List<SpritesExperiment.Result> all = new ArrayList<>();
-        StringBuilder csv = new StringBuilder("method,seed,test_mse,seconds_per_step,status\n");
+    /** The runs named by --report-from: their results, their results.csv rows and their common length. */
+    private record Earlier(List<SpritesExperiment.Result> results, String csv, int steps) {
+    }
+
+    private Earlier readEarlier() throws IOException {
+        // the logs first: every run is padded to the longest, as a diverged run stops early
+        List<Map<String, List<double[]>>> curves = new ArrayList<>();
         int steps = 0;
         for (Path dir : reportFrom) {
-            Map<String, List<double[]>> curves = new LinkedHashMap<>();
+            if (!Files.isRegularFile(dir.resolve("results.csv")) || !Files.isRegularFile(dir.resolve(
+                    "iterations.csv"))) {
+                throw new ParameterException(spec.commandLine(), "--report-from: expected directories with "
+                        + "results.csv and iterations.csv of 'iv --task dsprites', got " + dir);
+            }
+            Map<String, List<double[]>> byRun = new LinkedHashMap<>();
             List<String> rows = Files.readAllLines(dir.resolve("iterations.csv"), StandardCharsets.UTF_8);
             for (String row : rows.subList(1, rows.size())) {
                 String[] c = row.split(",", -1);
@@ -415,32 +422,48 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
                 for (int i = 0; i < c.length; i++) {
                     v[i] = c[i].isEmpty() ? Double.NaN : Double.parseDouble(c[i]);
                 }
-                curves.computeIfAbsent((long) v[0] + "/" + (int) v[1], k -> new ArrayList<>()).add(v);
+                byRun.computeIfAbsent((long) v[0] + "/" + (int) v[1], k -> new ArrayList<>()).add(v);
                 steps = Math.max(steps, (int) v[2]);
             }
+            curves.add(byRun);
+        }
+        List<SpritesExperiment.Result> all = new ArrayList<>();
+        StringBuilder csv = new StringBuilder(RESULTS_HEADER);
+        for (int d = 0; d < reportFrom.size(); d++) {
+            Path dir = reportFrom.get(d);
             List<String> res = Files.readAllLines(dir.resolve("results.csv"), StandardCharsets.UTF_8);
             for (String row : res.subList(1, res.size())) {
                 csv.append(row).append('\n');
                 String[] c = row.split(",", -1);
                 IvMethod m = new IvMethod.Converter().convert(c[0]);
                 long sd = Long.parseLong(c[1]);
-                List<double[]> cv = curves.getOrDefault(sd + "/" + m.ordinal(), List.of());
+                boolean failed = !"OK".equals(c[4]);
+                List<double[]> cv = curves.get(d).getOrDefault(sd + "/" + m.ordinal(), List.of());
+                if (!failed && cv.size() != steps) {
+                    throw new ParameterException(spec.commandLine(), "--report-from: expected runs of " + steps
+                            + " outer steps, got " + cv.size() + " for " + m.cliName() + " seed " + sd + " in " + dir);
+                }
                 all.add(new SpritesExperiment.Result(m, sd, column(cv, 4, steps), column(cv, 5, steps),
-                        column(cv, 6, steps), Double.parseDouble(c[3]), !"OK".equals(c[4]), c[4]));
+                        column(cv, 6, steps), Double.parseDouble(c[3]), failed, c[4]));
             }
         }
+        return new Earlier(all, csv.toString(), steps);
+    }
+
+    private int report(PrintWriter console, Earlier earlier) throws IOException {
+        List<SpritesExperiment.Result> all = earlier.results();
         List<IvMethod> present = new ArrayList<>();
         for (IvMethod m : IvMethod.values()) {
             if (all.stream().anyMatch(r -> r.method() == m)) {
                 present.add(m);
             }
         }
-        Files.writeString(out.resolve("results.csv"), csv.toString(), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("results.csv"), earlier.csv(), StandardCharsets.UTF_8);
         Map<String, String> settings = settings();
         settings.put("report from", reportFrom.toString());
         Path record = RunLog.writeSettings(out, settings);
         runRecords.add(record);
-        IvReport report = new IvReport(present, all, steps);
+        IvReport report = new IvReport(present, all, earlier.steps());
         report.plots(out);
         report.print(console);
         RunLog.appendToRecord(record, report.summary());
