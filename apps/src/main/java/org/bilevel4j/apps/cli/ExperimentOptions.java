@@ -164,9 +164,7 @@ public final class ExperimentOptions implements RunRecords {
         }
         atMost(spec, "--linear-steps", linearSteps, MAX_STEPS, "the largest linear-solver budget");
         atLeast(spec, "--outer-steps", outerSteps, 1);
-        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new ParameterException(spec.commandLine(), "--lr: expected a finite value > 0, got " + learningRate);
-        }
+        positive(spec, "--lr", learningRate);
         if (!(momentum >= 0 && momentum < 1)) {
             throw new ParameterException(spec.commandLine(), "--momentum: expected a value in [0, 1), got "
                     + momentum);
@@ -303,6 +301,20 @@ public final class ExperimentOptions implements RunRecords {
         if (value > maximum) {
             throw new ParameterException(spec.commandLine(), option + ": expected an integer <= " + maximum + " ("
                     + what + "), got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * @param spec   the running command
+     * @param option the option's name, e.g. {@code --lr}
+     * @param value  its value
+     * @return the value
+     * @throws ParameterException naming the option if the value is not finite and &gt; 0
+     */
+    public static double positive(CommandSpec spec, String option, double value) {
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new ParameterException(spec.commandLine(), option + ": expected a finite value > 0, got " + value);
         }
         return value;
     }

@@ -100,7 +100,7 @@ public final class ExperimentRunner {
     public Outcome run(BilevelProblem problem, HypergradientEstimator estimator, OuterOptimizer optimizer, int steps,
             Tensor start) {
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("command", ("bilevel4j " + String.join(" ", commandLine)).strip());
+        settings.put("command", RunLog.commandLine(commandLine));
         settings.put("estimator", estimator.name());
         settings.put("outer optimizer", optimizer.name());
         settings.put("outer steps", Integer.toString(steps));

@@ -1,5 +1,7 @@
 package org.bilevel4j.apps.iv;
 
+import static org.bilevel4j.apps.report.SummaryTable.significant;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.bilevel4j.algorithms.diagnostics.Status;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.apps.cli.BackendOption;
@@ -136,8 +139,9 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
     double maxMinutes;
 
     @Option(names = "--report-from", split = ",", paramLabel = "DIR",
-            description = "dsprites: run nothing; summarise the results.csv and iterations.csv of earlier runs (e.g. "
-                    + "of method groups run in parallel on the same seeds) into one table and one set of plots")
+            description = "dsprites: run nothing; summarise the results.csv and iterations.csv of earlier runs with "
+                    + "the same --outer-steps (e.g. of method groups run in parallel on the same seeds) into one table "
+                    + "and one set of plots")
     List<Path> reportFrom;
 
     @Option(names = "--out", defaultValue = "runs/iv", paramLabel = "DIR",
@@ -147,6 +151,9 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
 
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
+
+    /** The header of {@code results.csv}: one row per method and seed. */
+    private static final String RESULTS_HEADER = "method,seed,test_mse,seconds_per_step,status\n";
 
     private final List<Path> runRecords = new ArrayList<>();
 
@@ -202,18 +209,9 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
             throw new ParameterException(spec.commandLine(), "--pool: expected a divisor of 64 (1, 2, 4, …, 64), got "
                     + pool);
         }
-        if (!(parametricStep > 0) || !Double.isFinite(parametricStep)) {
-            throw new ParameterException(spec.commandLine(), "--parametric-step: expected a finite value > 0, got "
-                    + parametricStep);
-        }
-        if (!(innerRate > 0) || !Double.isFinite(innerRate)) {
-            throw new ParameterException(spec.commandLine(), "--inner-rate: expected a finite value > 0, got "
-                    + innerRate);
-        }
-        if (!(outerRate > 0) || !Double.isFinite(outerRate)) {
-            throw new ParameterException(spec.commandLine(), "--outer-rate: expected a finite value > 0, got "
-                    + outerRate);
-        }
+        ExperimentOptions.positive(spec, "--parametric-step", parametricStep);
+        ExperimentOptions.positive(spec, "--inner-rate", innerRate);
+        ExperimentOptions.positive(spec, "--outer-rate", outerRate);
         if (!(maxMinutes >= 0) || !Double.isFinite(maxMinutes)) {
             throw new ParameterException(spec.commandLine(), "--max-minutes: expected a finite value ≥ 0, got "
                     + maxMinutes);
@@ -221,20 +219,13 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
         if (methods != null && methods.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--methods: expected at least one method, got none");
         }
-        if (reportFrom != null) {
-            for (Path dir : reportFrom) {
-                if (!Files.isRegularFile(dir.resolve("results.csv")) || !Files.isRegularFile(dir.resolve(
-                        "iterations.csv"))) {
-                    throw new ParameterException(spec.commandLine(), "--report-from: expected directories with "
-                            + "results.csv and iterations.csv of 'iv --task dsprites', got " + dir);
-                }
-            }
-        }
+        // read before clearing the output directory, which may be one of them
+        Earlier earlier = reportFrom == null ? null : readEarlier();
         runRecords.clear();
         OutputDirectory.clear(out);
         PrintWriter console = spec.commandLine().getOut();
-        if (reportFrom != null) {
-            return report(console);
+        if (earlier != null) {
+            return report(console, earlier);
         }
         Backend backend = backendOption.backend();
         return task == Task.TOY ? toy(console, backend, n) : dsprites(console, backend, n);
@@ -242,8 +233,7 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
 
     private Map<String, String> settings() {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("command", ("bilevel4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
-                .strip());
+        s.put("command", RunLog.commandLine(spec.commandLine().getParseResult().originalArgs()));
         s.put("task", task.cliName());
         s.put("samples", Integer.toString(samples));
         return s;
@@ -278,7 +268,7 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
         try (log) {
             for (int k = 1; k <= n; k++) {
                 FunctionalGradient g = f.totalGradient(w);
-                if (g.status() == org.bilevel4j.algorithms.diagnostics.Status.DIVERGED) {
+                if (g.status() == Status.DIVERGED) {
                     throw new ExperimentFailure("run failed: FuncID linear DIVERGED: " + g.message());
                 }
                 w = adam.step(w, g.gradient());
@@ -298,9 +288,11 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
                 "outer step", "w", false, series);
         new SummaryTable("estimate", "β₁", "β₂", "‖· - β‖")
                 .row("true β", "1", "-2", "0")
-                .row("ordinary least squares (biased)", figure(ols[0]), figure(ols[1]), figure(dist(ols)))
-                .row("2SLS, closed form", figure(tsls[0]), figure(tsls[1]), figure(dist(tsls)))
-                .row("FuncID linear, " + n + " steps", figure(wv[0]), figure(wv[1]), figure(dist(wv)))
+                .row("ordinary least squares (biased)", significant(ols[0]), significant(ols[1]),
+                        significant(dist(ols)))
+                .row("2SLS, closed form", significant(tsls[0]), significant(tsls[1]), significant(dist(tsls)))
+                .row("FuncID linear, " + n + " steps", significant(wv[0]), significant(wv[1]),
+                        significant(dist(wv)))
                 .print(console);
         Map<String, String> end = new LinkedHashMap<>();
         end.put("ols", Arrays.toString(ols));
@@ -340,7 +332,7 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
                 + "%d; %s; backend %s%n", samples, n, chosen, seeds, seed, sizes, backend.name());
         console.flush();
         Path results = out.resolve("results.csv");
-        Files.writeString(results, "method,seed,test_mse,seconds_per_step,status\n", StandardCharsets.UTF_8);
+        Files.writeString(results, RESULTS_HEADER, StandardCharsets.UTF_8);
         List<SpritesExperiment.Result> all = new ArrayList<>();
         long t0 = System.nanoTime();
         int total = seeds * chosen.size() * n;
@@ -408,12 +400,21 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
         return 0;
     }
 
-    private int report(PrintWriter console) throws IOException {
-        List<SpritesExperiment.Result> all = new ArrayList<>();
-        StringBuilder csv = new StringBuilder("method,seed,test_mse,seconds_per_step,status\n");
+    /** The runs named by --report-from: their results, their results.csv rows and their common length. */
+    private record Earlier(List<SpritesExperiment.Result> results, String csv, int steps) {
+    }
+
+    private Earlier readEarlier() throws IOException {
+        // the logs first: every run is padded to the longest, as a diverged run stops early
+        List<Map<String, List<double[]>>> curves = new ArrayList<>();
         int steps = 0;
         for (Path dir : reportFrom) {
-            Map<String, List<double[]>> curves = new LinkedHashMap<>();
+            if (!Files.isRegularFile(dir.resolve("results.csv")) || !Files.isRegularFile(dir.resolve(
+                    "iterations.csv"))) {
+                throw new ParameterException(spec.commandLine(), "--report-from: expected directories with "
+                        + "results.csv and iterations.csv of 'iv --task dsprites', got " + dir);
+            }
+            Map<String, List<double[]>> byRun = new LinkedHashMap<>();
             List<String> rows = Files.readAllLines(dir.resolve("iterations.csv"), StandardCharsets.UTF_8);
             for (String row : rows.subList(1, rows.size())) {
                 String[] c = row.split(",", -1);
@@ -421,32 +422,48 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
                 for (int i = 0; i < c.length; i++) {
                     v[i] = c[i].isEmpty() ? Double.NaN : Double.parseDouble(c[i]);
                 }
-                curves.computeIfAbsent((long) v[0] + "/" + (int) v[1], k -> new ArrayList<>()).add(v);
+                byRun.computeIfAbsent((long) v[0] + "/" + (int) v[1], k -> new ArrayList<>()).add(v);
                 steps = Math.max(steps, (int) v[2]);
             }
+            curves.add(byRun);
+        }
+        List<SpritesExperiment.Result> all = new ArrayList<>();
+        StringBuilder csv = new StringBuilder(RESULTS_HEADER);
+        for (int d = 0; d < reportFrom.size(); d++) {
+            Path dir = reportFrom.get(d);
             List<String> res = Files.readAllLines(dir.resolve("results.csv"), StandardCharsets.UTF_8);
             for (String row : res.subList(1, res.size())) {
                 csv.append(row).append('\n');
                 String[] c = row.split(",", -1);
                 IvMethod m = new IvMethod.Converter().convert(c[0]);
                 long sd = Long.parseLong(c[1]);
-                List<double[]> cv = curves.getOrDefault(sd + "/" + m.ordinal(), List.of());
+                boolean failed = !"OK".equals(c[4]);
+                List<double[]> cv = curves.get(d).getOrDefault(sd + "/" + m.ordinal(), List.of());
+                if (!failed && cv.size() != steps) {
+                    throw new ParameterException(spec.commandLine(), "--report-from: expected runs of " + steps
+                            + " outer steps, got " + cv.size() + " for " + m.cliName() + " seed " + sd + " in " + dir);
+                }
                 all.add(new SpritesExperiment.Result(m, sd, column(cv, 4, steps), column(cv, 5, steps),
-                        column(cv, 6, steps), Double.parseDouble(c[3]), !"OK".equals(c[4]), c[4]));
+                        column(cv, 6, steps), Double.parseDouble(c[3]), failed, c[4]));
             }
         }
+        return new Earlier(all, csv.toString(), steps);
+    }
+
+    private int report(PrintWriter console, Earlier earlier) throws IOException {
+        List<SpritesExperiment.Result> all = earlier.results();
         List<IvMethod> present = new ArrayList<>();
         for (IvMethod m : IvMethod.values()) {
             if (all.stream().anyMatch(r -> r.method() == m)) {
                 present.add(m);
             }
         }
-        Files.writeString(out.resolve("results.csv"), csv.toString(), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("results.csv"), earlier.csv(), StandardCharsets.UTF_8);
         Map<String, String> settings = settings();
         settings.put("report from", reportFrom.toString());
         Path record = RunLog.writeSettings(out, settings);
         runRecords.add(record);
-        IvReport report = new IvReport(present, all, steps);
+        IvReport report = new IvReport(present, all, earlier.steps());
         report.plots(out);
         report.print(console);
         RunLog.appendToRecord(record, report.summary());
@@ -463,9 +480,5 @@ public final class IvCommand implements Callable<Integer>, RunRecords {
             out[(int) r[2] - 1] = r[c];
         }
         return out;
-    }
-
-    static String figure(double v) {
-        return String.format(Locale.ROOT, "%.4g", v);
     }
 }

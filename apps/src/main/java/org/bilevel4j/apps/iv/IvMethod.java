@@ -125,7 +125,14 @@ public enum IvMethod implements CliValue {
         }
     }
 
-    /** One outer step's record. @param innerLoss L̂_in(w, ĥ) @param outerLoss L̂_out(w, ĥ) @param failed diverged */
+    /**
+     * One outer step's record.
+     *
+     * @param innerLoss L̂_in(w, ĥ)
+     * @param outerLoss L̂_out(w, ĥ)
+     * @param failed    whether the step diverged
+     * @param message   the method's message about the step
+     */
     public record Step(double innerLoss, double outerLoss, boolean failed, String message) {
     }
 

@@ -1,5 +1,7 @@
 package org.bilevel4j.apps.iv;
 
+import static org.bilevel4j.apps.report.SummaryTable.significant;
+
 import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -97,12 +99,12 @@ final class IvReport {
             Arrays.sort(v);
             PairedTTest tt = funcIdAgainst(m);
             long failed = results.stream().filter(r -> r.method() == m && r.failed()).count();
-            t.row(m.label(), v.length + (failed > 0 ? " (+" + failed + " diverged)" : ""), IvCommand.figure(
-                    quantile(v, 0.5)), IvCommand.figure(quantile(v, 0.75) - quantile(v, 0.25)),
-                    IvCommand.figure(Arrays.stream(v).average().orElse(Double.NaN)),
-                    IvCommand.figure(meanLast(m, true)), IvCommand.figure(meanLast(m, false)),
+            t.row(m.label(), v.length + (failed > 0 ? " (+" + failed + " diverged)" : ""),
+                    significant(quantile(v, 0.5)), significant(quantile(v, 0.75) - quantile(v, 0.25)),
+                    significant(Arrays.stream(v).average().orElse(Double.NaN)),
+                    significant(meanLast(m, true)), significant(meanLast(m, false)),
                     String.format(Locale.ROOT, "%.2f", meanSeconds(m)),
-                    tt == null ? "" : IvCommand.figure(tt.t()), tt == null ? "" : IvCommand.figure(tt.pValue()));
+                    tt == null ? "" : significant(tt.t()), tt == null ? "" : significant(tt.pValue()));
         }
         t.print(console);
         console.println("inner/outer loss: mean over seeds at the last outer step; t-test: H1 = FuncID's test MSE is "
@@ -115,13 +117,13 @@ final class IvReport {
             double[] v = testMse(m);
             Arrays.sort(v);
             s.put("test mse " + m.cliName(), String.format(Locale.ROOT, "median %s, IQR %s, n %d",
-                    IvCommand.figure(quantile(v, 0.5)), IvCommand.figure(quantile(v, 0.75) - quantile(v, 0.25)),
+                    significant(quantile(v, 0.5)), significant(quantile(v, 0.75) - quantile(v, 0.25)),
                     v.length));
             s.put("seconds per outer step " + m.cliName(), String.format(Locale.ROOT, "%.3f", meanSeconds(m)));
             PairedTTest tt = funcIdAgainst(m);
             if (tt != null) {
                 s.put("t-test funcid < " + m.cliName(), String.format(Locale.ROOT, "t %s, p %s, pairs %d",
-                        IvCommand.figure(tt.t()), IvCommand.figure(tt.pValue()), tt.n()));
+                        significant(tt.t()), significant(tt.pValue()), tt.n()));
             }
         }
         return s;

@@ -271,20 +271,6 @@ public final class SpritesIvTask {
         return s / f.length;
     }
 
-    /** @return the variance of the structural function over the test grid (the MSE of the best constant) */
-    public double testVariance() {
-        double m = 0;
-        for (double v : testStructural) {
-            m += v;
-        }
-        m /= testStructural.length;
-        double s = 0;
-        for (double v : testStructural) {
-            s += (v - m) * (v - m);
-        }
-        return s / testStructural.length;
-    }
-
     /**
      * @param w the treatment network's weights
      * @param h the inner model

@@ -87,6 +87,14 @@ public final class RunLog implements IterationListener, Closeable {
     }
 
     /**
+     * @param args the tool's arguments, as the user gave them
+     * @return the command line for the {@code command} setting of {@code run.txt}, e.g. {@code bilevel4j iv --quiet}
+     */
+    public static String commandLine(List<String> args) {
+        return ("bilevel4j " + String.join(" ", args)).strip();
+    }
+
+    /**
      * Writes {@code run.txt}: one {@code key: value} line per setting, then the JVM and the start time, so that a run
      * directory says how it was made. {@link #appendToRecord} adds how it ended.
      *

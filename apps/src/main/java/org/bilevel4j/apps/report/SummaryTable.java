@@ -59,6 +59,11 @@ public final class SummaryTable {
         out.println(sb.toString().stripTrailing());
     }
 
+    /** @param v a value @return it with 4 significant digits, e.g. {@code 0.08406} or {@code 1.689} */
+    public static String significant(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+
     /** @param v a value @return it with 4 decimals, e.g. {@code 0.4069} */
     public static String decimal(double v) {
         return String.format(Locale.ROOT, "%.4f", v);

@@ -1,5 +1,7 @@
 package org.bilevel4j.apps.stochastic;
 
+import static org.bilevel4j.apps.report.SummaryTable.significant;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -227,10 +229,7 @@ public final class StochasticCommand implements Callable<Integer>, RunRecords {
         positiveStep("--outer-step", outerStep);
         double rhoV = adjointStep == null ? innerStep : adjointStep;
         positiveStep("--adjoint-step", rhoV);
-        if (!(periodFraction > 0) || !Double.isFinite(periodFraction)) {
-            throw new ParameterException(spec.commandLine(), "--period-fraction: expected a finite value > 0, got "
-                    + periodFraction);
-        }
+        ExperimentOptions.positive(spec, "--period-fraction", periodFraction);
         if (!(averaging > 0 && averaging <= 1)) {
             throw new ParameterException(spec.commandLine(), "--averaging: expected a value in (0, 1], got "
                     + averaging);
@@ -253,8 +252,7 @@ public final class StochasticCommand implements Callable<Integer>, RunRecords {
         console.flush();
 
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("command", ("bilevel4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs()))
-                .strip());
+        settings.put("command", RunLog.commandLine(spec.commandLine().getParseResult().originalArgs()));
         settings.put("method", m.name());
         settings.put("task", problem.description());
         settings.put("batch size", Integer.toString(batchSize));
@@ -312,12 +310,12 @@ public final class StochasticCommand implements Callable<Integer>, RunRecords {
                 Plots.single(m.name(), log.column("iteration"), log.column(metricName)));
 
         new SummaryTable("", "start", "end")
-                .row(problem.metricLabel(), figure(first), figure(last))
-                .row("‖λ‖", figure(start.outer().normValue()), figure(r.state().outer().normValue()))
+                .row(problem.metricLabel(), significant(first), significant(last))
+                .row("‖λ‖", significant(start.outer().normValue()), significant(r.state().outer().normValue()))
                 .print(console);
         if (checkName != null) {
             console.printf(Locale.ROOT, "‖∇Φ(λ)‖ by AID-CG on the full batch: %s at the start, %s at the last check%n",
-                    figure(firstCheck), figure(lastCheck[0]));
+                    significant(firstCheck), significant(lastCheck[0]));
         }
         console.printf(Locale.ROOT, "%d iterations in %.1f s, status %s (%s)%noracle calls (per sample): %s%n",
                 r.iterations(), r.elapsedNanos() / 1e9, r.status(), r.reason(), r.counts());
@@ -340,10 +338,6 @@ public final class StochasticCommand implements Callable<Integer>, RunRecords {
     /** @return the row's values, with the check column if the task has one */
     private static double[] row(boolean withCheck, double... values) {
         return withCheck ? values : java.util.Arrays.copyOf(values, values.length - 1);
-    }
-
-    private static String figure(double v) {
-        return String.format(Locale.ROOT, "%.4g", v);
     }
 
     private void positiveStep(String option, double value) {

@@ -112,6 +112,30 @@ class IvCommandTest {
         assertTrue(r.out().contains(itdRow.substring(0, 40)), "ITD's figures are carried over:\n" + r.out());
     }
 
+    @Test
+    void runsOfDifferentLengthsAreRefusedAndAReportMayReplaceItsInput(@TempDir Path dir) throws Exception {
+        String[] common = {"iv", "--quiet", "--task", "dsprites", "--samples", "40", "--inner-steps", "2",
+            "--adjoint-steps", "2", "--pool", "16", "--width-divisor", "64", "--plain", "--methods", "funcid-linear"};
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        List<String> argsA = new java.util.ArrayList<>(List.of(common));
+        argsA.addAll(List.of("--outer-steps", "2", "--out", a.toString()));
+        List<String> argsB = new java.util.ArrayList<>(List.of(common));
+        argsB.addAll(List.of("--outer-steps", "3", "--out", b.toString()));
+        assertEquals(0, CommandRun.of(argsA.toArray(String[]::new)).exitCode());
+        assertEquals(0, CommandRun.of(argsB.toArray(String[]::new)).exitCode());
+        CommandRun mixed = CommandRun.of("iv", "--task", "dsprites", "--report-from", a + "," + b, "--out",
+                dir.resolve("merged").toString());
+        assertEquals(2, mixed.exitCode(), mixed.out() + mixed.err());
+        assertTrue(mixed.err().contains("--report-from") && mixed.err().contains("outer steps"), mixed.err());
+        // the inputs are read before the output directory is cleared
+        List<String> before = Files.readAllLines(a.resolve("results.csv"));
+        CommandRun inPlace = CommandRun.of("iv", "--task", "dsprites", "--report-from", a.toString(), "--out",
+                a.toString());
+        assertEquals(0, inPlace.exitCode(), inPlace.out() + inPlace.err());
+        assertEquals(before, Files.readAllLines(a.resolve("results.csv")));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
         "--report-from;/nonexistent/dir;--report-from",
