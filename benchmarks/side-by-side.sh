@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# bilevel4j against PyTorch on the same CPU, same data, same algorithms (issue 13): for d in {200, 2000} and
-# t = k in {10, 100}, runs benchmarks/torch/torch_logistic.py (which writes the data and its hypergradients) and then
+# bilevel4j against PyTorch on the same CPU, same data, same algorithms (issue 13): for n = 5,000 samples with
+# d in {200, 2000}, a small problem (n = 500, d = 20), and t = k in {10, 100}, runs benchmarks/torch/torch_logistic.py (which writes the data and its hypergradients) and then
 # the JMH benchmark SideBySideBenchmark on that data for every backend (it fails if a hypergradient differs from
 # PyTorch's by more than 1e-12 relative), and prints a Markdown table: ms per hypergradient (median) and the ratio
 # to PyTorch's time, per backend.
 #
-# Usage: benchmarks/side-by-side.sh [--quick] [--backends ejml,djl,tensorflow] [--dims "200 2000"]
-#                                   [--steps "10 100"] [--threads N] [--out DIR] [--no-build]
+# Usage: benchmarks/side-by-side.sh [--quick] [--backends ejml,djl,tensorflow] [--cases "5000:200 5000:2000 500:20"]
+#                                   [--dims "200 2000"] [--steps "10 100"] [--threads N] [--out DIR] [--no-build]
 #   --quick     fewer samples (estimated 8 minutes on 2 quiet cores); default: more samples (roughly 3x longer)
+#   --cases     the problems, as n:d (n training and n validation samples, d features)
+#   --dims      shorthand for --cases with n = 5000: "200 2000" is "5000:200 5000:2000"
 #   --threads   PyTorch's threads (default: all cores, nproc)
 #   --out       where the data, the JMH JSON and the logs go (default: a new directory under /tmp)
 # Environment: PYTHON (default /usr/bin/python3, which must import torch: apt-get install python3-torch
@@ -25,7 +27,7 @@ JAVA="${JAVA:-java}"
 MVN="${MVN:-mvn}"
 quick=0
 backends="ejml,djl,tensorflow"
-dims="200 2000"
+cases="5000:200 5000:2000 500:20"
 steps="10 100"
 threads="$(nproc)"
 out=""
@@ -34,7 +36,8 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) quick=1 ;;
         --backends) backends="$2"; shift ;;
-        --dims) dims="$2"; shift ;;
+        --cases) cases="$2"; shift ;;
+        --dims) cases=""; for d in $2; do cases="$cases 5000:$d"; done; shift ;;
         --steps) steps="$2"; shift ;;
         --threads) threads="$2"; shift ;;
         --out) out="$2"; shift ;;
@@ -55,7 +58,7 @@ jar="${JAR:-$root/benchmarks/target/benchmarks.jar}"
 if [[ $build -eq 1 ]]; then
     echo "building the benchmarks ($MVN ${MVN_FLAGS--o} -q -B -pl benchmarks -am package -DskipTests)" >&2
     # shellcheck disable=SC2086
-    (cd "$root" && "$MVN" ${MVN_FLAGS--o} -q -B -pl benchmarks -am package -DskipTests)
+    (cd "$root" && "$MVN" ${MVN_FLAGS--o} -q -B -pl benchmarks -am package -DskipTests) >&2
 fi
 [[ -f "$jar" ]] || { echo "side-by-side.sh: $jar missing (build without --no-build)" >&2; exit 1; }
 
@@ -71,14 +74,16 @@ commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 [[ -z "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ]] || commit="$commit (with local changes)"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 SECONDS=0
-for d in $dims; do
+for nd in $cases; do
+    n="${nd%%:*}"; d="${nd##*:}"
+    [[ "$n" =~ ^[0-9]+$ && "$d" =~ ^[0-9]+$ ]] || { echo "side-by-side.sh: --cases: expected n:d, got '$nd'" >&2; exit 2; }
     for t in $steps; do
-        prefix="$out/d${d}_t${t}_"
-        echo "== d=$d t=k=$t: PyTorch ($threads threads)" >&2
-        "$PYTHON" "$here/torch/torch_logistic.py" --d "$d" --t "$t" --k "$t" --reps "$reps" --threads "$threads" \
+        prefix="$out/n${n}_d${d}_t${t}_"
+        echo "== n=$n d=$d t=k=$t: PyTorch ($threads threads)" >&2
+        "$PYTHON" "$here/torch/torch_logistic.py" --n "$n" --d "$d" --t "$t" --k "$t" --reps "$reps" --threads "$threads" \
             --dump "$prefix" > "${prefix}torch.log"
         cat "${prefix}torch.log" >&2
-        echo "== d=$d t=k=$t: bilevel4j ($backends)" >&2
+        echo "== n=$n d=$d t=k=$t: bilevel4j ($backends)" >&2
         which='SideBySideBenchmark\.'
         [[ "$t" == "${steps%% *}" ]] || which='SideBySideBenchmark\.(itd|aidCg)$'   # the gradient does not depend on t
         waited=0
@@ -104,10 +109,10 @@ done
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 cd "$root"
-"$PYTHON" - "$out" "$backends" "$dims" "$steps" "$start" "$SECONDS" "$load_start" "$load_end" "$quick" "$threads" \
+"$PYTHON" - "$out" "$backends" "$cases" "$steps" "$start" "$SECONDS" "$load_start" "$load_end" "$quick" "$threads" \
     "$commit" <<'EOF'
 import json, os, platform, re, subprocess, sys
-out, backends, dims, steps, start, secs, load0, load1, quick, threads, commit = sys.argv[1:]
+out, backends, cases, steps, start, secs, load0, load1, quick, threads, commit = sys.argv[1:]
 backends = backends.split(',')
 names = {'ejml': 'EJML', 'djl': 'DJL', 'tensorflow': 'TensorFlow'}
 def cpu():
@@ -119,7 +124,7 @@ def cpu():
         pass
     return platform.processor() or 'unknown CPU'
 def ms(v):
-    return f'{v:,.0f}' if v >= 100 else f'{v:.1f}' if v >= 10 else f'{v:.2f}'
+    return f'{v:,.0f}' if v >= 100 else f'{v:.1f}' if v >= 10 else f'{v:.2f}' if v >= 1 else f'{v:.3g}'
 def java_version():
     try:
         r = subprocess.run([os.environ.get('JAVA', 'java'), '-version'], capture_output=True, text=True)
@@ -129,9 +134,10 @@ def java_version():
 import torch
 rows = []
 agree = []
-for d in dims.split():
+for nd in cases.split():
+    n, d = nd.split(':')
     for t in steps.split():
-        prefix = f'{out}/d{d}_t{t}_'
+        prefix = f'{out}/n{n}_d{d}_t{t}_'
         torch_ms = dict(line.split() for line in open(prefix + 'torch_times.txt') if line.strip())
         jmh = json.load(open(prefix + 'jmh.json'))
         java = {}
@@ -151,16 +157,16 @@ for d in dims.split():
                 v = java.get((key, b))
                 cells.append('n/a' if v is None else f'{ms(v)} ({v / ref:.2f}×)')
             tk = '' if key == 'gradient' else t
-            rows.append(f'| {int(d):,} | {tk} | {method} | {ms(ref)} | ' + ' | '.join(cells) + ' |')
-print(f'Side by side, {start}: per-feature L2 logistic regression, n = 5,000 training and 5,000 validation '
-      f'samples, float64, inner step 1/L from w = 0; ms per hypergradient (median) and ratio to PyTorch\'s time.')
+            rows.append(f'| {int(n):,} | {int(d):,} | {tk} | {method} | {ms(ref)} | ' + ' | '.join(cells) + ' |')
+print(f'Side by side, {start}: per-feature L2 logistic regression, n training and n validation samples, d '
+      f'features, float64, inner step 1/L from w = 0; ms per hypergradient (median) and ratio to PyTorch\'s time.')
 print()
 print(f'Machine: {cpu()}, {os.cpu_count()} cores; {java_version()}; PyTorch {torch.__version__} with '
       f'{threads} threads; mode {"quick" if quick == "1" else "full"}; {int(secs) // 60} min {int(secs) % 60} s; '
       f'load average {load0} at the start, {load1} at the end; bilevel4j commit {commit}.')
 print()
-print('| d | t = k | method | PyTorch | ' + ' | '.join(names.get(b, b) for b in backends) + ' |')
-print('|---:|---:|---|---:|' + '---:|' * len(backends))
+print('| n | d | t = k | method | PyTorch | ' + ' | '.join(names.get(b, b) for b in backends) + ' |')
+print('|---:|---:|---:|---|---:|' + '---:|' * len(backends))
 for r in rows:
     print(r)
 print()

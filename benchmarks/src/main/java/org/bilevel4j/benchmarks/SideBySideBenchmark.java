@@ -91,6 +91,11 @@ public class SideBySideBenchmark {
      */
     @Setup
     public void setup(BenchmarkParams params) {
+        setup(params.getBenchmark());
+    }
+
+    /** @param timed the benchmark method's full name, or "" to check nothing (for plain timing loops) */
+    void setup(String timed) {
         if (data.isEmpty()) {
             throw new IllegalArgumentException("data: expected the prefix given to torch_logistic.py --dump "
                     + "(-p data=/path/prefix_), got an empty string");
@@ -117,7 +122,6 @@ public class SideBySideBenchmark {
         ItdEstimator.Builder b = ItdEstimator.builder().innerSteps(t);
         itd = (itdMode.equals("default") ? b : b.mode(ItdEstimator.Mode.valueOf(itdMode))).build();
         aid = AidEstimator.conjugateGradient(t, k);
-        String timed = params.getBenchmark();
         if (timed.endsWith(".itd")) {
             check("ITD", itd.estimate(problem, lambda), "torch_itd.txt");
         } else if (timed.endsWith(".aidCg")) {

@@ -192,7 +192,11 @@ final class EjmlKernels implements Kernels {
         EjmlStorage sb = (EjmlStorage) b;
         double[] x = sa.doubles();
         double[] y = sb.doubles();
-        double[] z = switch (op) {
+        double[] z = arithmetic(op, x, y, outShape.size());
+        if (z != null) {
+            return result(z, outShape, sa.dtype());
+        }
+        z = switch (op) {
             case ADD -> combine(x, sa.shape(), y, sb.shape(), outShape, Double::sum);
             case SUB -> combine(x, sa.shape(), y, sb.shape(), outShape, (u, v) -> u - v);
             case MUL -> combine(x, sa.shape(), y, sb.shape(), outShape, (u, v) -> u * v);
@@ -206,6 +210,96 @@ final class EjmlKernels implements Kernels {
             case EQ -> combine(x, sa.shape(), y, sb.shape(), outShape, (u, v) -> u == v ? 1 : 0);
         };
         return result(z, outShape, sa.dtype());
+    }
+
+    /**
+     * The four arithmetic operations on operands of the result's size or scalars, one plain loop per operation and
+     * operand layout (loops the JIT vectorises; {@link #combine}'s per-element call to an operator passed in is not
+     * inlined, as it sees every operation, and costs several times more per element).
+     *
+     * @return z, or null when the operation or the operands' layout is not one of these
+     */
+    private static double[] arithmetic(BinaryOp op, double[] x, double[] y, int n) {
+        boolean xs = x.length == 1 && n != 1;
+        boolean ys = y.length == 1 && n != 1;
+        if (!(x.length == n || xs) || !(y.length == n || ys)) {
+            return null;
+        }
+        double[] z = new double[n];
+        switch (op) {
+            case ADD -> {
+                if (ys) {
+                    double v = y[0];
+                    for (int i = 0; i < n; i++) {
+                        z[i] = x[i] + v;
+                    }
+                } else if (xs) {
+                    double u = x[0];
+                    for (int i = 0; i < n; i++) {
+                        z[i] = u + y[i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        z[i] = x[i] + y[i];
+                    }
+                }
+            }
+            case SUB -> {
+                if (ys) {
+                    double v = y[0];
+                    for (int i = 0; i < n; i++) {
+                        z[i] = x[i] - v;
+                    }
+                } else if (xs) {
+                    double u = x[0];
+                    for (int i = 0; i < n; i++) {
+                        z[i] = u - y[i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        z[i] = x[i] - y[i];
+                    }
+                }
+            }
+            case MUL -> {
+                if (ys) {
+                    double v = y[0];
+                    for (int i = 0; i < n; i++) {
+                        z[i] = x[i] * v;
+                    }
+                } else if (xs) {
+                    double u = x[0];
+                    for (int i = 0; i < n; i++) {
+                        z[i] = u * y[i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        z[i] = x[i] * y[i];
+                    }
+                }
+            }
+            case DIV -> {
+                if (ys) {
+                    double v = y[0];
+                    for (int i = 0; i < n; i++) {
+                        z[i] = x[i] / v;
+                    }
+                } else if (xs) {
+                    double u = x[0];
+                    for (int i = 0; i < n; i++) {
+                        z[i] = u / y[i];
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        z[i] = x[i] / y[i];
+                    }
+                }
+            }
+            default -> {
+                return null;
+            }
+        }
+        return z;
     }
 
     /** z = f(x, y) with broadcasting on the matrix views; same-shape and scalar operands take direct loops. */
