@@ -45,6 +45,14 @@ final class EjmlKernels implements Kernels {
     /** The smallest skinny product (in multiply-adds) taken off EJML; below it the two are equally fast. */
     static final long SKINNY_MULTIPLY_ADDS = 1L << 12;
 
+    /**
+     * float64 matrix–matrix products with at least this many multiply-adds (and more than {@link #SKINNY} rows and
+     * columns in the result) run on {@link DenseProducts#matrixTimes}, blocked for the caches, split over the cores
+     * and bitwise the textbook sums: on a 512 × 512 product it took 0.73–0.84× the time of EJML's multi-threaded
+     * kernel in alternated JMH runs (BENCHMARKS.md); smaller products stay on EJML's kernels.
+     */
+    static final long GENERAL_MULTIPLY_ADDS = 1L << 18;
+
     // ---------------------------------------------------------------- creation and copy-out
 
     @Override
@@ -382,6 +390,12 @@ final class EjmlKernels implements Kernels {
         if (Math.min(m, n) <= SKINNY && k > 0 && sa.dtype() == DType.FLOAT64
                 && (long) m * n * k >= SKINNY_MULTIPLY_ADDS) {
             return skinny(sa.doubles(), transposeA, sb.doubles(), transposeB, m, k, n, out);
+        }
+        if (sa.dtype() == DType.FLOAT64 && (long) m * n * k >= GENERAL_MULTIPLY_ADDS) {
+            double[] x = transposeA ? DenseProducts.transposed(sa.doubles(), k, m) : sa.doubles();
+            double[] y = transposeB ? DenseProducts.transposed(sb.doubles(), n, k) : sb.doubles();
+            int parts = DenseProducts.parts((long) m * n * k, m);
+            return EjmlStorage.of(DenseProducts.matrixTimes(x, m, k, y, n, parts), out, DType.FLOAT64);
         }
         // EJML's threaded products pay off for matrix-matrix products only (for a matrix-vector product they were
         // several times slower than the single-threaded kernel: 5000x2000 by a vector, 34 ms vs 11 ms)

@@ -162,6 +162,46 @@ class DenseProductsTest {
     }
 
     @Test
+    void generalProductsAreBitwiseTheTextbookLoopForEverySplit() {
+        SplittableRandom r = new SplittableRandom(16);
+        // (m, k, n): remainders of the 4-term steps, depths and widths across the cache blocks, empty factors
+        int[][] mkn = {{1, 1, 1}, {3, 5, 7}, {9, 4, 9}, {5, DenseProducts.PRODUCT_DEPTH + 3, 6},
+            {6, 2 * DenseProducts.PRODUCT_DEPTH + 1, DenseProducts.PRODUCT_COLUMNS + 5}, {70, 301, 90}, {0, 3, 4},
+            {4, 0, 3}};
+        for (int[] d : mkn) {
+            int m = d[0];
+            int k = d[1];
+            int n = d[2];
+            double[] a = gaussian(r, m * k);
+            double[] b = gaussian(r, k * n);
+            double[] expected = new double[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int q = 0; q < k; q++) {
+                        s += a[i * k + q] * b[q * n + j];
+                    }
+                    expected[i * n + j] = s;
+                }
+            }
+            for (int parts = 1; parts <= 5; parts++) {
+                assertArrayEquals(expected, DenseProducts.matrixTimes(a, m, k, b, n, parts), 0.0,
+                        "A B, " + m + "x" + k + " by " + k + "x" + n + " in " + parts + " parts");
+            }
+        }
+    }
+
+    @Test
+    void generalFloat64ProductsAreBitwiseTheReferenceForEveryTransposeFlag() {
+        SplittableRandom r = new SplittableRandom(17);
+        // (m, k, n) on both sides of GENERAL_MULTIPLY_ADDS, above PARALLEL_ELEMENTS, and not multiples of the blocks
+        int[][] mkn = {{40, 50, 60}, {65, 70, 66}, {130, 150, 20}, {17, 1000, 30}, {300, 40, 530}};
+        assertTrue(40L * 50 * 60 < EjmlKernels.GENERAL_MULTIPLY_ADDS, "40 x 50 x 60 must stay on EJML");
+        assertTrue(65L * 70 * 66 >= EjmlKernels.GENERAL_MULTIPLY_ADDS, "65 x 70 x 66 must take the general kernel");
+        assertMatmulIsBitwiseTheReference(mkn, DType.FLOAT64, r);
+    }
+
+    @Test
     void splitCoversEveryIndexOnceInAlignedRanges() {
         for (int n : new int[] {0, 1, 7, 8, 9, 100, 1001}) {
             for (int parts = 1; parts <= 6; parts++) {
