@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bilevel4j against PyTorch on the same CPU, same data, same algorithms (issue 13): for n = 5,000 samples with
-# d in {200, 2000}, a small problem (n = 500, d = 20), and t = k in {10, 100}, runs benchmarks/torch/torch_logistic.py (which writes the data and its hypergradients) and then
-# the JMH benchmark SideBySideBenchmark on that data for every backend (it fails if a hypergradient differs from
-# PyTorch's by more than 1e-12 relative), and prints a Markdown table: ms per hypergradient (median) and the ratio
+# d in {200, 2000}, a small problem (n = 500, d = 20), and t = k in {10, 100}, runs
+# benchmarks/torch/torch_logistic.py (which writes the data and its hypergradients) and then the JMH benchmark
+# SideBySideBenchmark on that data for every backend (it fails if a hypergradient differs from PyTorch's by more
+# than 1e-12 relative), and prints a Markdown table: ms per hypergradient (median) and the ratio
 # to PyTorch's time, per backend.
 #
 # Usage: benchmarks/side-by-side.sh [--quick] [--backends ejml,djl,tensorflow] [--cases "5000:200 5000:2000 500:20"]

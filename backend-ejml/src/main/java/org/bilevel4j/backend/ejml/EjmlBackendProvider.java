@@ -58,9 +58,10 @@ public final class EjmlBackendProvider implements BackendProvider {
     @Override
     public Kernels create() {
         LOG.info("EJML backend: matrix-vector products of {} elements and more on {} threads ({} to change),"
-                + " matrix-matrix products of {} multiply-adds and more on EJML's multi-threaded kernels",
+                + " float64 matrix-matrix products of {} multiply-adds and more on the backend's blocked kernel"
+                + " (same threads), float32 ones of {} and more on EJML's multi-threaded kernels",
                 DenseProducts.PARALLEL_ELEMENTS, DenseProducts.threads(), DenseProducts.THREADS_PROPERTY,
-                EjmlKernels.PARALLEL_FLOPS);
+                EjmlKernels.GENERAL_MULTIPLY_ADDS, EjmlKernels.PARALLEL_FLOPS);
         return new EjmlKernels();
     }
 }

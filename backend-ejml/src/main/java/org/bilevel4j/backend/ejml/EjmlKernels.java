@@ -24,7 +24,9 @@ import org.ejml.dense.row.CommonOps_MT_FDRM;
  * {@link #PARALLEL_FLOPS} multiply-adds). Products whose result is a row or a column (X w, Xᵀ v, vᵀ X, whatever the
  * transpose flags) run on {@link DenseProducts}: four rows at a time, multi-threaded above
  * {@link DenseProducts#PARALLEL_ELEMENTS} elements, never forming a transpose, and bitwise equal to the textbook
- * loop whatever the number of threads. Everything element-wise is a plain loop over the row-major arrays, computed
+ * loop whatever the number of threads; so do float64 products with at most {@link #SKINNY} result rows or columns,
+ * and, from {@link #GENERAL_MULTIPLY_ADDS} multiply-adds, all other float64 matrix–matrix products (a cache-blocked
+ * kernel). Everything element-wise is a plain loop over the row-major arrays, computed
  * in double precision (float32 values are widened, computed and rounded once).
  *
  * <p>Stateless and thread-safe.
