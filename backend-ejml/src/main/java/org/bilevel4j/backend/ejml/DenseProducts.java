@@ -151,7 +151,7 @@ final class DenseProducts {
         split(cols, parts, 8, (from, to) -> {
             // each thread sums into a block of its own and copies it to y at the end: summing in y itself, two
             // threads would write into one cache line at the boundary of their ranges after every four rows, and
-            // the line would move between their cores each time (at d = 200 that cost about 40% of the product's time)
+            // the line would move between their cores each time (at d = 200: about 40% of the product's time)
             double[] acc = new double[Math.min(COLUMN_BLOCK, to - from)];
             for (int c = from; c < to; c += COLUMN_BLOCK) {
                 int w = Math.min(to, c + COLUMN_BLOCK) - c;

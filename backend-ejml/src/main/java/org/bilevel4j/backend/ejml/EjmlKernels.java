@@ -15,24 +15,26 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.CommonOps_FDRM;
-import org.ejml.dense.row.CommonOps_MT_DDRM;
 import org.ejml.dense.row.CommonOps_MT_FDRM;
 
 /**
  * The kernels on EJML. Matrix–matrix products, transposes and solves call EJML ({@code CommonOps_DDRM} /
- * {@code CommonOps_FDRM}, and the multi-threaded {@code CommonOps_MT_*} for matrix–matrix products with at least
- * {@link #PARALLEL_FLOPS} multiply-adds). Products whose result is a row or a column (X w, Xᵀ v, vᵀ X, whatever the
+ * {@code CommonOps_FDRM}, and the multi-threaded {@code CommonOps_MT_FDRM} for float32 matrix–matrix products with
+ * at least {@link #PARALLEL_FLOPS} multiply-adds). Products whose result is a row or a column (X w, Xᵀ v, vᵀ X, whatever the
  * transpose flags) run on {@link DenseProducts}: four rows at a time, multi-threaded above
  * {@link DenseProducts#PARALLEL_ELEMENTS} elements, never forming a transpose, and bitwise equal to the textbook
  * loop whatever the number of threads; so do float64 products with at most {@link #SKINNY} result rows or columns,
  * and, from {@link #GENERAL_MULTIPLY_ADDS} multiply-adds, all other float64 matrix–matrix products (a cache-blocked
- * kernel). Everything element-wise is a plain loop over the row-major arrays, computed
- * in double precision (float32 values are widened, computed and rounded once).
+ * kernel). Everything element-wise is a plain loop over the row-major arrays, computed in double precision
+ * (float32 values are widened, computed and rounded once).
  *
  * <p>Stateless and thread-safe.
  */
 final class EjmlKernels implements Kernels {
-    /** Products with at least this many multiply-adds use EJML's multi-threaded kernels. */
+    /**
+     * float32 products with at least this many multiply-adds use EJML's multi-threaded kernels (float64 ones of
+     * this size take {@link DenseProducts#matrixTimes}, from {@link #GENERAL_MULTIPLY_ADDS} up).
+     */
     static final long PARALLEL_FLOPS = 1L << 21;
 
     /**
@@ -232,7 +234,8 @@ final class EjmlKernels implements Kernels {
     private static double[] arithmetic(BinaryOp op, double[] x, double[] y, int n) {
         boolean xs = x.length == 1 && n != 1;
         boolean ys = y.length == 1 && n != 1;
-        if (!(x.length == n || xs) || !(y.length == n || ys)) {
+        boolean arithmetic = op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL || op == BinaryOp.DIV;
+        if (!arithmetic || !(x.length == n || xs) || !(y.length == n || ys)) {
             return null;
         }
         double[] z = new double[n];
@@ -305,9 +308,7 @@ final class EjmlKernels implements Kernels {
                     }
                 }
             }
-            default -> {
-                return null;
-            }
+            default -> throw new AssertionError(op); // excluded above
         }
         return z;
     }
@@ -399,27 +400,14 @@ final class EjmlKernels implements Kernels {
             int parts = DenseProducts.parts((long) m * n * k, m);
             return EjmlStorage.of(DenseProducts.matrixTimes(x, m, k, y, n, parts), out, DType.FLOAT64);
         }
-        // EJML's threaded products pay off for matrix-matrix products only (for a matrix-vector product they were
-        // several times slower than the single-threaded kernel: 5000x2000 by a vector, 34 ms vs 11 ms)
-        boolean parallel = (long) m * n * k >= PARALLEL_FLOPS && m > 1 && n > 1;
-        if (sa.dtype() == DType.FLOAT64) {
+        if (sa.dtype() == DType.FLOAT64) { // below GENERAL_MULTIPLY_ADDS: EJML's single-threaded kernels
             DMatrixRMaj c = new DMatrixRMaj(m, n);
             DMatrixRMaj x = sa.dmatrix();
             DMatrixRMaj y = sb.dmatrix();
             if (k == 0) {
                 return EjmlStorage.of(c, out);
             }
-            if (parallel) {
-                if (transposeA && transposeB) {
-                    CommonOps_MT_DDRM.multTransAB(x, y, c);
-                } else if (transposeA) {
-                    CommonOps_MT_DDRM.multTransA(x, y, c);
-                } else if (transposeB) {
-                    CommonOps_MT_DDRM.multTransB(x, y, c);
-                } else {
-                    CommonOps_MT_DDRM.mult(x, y, c);
-                }
-            } else if (transposeA && transposeB) {
+            if (transposeA && transposeB) {
                 CommonOps_DDRM.multTransAB(x, y, c);
             } else if (transposeA) {
                 CommonOps_DDRM.multTransA(x, y, c);
@@ -430,6 +418,9 @@ final class EjmlKernels implements Kernels {
             }
             return EjmlStorage.of(c, out);
         }
+        // EJML's threaded products pay off for matrix-matrix products only (for a matrix-vector product they were
+        // several times slower than the single-threaded kernel: 5000x2000 by a vector, 34 ms vs 11 ms)
+        boolean parallel = (long) m * n * k >= PARALLEL_FLOPS && m > 1 && n > 1;
         FMatrixRMaj c = new FMatrixRMaj(m, n);
         FMatrixRMaj x = sa.fmatrix();
         FMatrixRMaj y = sb.fmatrix();
