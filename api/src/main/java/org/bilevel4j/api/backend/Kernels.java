@@ -1,6 +1,7 @@
 package org.bilevel4j.api.backend;
 
 import java.util.List;
+import org.bilevel4j.api.tensor.LinearModelLoss;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.api.tensor.types.DType;
 import org.bilevel4j.api.tensor.types.Shape;
@@ -149,6 +150,45 @@ public interface Kernels {
      * @return x, of the shape of {@code b}; NaN or infinite entries if {@code a} is singular
      */
     Storage solve(Storage a, Storage b);
+
+    // ---------------------------------------------------------------- fused losses of linear models
+
+    /**
+     * The loss of a linear model and, if asked, its gradient in w: with a = c ⊙ (X w) + b,
+     * value = Σᵢ φ(aᵢ) and gradient = Xᵀ(c ⊙ φ′(a)). A fused implementation reads each row of X once for both
+     * (its dot product with w, then its contribution to the gradient while it is in cache); the default composes
+     * the other kernels and reads X twice. Sums may be taken in any fixed order that does not depend on the
+     * number of threads.
+     *
+     * @param loss     φ
+     * @param x        X, n×d; not modified
+     * @param w        [d]; not modified
+     * @param c        the per-sample scale, [n]; not modified
+     * @param b        the per-sample offset, [n], or null for zero; not modified
+     * @param gradient whether to compute the gradient
+     * @return {value (shape []), gradient ([d]) or null when not asked}
+     */
+    default Storage[] linearModelLoss(LinearModelLoss loss, Storage x, Storage w, Storage c, Storage b,
+            boolean gradient) {
+        return ComposedLinearModel.lossAndGradient(this, loss, x, w, c, b, gradient);
+    }
+
+    /**
+     * The Hessian-vector product of {@link #linearModelLoss}: with a = c ⊙ (X w) + b, Xᵀ(c² ⊙ φ″(a) ⊙ X v). A fused
+     * implementation reads each row of X once (its dot products with w and v, then its contribution); the default
+     * composes the other kernels.
+     *
+     * @param loss φ
+     * @param x    X, n×d; not modified
+     * @param w    the point, [d]; not modified
+     * @param c    the per-sample scale, [n]; not modified
+     * @param b    the per-sample offset, [n], or null for zero; not modified
+     * @param v    the direction, [d]; not modified
+     * @return the product, [d]
+     */
+    default Storage linearModelHvp(LinearModelLoss loss, Storage x, Storage w, Storage c, Storage b, Storage v) {
+        return ComposedLinearModel.hvp(this, loss, x, w, c, b, v);
+    }
 
     // ---------------------------------------------------------------- reductions
 

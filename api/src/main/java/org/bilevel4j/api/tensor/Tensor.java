@@ -517,6 +517,77 @@ public final class Tensor {
         return c;
     }
 
+    /**
+     * The loss of a linear model with this matrix as the data X (n×d), fused: Σᵢ φ(cᵢ·(X w)ᵢ) with no offset. See
+     * {@link #linearModelLoss(LinearModelLoss, Tensor, Tensor, Tensor)}.
+     *
+     * @param loss  φ
+     * @param w     the weights, [d]
+     * @param scale c, [n]
+     * @return the scalar loss
+     */
+    public Tensor linearModelLoss(LinearModelLoss loss, Tensor w, Tensor scale) {
+        checkLinearModel(loss, w, scale, null);
+        return LinearModel.loss(loss, false, this, w, scale);
+    }
+
+    /**
+     * The loss of a linear model with this matrix as the data X (n×d), fused: S = Σᵢ φ(aᵢ) with a = c ⊙ (X w) + b.
+     * The value equals {@code matmul(w).mul(scale).add(offset)} followed by φ and {@code sum()}, up to the order
+     * of the sums, and so do all its derivatives; but where the composition reads X twice per gradient (X w, then
+     * Xᵀ of the per-sample factor) and twice per Hessian-vector product, a backend with a fused kernel reads it once:
+     * the gradient Xᵀ(c ⊙ φ′(a)) is computed with the value when an input is traced, and the Hessian-vector product
+     * Xᵀ(c² ⊙ φ″(a) ⊙ X v) in one pass of its own. Differentiable to any order in every argument.
+     *
+     * <pre>{@code
+     * Tensor loss = x.linearModelLoss(LinearModelLoss.LOGISTIC, w, y.neg()).div(n);  // logistic regression
+     * Tensor sq = x.linearModelLoss(LinearModelLoss.SQUARED, w, ones, y.neg());  // ½‖X w − y‖²
+     * }</pre>
+     *
+     * @param loss   φ
+     * @param w      the weights, [d]
+     * @param scale  c, [n]
+     * @param offset b, [n]
+     * @return the scalar loss
+     */
+    public Tensor linearModelLoss(LinearModelLoss loss, Tensor w, Tensor scale, Tensor offset) {
+        if (offset == null) {
+            throw new NullPointerException("linearModelLoss: offset: expected a tensor of shape [" + shape.dim(0)
+                    + "], got null; the three-argument form has no offset");
+        }
+        checkLinearModel(loss, w, scale, offset);
+        return LinearModel.loss(loss, true, this, w, scale, offset);
+    }
+
+    private void checkLinearModel(LinearModelLoss loss, Tensor w, Tensor scale, Tensor offset) {
+        if (loss == null) {
+            throw new NullPointerException("linearModelLoss: loss: expected LOGISTIC or SQUARED, got null");
+        }
+        if (rank() != 2) {
+            throw new ShapeMismatchException("linearModelLoss: lhs: expected the data matrix X (rank 2), got shape "
+                    + shape);
+        }
+        requireCompatible("linearModelLoss", "w", w);
+        requireCompatible("linearModelLoss", "scale", scale);
+        Shape weights = Shape.of(shape.dim(1));
+        Shape samples = Shape.of(shape.dim(0));
+        if (!w.shape.equals(weights)) {
+            throw new ShapeMismatchException("linearModelLoss: w: expected shape " + weights + " (the columns of X "
+                    + shape + "), got " + w.shape);
+        }
+        if (!scale.shape.equals(samples)) {
+            throw new ShapeMismatchException("linearModelLoss: scale: expected shape " + samples + " (the rows of X "
+                    + shape + "), got " + scale.shape);
+        }
+        if (offset != null) {
+            requireCompatible("linearModelLoss", "offset", offset);
+            if (!offset.shape.equals(samples)) {
+                throw new ShapeMismatchException("linearModelLoss: offset: expected shape " + samples
+                        + " (the rows of X " + shape + "), got " + offset.shape);
+            }
+        }
+    }
+
     /** @return the transpose of a matrix; a scalar or vector is returned unchanged */
     public Tensor transpose() {
         return rank() < 2 ? this : Recorder.apply(LinearAlgebra.Transpose.INSTANCE, this);
