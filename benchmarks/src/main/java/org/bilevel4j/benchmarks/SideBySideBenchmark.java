@@ -16,6 +16,7 @@ import org.bilevel4j.api.map.ScalarObjective;
 import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Backends;
+import org.bilevel4j.api.tensor.LinearModelLoss;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.api.tensor.types.DType;
 import org.bilevel4j.api.tensor.types.Shape;
@@ -72,6 +73,14 @@ public class SideBySideBenchmark {
     @Param({"10"})
     int k;
 
+    /**
+     * How the logistic losses are written: "fused" ({@link Tensor#linearModelLoss}, one pass over the data per
+     * gradient and per Hessian-vector product on a backend with a fused kernel) or "composed" (matmul, mul,
+     * softplus, mean: the operations PyTorch's side runs).
+     */
+    @Param({"fused"})
+    String loss;
+
     /** ITD's mode: "default" (the builder's) or a {@link ItdEstimator.Mode} name. */
     @Param({"default"})
     String itdMode;
@@ -112,11 +121,21 @@ public class SideBySideBenchmark {
                     + x.shape() + " and " + xv.shape());
         }
         double alpha = Double.parseDouble(text("alpha.txt").strip());
-        BinaryOperator<Tensor> g = (w, l) -> x.matmul(w).mul(minusY).softplus().mean()
-                .add(l.exp().mul(w).mul(w).sum().mul(0.5));
+        BinaryOperator<Tensor> fit;
+        BinaryOperator<Tensor> validation;
+        if (loss.equals("fused")) {
+            fit = (w, l) -> x.linearModelLoss(LinearModelLoss.LOGISTIC, w, minusY).div(x.shape().dim(0));
+            validation = (w, l) -> xv.linearModelLoss(LinearModelLoss.LOGISTIC, w, minusYv).div(xv.shape().dim(0));
+        } else if (loss.equals("composed")) {
+            fit = (w, l) -> x.matmul(w).mul(minusY).softplus().mean();
+            validation = (w, l) -> xv.matmul(w).mul(minusYv).softplus().mean();
+        } else {
+            throw new IllegalArgumentException("loss: expected fused or composed, got '" + loss + "'");
+        }
+        BinaryOperator<Tensor> g = (w, l) -> fit.apply(w, l).add(l.exp().mul(w).mul(w).sum().mul(0.5));
         ScalarObjective inner = ScalarObjective.of(g);
         innerAtLambda = w -> g.apply(w, lambda);
-        ScalarObjective outer = ScalarObjective.of((w, l) -> xv.matmul(w).mul(minusYv).softplus().mean());
+        ScalarObjective outer = ScalarObjective.of(validation);
         problem = BilevelProblem.optimization(outer, inner, Shape.of(d), Shape.of(d), alpha);
         zero = be.zeros(Shape.of(d), DType.FLOAT64);
         ItdEstimator.Builder b = ItdEstimator.builder().innerSteps(t);

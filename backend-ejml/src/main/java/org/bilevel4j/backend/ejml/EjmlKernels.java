@@ -9,6 +9,7 @@ import org.bilevel4j.api.backend.Kernels;
 import org.bilevel4j.api.backend.ReduceOp;
 import org.bilevel4j.api.backend.Storage;
 import org.bilevel4j.api.backend.UnaryOp;
+import org.bilevel4j.api.tensor.LinearModelLoss;
 import org.bilevel4j.api.tensor.types.DType;
 import org.bilevel4j.api.tensor.types.Shape;
 import org.ejml.data.DMatrixRMaj;
@@ -519,6 +520,37 @@ final class EjmlKernels implements Kernels {
             return EjmlStorage.of(CommonOps_DDRM.transpose(s.dmatrix(), null), out);
         }
         return EjmlStorage.of(CommonOps_FDRM.transpose(s.fmatrix(), null), out);
+    }
+
+    @Override
+    public Storage[] linearModelLoss(LinearModelLoss loss, Storage x, Storage w, Storage c, Storage b,
+            boolean gradient) {
+        if (x.dtype() != DType.FLOAT64) {
+            return Kernels.super.linearModelLoss(loss, x, w, c, b, gradient);
+        }
+        int n = x.shape().dim(0);
+        int d = x.shape().dim(1);
+        double[] r = FusedLinearModel.lossAndGradient(loss, doubles(x), n, d, doubles(w), doubles(c),
+                b == null ? null : doubles(b), gradient);
+        Storage value = EjmlStorage.of(new double[] {r[0]}, Shape.scalar(), DType.FLOAT64);
+        return new Storage[] {value,
+            gradient ? EjmlStorage.of(Arrays.copyOfRange(r, 1, 1 + d), Shape.of(d), DType.FLOAT64) : null};
+    }
+
+    @Override
+    public Storage linearModelHvp(LinearModelLoss loss, Storage x, Storage w, Storage c, Storage b, Storage v) {
+        if (x.dtype() != DType.FLOAT64) {
+            return Kernels.super.linearModelHvp(loss, x, w, c, b, v);
+        }
+        int n = x.shape().dim(0);
+        int d = x.shape().dim(1);
+        double[] r = FusedLinearModel.hvp(loss, doubles(x), n, d, doubles(w), doubles(c),
+                b == null ? null : doubles(b), doubles(v));
+        return EjmlStorage.of(r, Shape.of(d), DType.FLOAT64);
+    }
+
+    private static double[] doubles(Storage s) {
+        return ((EjmlStorage) s).doubles();
     }
 
     @Override
