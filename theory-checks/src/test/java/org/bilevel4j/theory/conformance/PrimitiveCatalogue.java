@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
+import org.bilevel4j.api.autodiff.Autodiff;
 import org.bilevel4j.api.tensor.Backend;
+import org.bilevel4j.api.tensor.LinearModelLoss;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.api.tensor.types.Shape;
 
@@ -212,6 +214,33 @@ final class PrimitiveCatalogue {
             return new Instance(uniform(b, r.nextBoolean() ? Shape.of(n) : Shape.of(n, 3), -1, 1, r),
                     x -> a.solve(x).square());
         }));
+
+        // the fused loss of a linear model, in each argument, and its gradient in w (third derivatives in the
+        // Hessian-vector product check)
+        for (LinearModelLoss loss : LinearModelLoss.values()) {
+            for (int arg = 0; arg < 4; arg++) {
+                int which = arg;
+                c.add(new Named("linearModelLoss " + loss + " in " + "Xwcb".charAt(arg), (b, r) -> {
+                    int n = 1 + r.nextInt(5);
+                    int d = 1 + r.nextInt(4);
+                    Tensor[] in = {uniform(b, Shape.of(n, d), -1, 1, r), uniform(b, Shape.of(d), -1, 1, r),
+                        uniform(b, Shape.of(n), -1.5, 1.5, r), uniform(b, Shape.of(n), -0.5, 0.5, r)};
+                    return new Instance(in[which], x -> {
+                        Tensor[] a = in.clone();
+                        a[which] = x;
+                        return a[0].linearModelLoss(loss, a[1], a[2], a[3]);
+                    });
+                }));
+            }
+            c.add(new Named("linearModelLoss " + loss + " gradient in w", (b, r) -> {
+                int n = 1 + r.nextInt(5);
+                int d = 1 + r.nextInt(4);
+                Tensor x = uniform(b, Shape.of(n, d), -1, 1, r);
+                Tensor scale = uniform(b, Shape.of(n), -1.5, 1.5, r);
+                return new Instance(uniform(b, Shape.of(d), -1, 1, r),
+                        w -> Autodiff.grad(p -> x.linearModelLoss(loss, p, scale), w));
+            }));
+        }
 
         // reductions
         c.add(new Named("sum", (b, r) -> new Instance(uniform(b, anyShape(r), -1, 1, r), x -> x.sum().square())));
