@@ -55,7 +55,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xms4g", "-Xmx4g"})
+// the Vector API module lets the EJML backend run its fused kernels in SIMD arithmetic
+@Fork(value = 1, jvmArgs = {"-Xms4g", "-Xmx4g", "--add-modules", "jdk.incubator.vector"})
 public class SideBySideBenchmark {
     /** Largest accepted ‖h - h_torch‖/‖h_torch‖. */
     static final double TOLERANCE = 1e-12;

@@ -1,6 +1,8 @@
 package org.bilevel4j.backend.ejml;
 
 import org.bilevel4j.api.tensor.LinearModelLoss;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fused float64 kernels of a linear model's loss, S = Σᵢ φ(aᵢ) with a = c ⊙ (X w) + b: the value with the
@@ -18,10 +20,40 @@ import org.bilevel4j.api.tensor.LinearModelLoss;
  * <p>Thread-safe; arguments are not modified.
  */
 final class FusedLinearModel {
+    /** System property: "false" keeps these kernels scalar even where the Vector API is available. */
+    static final String SIMD_PROPERTY = "bilevel4j.ejml.simd";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FusedLinearModel.class);
+
+    /** Whether the row kernels run on {@link SimdLinearModel}: decided once, when this class is loaded. */
+    static final boolean SIMD = simd();
+
     /** Rows per partial sum: the unit of work given to a thread, and the grain of the deterministic reduction. */
     static final int CHUNK_ROWS = 256;
 
     private FusedLinearModel() {
+    }
+
+    private static boolean simd() {
+        if ("false".equalsIgnoreCase(System.getProperty(SIMD_PROPERTY, "").trim())) {
+            LOG.info("EJML backend: fused linear-model kernels in scalar arithmetic ({}=false)", SIMD_PROPERTY);
+            return false;
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            LOG.info("EJML backend: fused linear-model kernels in scalar arithmetic; start the JVM with "
+                    + "--add-modules jdk.incubator.vector for the SIMD kernels (about twice as fast on large data)");
+            return false;
+        }
+        try {
+            SimdLinearModel.probe();
+        } catch (LinkageError | RuntimeException e) {
+            LOG.warn("EJML backend: the Vector API is present but failed ({}); fused linear-model kernels in scalar "
+                    + "arithmetic", e.toString());
+            return false;
+        }
+        LOG.info("EJML backend: fused linear-model kernels in SIMD arithmetic (jdk.incubator.vector, 4 doubles "
+                + "per vector)");
+        return true;
     }
 
     /**
@@ -115,61 +147,34 @@ final class FusedLinearModel {
     /** Rows [r0, r1): returns Σ φ(aᵢ) and, if {@code g} is not null, adds Σ cᵢ φ′(aᵢ) xᵢ to g[o, o + d). */
     private static double lossChunk(LinearModelLoss loss, double[] x, int d, double[] w, double[] c, double[] b,
             int r0, int r1, double[] g, int o) {
+        double[] z = new double[4];
         double value = 0;
         int r = r0;
         for (; r + 4 <= r1; r += 4) {
             int o0 = r * d;
-            int o1 = o0 + d;
-            int o2 = o1 + d;
-            int o3 = o2 + d;
-            double z0 = 0;
-            double z1 = 0;
-            double z2 = 0;
-            double z3 = 0;
-            for (int j = 0; j < d; j++) {
-                double wj = w[j];
-                z0 += x[o0 + j] * wj;
-                z1 += x[o1 + j] * wj;
-                z2 += x[o2 + j] * wj;
-                z3 += x[o3 + j] * wj;
-            }
-            double a0 = argument(c, b, r, z0);
-            double a1 = argument(c, b, r + 1, z1);
-            double a2 = argument(c, b, r + 2, z2);
-            double a3 = argument(c, b, r + 3, z3);
-            if (g == null) {
-                value = value + phi(loss, a0, exponential(loss, a0)) + phi(loss, a1, exponential(loss, a1))
-                        + phi(loss, a2, exponential(loss, a2)) + phi(loss, a3, exponential(loss, a3));
-            } else {
-                // φ and φ′ share their exponential
-                double e0 = exponential(loss, a0);
-                double e1 = exponential(loss, a1);
-                double e2 = exponential(loss, a2);
-                double e3 = exponential(loss, a3);
-                value = value + phi(loss, a0, e0) + phi(loss, a1, e1) + phi(loss, a2, e2) + phi(loss, a3, e3);
-                double f0 = c[r] * first(loss, a0, e0);
-                double f1 = c[r + 1] * first(loss, a1, e1);
-                double f2 = c[r + 2] * first(loss, a2, e2);
-                double f3 = c[r + 3] * first(loss, a3, e3);
-                for (int j = 0; j < d; j++) {
-                    g[o + j] = (((g[o + j] + x[o0 + j] * f0) + x[o1 + j] * f1) + x[o2 + j] * f2) + x[o3 + j] * f3;
-                }
+            dot4(x, o0, d, w, z);
+            double a0 = argument(c, b, r, z[0]);
+            double a1 = argument(c, b, r + 1, z[1]);
+            double a2 = argument(c, b, r + 2, z[2]);
+            double a3 = argument(c, b, r + 3, z[3]);
+            // φ and φ′ share their exponential
+            double e0 = exponential(loss, a0);
+            double e1 = exponential(loss, a1);
+            double e2 = exponential(loss, a2);
+            double e3 = exponential(loss, a3);
+            value = value + phi(loss, a0, e0) + phi(loss, a1, e1) + phi(loss, a2, e2) + phi(loss, a3, e3);
+            if (g != null) {
+                addRows4(x, o0, d, c[r] * first(loss, a0, e0), c[r + 1] * first(loss, a1, e1),
+                        c[r + 2] * first(loss, a2, e2), c[r + 3] * first(loss, a3, e3), g, o);
             }
         }
         for (; r < r1; r++) {
             int o0 = r * d;
-            double z = 0;
-            for (int j = 0; j < d; j++) {
-                z += x[o0 + j] * w[j];
-            }
-            double a = argument(c, b, r, z);
+            double a = argument(c, b, r, dot(x, o0, w, d));
             double e = exponential(loss, a);
             value += phi(loss, a, e);
             if (g != null) {
-                double f = c[r] * first(loss, a, e);
-                for (int j = 0; j < d; j++) {
-                    g[o + j] += x[o0 + j] * f;
-                }
+                addRow(x, o0, d, c[r] * first(loss, a, e), g, o);
             }
         }
         return value;
@@ -178,56 +183,85 @@ final class FusedLinearModel {
     /** Rows [r0, r1): adds Σ cᵢ² φ″(aᵢ) (xᵢ·v) xᵢ to g[o, o + d). */
     private static void hvpChunk(LinearModelLoss loss, double[] x, int d, double[] w, double[] c, double[] b,
             double[] v, int r0, int r1, double[] g, int o) {
+        double[] z = new double[4];
+        double[] q = new double[4];
         int r = r0;
         for (; r + 4 <= r1; r += 4) {
             int o0 = r * d;
-            int o1 = o0 + d;
-            int o2 = o1 + d;
-            int o3 = o2 + d;
-            double z0 = 0;
-            double z1 = 0;
-            double z2 = 0;
-            double z3 = 0;
-            double q0 = 0;
-            double q1 = 0;
-            double q2 = 0;
-            double q3 = 0;
-            for (int j = 0; j < d; j++) {
-                double wj = w[j];
-                double vj = v[j];
-                double x0 = x[o0 + j];
-                double x1 = x[o1 + j];
-                double x2 = x[o2 + j];
-                double x3 = x[o3 + j];
-                z0 += x0 * wj;
-                z1 += x1 * wj;
-                z2 += x2 * wj;
-                z3 += x3 * wj;
-                q0 += x0 * vj;
-                q1 += x1 * vj;
-                q2 += x2 * vj;
-                q3 += x3 * vj;
-            }
-            double f0 = curvature(loss, c, b, r, z0) * q0;
-            double f1 = curvature(loss, c, b, r + 1, z1) * q1;
-            double f2 = curvature(loss, c, b, r + 2, z2) * q2;
-            double f3 = curvature(loss, c, b, r + 3, z3) * q3;
-            for (int j = 0; j < d; j++) {
-                g[o + j] = (((g[o + j] + x[o0 + j] * f0) + x[o1 + j] * f1) + x[o2 + j] * f2) + x[o3 + j] * f3;
-            }
+            dot4(x, o0, d, w, z);
+            dot4(x, o0, d, v, q); // the four rows are in the level-1 cache now
+            addRows4(x, o0, d, curvature(loss, c, b, r, z[0]) * q[0], curvature(loss, c, b, r + 1, z[1]) * q[1],
+                    curvature(loss, c, b, r + 2, z[2]) * q[2], curvature(loss, c, b, r + 3, z[3]) * q[3], g, o);
         }
         for (; r < r1; r++) {
             int o0 = r * d;
-            double z = 0;
-            double q = 0;
-            for (int j = 0; j < d; j++) {
-                z += x[o0 + j] * w[j];
-                q += x[o0 + j] * v[j];
-            }
-            double f = curvature(loss, c, b, r, z) * q;
-            for (int j = 0; j < d; j++) {
-                g[o + j] += x[o0 + j] * f;
-            }
+            addRow(x, o0, d, curvature(loss, c, b, r, dot(x, o0, w, d)) * dot(x, o0, v, d), g, o);
+        }
+    }
+
+    // ---------------------------------------------------------------- row kernels: SIMD or scalar
+
+    /** x[o, o + d) · w. */
+    private static double dot(double[] x, int o, double[] w, int d) {
+        if (SIMD) {
+            return SimdLinearModel.dot(x, o, w, d);
+        }
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+            s += x[o + j] * w[j];
+        }
+        return s;
+    }
+
+    /** z[0, 4) = the dot products with w of the four rows at o0, o0 + d, o0 + 2d, o0 + 3d. */
+    private static void dot4(double[] x, int o0, int d, double[] w, double[] z) {
+        if (SIMD) {
+            SimdLinearModel.dot4(x, o0, d, w, z);
+            return;
+        }
+        int o1 = o0 + d;
+        int o2 = o1 + d;
+        int o3 = o2 + d;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        for (int j = 0; j < d; j++) {
+            double wj = w[j];
+            s0 += x[o0 + j] * wj;
+            s1 += x[o1 + j] * wj;
+            s2 += x[o2 + j] * wj;
+            s3 += x[o3 + j] * wj;
+        }
+        z[0] = s0;
+        z[1] = s1;
+        z[2] = s2;
+        z[3] = s3;
+    }
+
+    /** g[o, o + d) += f x[from, from + d). */
+    private static void addRow(double[] x, int from, int d, double f, double[] g, int o) {
+        if (SIMD) {
+            SimdLinearModel.addRow(x, from, d, f, g, o);
+            return;
+        }
+        for (int j = 0; j < d; j++) {
+            g[o + j] += x[from + j] * f;
+        }
+    }
+
+    /** g[o, o + d) += f0 x_r + f1 x_(r+1) + f2 x_(r+2) + f3 x_(r+3), the rows at o0, o0 + d, …, in row order. */
+    private static void addRows4(double[] x, int o0, int d, double f0, double f1, double f2, double f3, double[] g,
+            int o) {
+        if (SIMD) {
+            SimdLinearModel.addRows4(x, o0, d, f0, f1, f2, f3, g, o);
+            return;
+        }
+        int o1 = o0 + d;
+        int o2 = o1 + d;
+        int o3 = o2 + d;
+        for (int j = 0; j < d; j++) {
+            g[o + j] = (((g[o + j] + x[o0 + j] * f0) + x[o1 + j] * f1) + x[o2 + j] * f2) + x[o3 + j] * f3;
         }
     }
 

@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The fused kernels of a linear model's loss ({@link FusedLinearModel}, through {@link EjmlKernels}): value,
  * gradient and Hessian-vector product against the reference kernels' composition of matrix products and
  * element-wise functions, for sizes on both sides of the 4-row block, of a chunk and of the threading threshold;
- * and bitwise the same result for every split into parts (so for any number of threads).
+ * and bitwise the same result for every split into parts (so for any number of threads). The build runs this class
+ * twice: with the Vector API (SIMD row kernels) and with {@code -Dbilevel4j.ejml.simd=false} (scalar ones).
  */
 class FusedLinearModelTest {
     private static final Kernels EJML = new EjmlKernels();
@@ -116,6 +117,13 @@ class FusedLinearModelTest {
             assertArrayEquals(hvpOne, FusedLinearModel.hvp(loss, data.x, n, d, data.w, data.c, b, data.v, parts),
                     "hvp, " + parts + " parts");
         }
+    }
+
+    @Test
+    void theKernelsAreSimdExactlyWhenTheVectorModuleIsPresentAndNotSwitchedOff() {
+        boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        boolean off = "false".equalsIgnoreCase(System.getProperty(FusedLinearModel.SIMD_PROPERTY, ""));
+        assertEquals(module && !off, FusedLinearModel.SIMD, "module " + module + ", switched off " + off);
     }
 
     @Test
