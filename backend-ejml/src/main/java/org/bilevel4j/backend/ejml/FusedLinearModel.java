@@ -188,8 +188,7 @@ final class FusedLinearModel {
         int r = r0;
         for (; r + 4 <= r1; r += 4) {
             int o0 = r * d;
-            dot4(x, o0, d, w, z);
-            dot4(x, o0, d, v, q); // the four rows are in the level-1 cache now
+            dot4x2(x, o0, d, w, v, z, q);
             addRows4(x, o0, d, curvature(loss, c, b, r, z[0]) * q[0], curvature(loss, c, b, r + 1, z[1]) * q[1],
                     curvature(loss, c, b, r + 2, z[2]) * q[2], curvature(loss, c, b, r + 3, z[3]) * q[3], g, o);
         }
@@ -237,6 +236,16 @@ final class FusedLinearModel {
         z[1] = s1;
         z[2] = s2;
         z[3] = s3;
+    }
+
+    /** z[0, 4) and q[0, 4) = the dot products with w and with v of the four rows at o0, o0 + d, …, read once. */
+    private static void dot4x2(double[] x, int o0, int d, double[] w, double[] v, double[] z, double[] q) {
+        if (SIMD) {
+            SimdLinearModel.dot4x2(x, o0, d, w, v, z, q);
+            return;
+        }
+        dot4(x, o0, d, w, z);
+        dot4(x, o0, d, v, q); // the four rows are in cache now
     }
 
     /** g[o, o + d) += f x[from, from + d). */
