@@ -6,8 +6,10 @@
 # than 1e-12 relative), and prints a Markdown table: ms per hypergradient (median) and the ratio
 # to PyTorch's time, per backend.
 #
-# Usage: benchmarks/side-by-side.sh [--quick] [--backends ejml,djl,tensorflow] [--cases "5000:200 5000:2000 500:20"]
+# Usage: benchmarks/side-by-side.sh [--quick] [--backends ejml,ejml-scalar,djl,tensorflow] [--cases "5000:200 5000:2000 500:20"]
 #                                   [--dims "200 2000"] [--steps "10 100"] [--threads N] [--out DIR] [--no-build]
+#   --backends  ejml-scalar is EJML with its fused kernels in scalar arithmetic (a JVM without the Vector API);
+#               the benchmark's JVM otherwise starts with --add-modules jdk.incubator.vector
 #   --quick     fewer samples (estimated 8 minutes on 2 quiet cores); default: more samples (roughly 3x longer)
 #   --cases     the problems, as n:d (n training and n validation samples, d features)
 #   --dims      shorthand for --cases with n = 5000: "200 2000" is "5000:200 5000:2000"
@@ -27,7 +29,7 @@ PYTHON="${PYTHON:-/usr/bin/python3}"
 JAVA="${JAVA:-java}"
 MVN="${MVN:-mvn}"
 quick=0
-backends="ejml,djl,tensorflow"
+backends="ejml,ejml-scalar,djl,tensorflow"
 cases="5000:200 5000:2000 500:20"
 steps="10 100"
 threads="$(nproc)"
@@ -115,7 +117,7 @@ cd "$root"
 import json, os, platform, re, subprocess, sys
 out, backends, cases, steps, start, secs, load0, load1, quick, threads, commit = sys.argv[1:]
 backends = backends.split(',')
-names = {'ejml': 'EJML', 'djl': 'DJL', 'tensorflow': 'TensorFlow'}
+names = {'ejml': 'EJML', 'ejml-scalar': 'EJML, scalar', 'djl': 'DJL', 'tensorflow': 'TensorFlow'}
 def cpu():
     try:
         for line in open('/proc/cpuinfo'):

@@ -61,7 +61,11 @@ public class SideBySideBenchmark {
     /** Largest accepted ‖h - h_torch‖/‖h_torch‖. */
     static final double TOLERANCE = 1e-12;
 
-    @Param({"ejml", "djl", "tensorflow"})
+    /**
+     * The backend; "ejml-scalar" is EJML with its fused kernels in scalar arithmetic, as on a JVM started without
+     * {@code --add-modules jdk.incubator.vector} (each parameter set runs in a fork of its own).
+     */
+    @Param({"ejml", "ejml-scalar", "djl", "tensorflow"})
     String backend;
 
     /** The prefix given to {@code torch_logistic.py --dump}. */
@@ -110,7 +114,10 @@ public class SideBySideBenchmark {
             throw new IllegalArgumentException("data: expected the prefix given to torch_logistic.py --dump "
                     + "(-p data=/path/prefix_), got an empty string");
         }
-        Backend be = Backends.get(backend);
+        if (backend.equals("ejml-scalar")) {
+            System.setProperty("bilevel4j.ejml.simd", "false"); // read once, at the first fused kernel call
+        }
+        Backend be = Backends.get(backend.equals("ejml-scalar") ? "ejml" : backend);
         Tensor x = matrix(be, "X");
         Tensor xv = matrix(be, "Xv");
         Tensor minusY = vector(be, "y").neg();
