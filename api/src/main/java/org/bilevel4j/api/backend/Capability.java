@@ -11,5 +11,12 @@ public enum Capability {
     /** large kernels use several CPU threads. */
     MULTI_THREADED,
     /** a dense direct linear solve kernel ({@link Kernels#solve}). */
-    DENSE_SOLVE
+    DENSE_SOLVE,
+    /**
+     * fused float64 kernels for the loss of a linear model, each reading the data once per call
+     * ({@link Kernels#linearModelLoss}, {@link Kernels#linearModelHvp}): {@code Tensor.linearModelLoss} records them
+     * on such a backend, and the composition of ordinary operations (whose backward pass reuses the forward pass's
+     * per-sample values) everywhere else. The reference backend declares it too, to test the primitives.
+     */
+    FUSED_LINEAR_MODEL
 }

@@ -229,13 +229,15 @@ public final class Backends {
 
     /**
      * The reference backend: {@link ReferenceKernels}, plain loops over {@code double[]} with float64, float32 and
-     * dense solves. The specification oracle of the kernel contract, for tests; it is not a provider, so resolution
+     * dense solves, and the linear-model kernels by their composed definition (so that {@link Tensor#linearModelLoss}
+     * records its fused primitives here, and their derivatives are tested). The specification oracle of the kernel contract, for tests; it is not a provider, so resolution
      * never selects it.
      *
      * @return a backend named {@code "reference"}
      */
     public static Backend reference() {
-        return Backend.of("reference", EnumSet.of(Capability.FLOAT64, Capability.FLOAT32, Capability.DENSE_SOLVE),
+        return Backend.of("reference", EnumSet.of(Capability.FLOAT64, Capability.FLOAT32, Capability.DENSE_SOLVE,
+                Capability.FUSED_LINEAR_MODEL),
                 new ReferenceKernels());
     }
 }

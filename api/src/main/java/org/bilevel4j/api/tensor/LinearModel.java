@@ -11,10 +11,13 @@ import org.bilevel4j.api.backend.Storage;
  * the derivatives in X, c and b, and those of third order in w, are composed of ordinary recorded operations, so
  * every order is available.
  *
- * <p>When an input is traced, the loss's kernel computes the gradient in the same pass as the value and keeps it,
+ * <p>When w is traced, the loss's kernel computes the gradient in the same pass as the value and keeps it,
  * so a gradient taken right after (the backward pass of {@code Autodiff.grad}) costs no second pass.
  *
  * <p>Inputs of each primitive: X, w, c, then b when there is an offset, then v for the Hessian-vector product.
+ * Recorded for float64 on backends with {@link org.bilevel4j.api.backend.Capability#FUSED_LINEAR_MODEL}; elsewhere
+ * {@link #composed} records the composition, whose backward pass reuses the forward pass's per-sample values
+ * (the primitives' Hessian-vector product recomputes X w, which only pays when it shares the pass over X).
  */
 final class LinearModel {
     private LinearModel() {
@@ -26,11 +29,20 @@ final class LinearModel {
      * @return the loss, recorded
      */
     static Tensor loss(LinearModelLoss phi, boolean offset, Tensor... in) {
-        boolean traced = false;
-        for (Tensor t : in) {
-            traced |= t.isTraced();
+        // the gradient in w is kept for a backward pass only if there can be one that asks for it
+        return Recorder.apply(new Loss(phi, offset, in[1].isTraced()), in);
+    }
+
+    /** The same loss as the composition of ordinary operations, for backends without fused kernels. */
+    static Tensor composed(LinearModelLoss phi, Tensor x, Tensor w, Tensor c, Tensor b) {
+        Tensor a = x.matmul(w).mul(c);
+        if (b != null) {
+            a = a.add(b);
         }
-        return Recorder.apply(new Loss(phi, offset, traced), in);
+        return switch (phi) {
+            case LOGISTIC -> a.softplus().sum();
+            case SQUARED -> a.square().mul(0.5).sum();
+        };
     }
 
     private static Storage offset(Storage[] in, boolean offset) {

@@ -528,16 +528,19 @@ public final class Tensor {
      */
     public Tensor linearModelLoss(LinearModelLoss loss, Tensor w, Tensor scale) {
         checkLinearModel(loss, w, scale, null);
-        return LinearModel.loss(loss, false, this, w, scale);
+        return fusedLinearModel() ? LinearModel.loss(loss, false, this, w, scale)
+                : LinearModel.composed(loss, this, w, scale, null);
     }
 
     /**
      * The loss of a linear model with this matrix as the data X (n×d), fused: S = Σᵢ φ(aᵢ) with a = c ⊙ (X w) + b.
      * The value equals {@code matmul(w).mul(scale).add(offset)} followed by φ and {@code sum()}, up to the order
      * of the sums, and so do all its derivatives; but where the composition reads X twice per gradient (X w, then
-     * Xᵀ of the per-sample factor) and twice per Hessian-vector product, a backend with a fused kernel reads it once:
-     * the gradient Xᵀ(c ⊙ φ′(a)) is computed with the value when an input is traced, and the Hessian-vector product
-     * Xᵀ(c² ⊙ φ″(a) ⊙ X v) in one pass of its own. Differentiable to any order in every argument.
+     * Xᵀ of the per-sample factor) and twice per Hessian-vector product, a backend with
+     * {@link Capability#FUSED_LINEAR_MODEL} reads it once for float64: the gradient Xᵀ(c ⊙ φ′(a)) is computed with
+     * the value when w is traced, and the Hessian-vector product Xᵀ(c² ⊙ φ″(a) ⊙ X v) in one pass of its own. On
+     * other backends and for float32 this records the composition itself. Differentiable to any order in every
+     * argument.
      *
      * <pre>{@code
      * Tensor loss = x.linearModelLoss(LinearModelLoss.LOGISTIC, w, y.neg()).div(n);  // logistic regression
@@ -556,7 +559,12 @@ public final class Tensor {
                     + "], got null; the three-argument form has no offset");
         }
         checkLinearModel(loss, w, scale, offset);
-        return LinearModel.loss(loss, true, this, w, scale, offset);
+        return fusedLinearModel() ? LinearModel.loss(loss, true, this, w, scale, offset)
+                : LinearModel.composed(loss, this, w, scale, offset);
+    }
+
+    private boolean fusedLinearModel() {
+        return dtype == DType.FLOAT64 && backend.supports(Capability.FUSED_LINEAR_MODEL);
     }
 
     private void checkLinearModel(LinearModelLoss loss, Tensor w, Tensor scale, Tensor offset) {

@@ -22,6 +22,7 @@ import org.bilevel4j.api.backend.Capability;
 import org.bilevel4j.api.backend.Kernels;
 import org.bilevel4j.api.backend.ReferenceKernels;
 import org.bilevel4j.api.error.ShapeMismatchException;
+import org.bilevel4j.api.tensor.types.DType;
 import org.bilevel4j.api.tensor.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link Tensor#linearModelLoss}: every derivative up to the third, in every argument, against the same loss
  * composed of ordinary operations (matmul, mul, add, softplus or square, sum) differentiated by the same
  * autodiff; against finite differences; and the number of kernel calls that makes it worth having (one fused
- * call per gradient and per Hessian-vector product, no matrix product).
+ * call per gradient and per Hessian-vector product, no matrix product) on a backend with
+ * {@link Capability#FUSED_LINEAR_MODEL}, and the composition recorded on the others and in float32.
  */
 class LinearModelLossTest {
     private static final Backend B = Backends.reference();
@@ -181,12 +183,11 @@ class LinearModelLossTest {
         assertEquals(8, g.get(1), 1e-15);
     }
 
-    @Test
-    void aGradientCostsOneFusedCallAndAHessianVectorProductOneMore() {
-        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    /** Every kernel call counted by name, then passed to the reference kernels. */
+    private static Kernels counting(Map<String, AtomicInteger> calls) {
         Kernels reference = new ReferenceKernels();
-        Kernels counting = (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(),
-                new Class<?>[] {Kernels.class}, (proxy, method, args) -> {
+        return (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class},
+                (proxy, method, args) -> {
                     calls.computeIfAbsent(method.getName(), k -> new AtomicInteger()).incrementAndGet();
                     try {
                         return method.invoke(reference, args);
@@ -194,7 +195,38 @@ class LinearModelLossTest {
                         throw e.getCause();
                     }
                 });
-        Backend be = Backend.of("counting", EnumSet.of(Capability.FLOAT64), counting);
+    }
+
+    @Test
+    void withoutTheCapabilityOrInFloat32TheCompositionIsRecorded() {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        Backend plain = Backend.of("plain", EnumSet.of(Capability.FLOAT64, Capability.FLOAT32), counting(calls));
+        Backend fused = Backend.of("fused", EnumSet.of(Capability.FLOAT64, Capability.FLOAT32,
+                Capability.FUSED_LINEAR_MODEL), counting(calls));
+        for (Backend be : new Backend[] {plain, fused}) {
+            for (DType dtype : DType.values()) {
+                if (be == fused && dtype == DType.FLOAT64) {
+                    continue; // the fused case, counted below
+                }
+                Tensor x = be.fromArray(new double[] {1, 2, 0, -1}, Shape.of(2, 2)).to(dtype);
+                Tensor c = be.vector(1, -1).to(dtype);
+                calls.clear();
+                Tensor g = Autodiff.grad(w -> x.linearModelLoss(LinearModelLoss.SQUARED, w, c), be.vector(1, 1)
+                        .to(dtype));
+                assertEquals(0, count(calls, "linearModelLoss"), () -> be.name() + " " + dtype + ": " + calls);
+                assertTrue(count(calls, "matmul") >= 2, () -> be.name() + " " + dtype + ": " + calls);
+                // Xᵀ(c ⊙ a) with a = c ⊙ X w: X w = (3, -1), a = (3, 1), c ⊙ a = (3, -1), Xᵀ(3, -1) = (3, 7)
+                assertEquals(3, g.get(0), 1e-6);
+                assertEquals(7, g.get(1), 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void aGradientCostsOneFusedCallAndAHessianVectorProductOneMore() {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        Backend be = Backend.of("counting", EnumSet.of(Capability.FLOAT64, Capability.FUSED_LINEAR_MODEL),
+                counting(calls));
         SplittableRandom rng = new SplittableRandom(7);
         Tensor x = be.fromArray(rng.doubles(12 * 5, -1, 1).toArray(), Shape.of(12, 5));
         Tensor c = be.fromArray(rng.doubles(12, -1, 1).toArray(), Shape.of(12));

@@ -40,7 +40,8 @@ public final class EjmlBackendProvider implements BackendProvider {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.FLOAT64, Capability.FLOAT32, Capability.MULTI_THREADED, Capability.DENSE_SOLVE);
+        return EnumSet.of(Capability.FLOAT64, Capability.FLOAT32, Capability.MULTI_THREADED, Capability.DENSE_SOLVE,
+                Capability.FUSED_LINEAR_MODEL);
     }
 
     @Override
