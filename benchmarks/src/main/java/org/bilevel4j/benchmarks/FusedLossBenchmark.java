@@ -6,7 +6,7 @@ import java.util.function.UnaryOperator;
 import org.bilevel4j.api.autodiff.Autodiff;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Backends;
-import org.bilevel4j.api.tensor.LinearModelLoss;
+import org.bilevel4j.api.tensor.types.LinearModelLoss;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.api.tensor.types.DType;
 import org.bilevel4j.api.tensor.types.Shape;

@@ -16,7 +16,7 @@ import org.bilevel4j.api.map.ScalarObjective;
 import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Backends;
-import org.bilevel4j.api.tensor.LinearModelLoss;
+import org.bilevel4j.api.tensor.types.LinearModelLoss;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.api.tensor.types.DType;
 import org.bilevel4j.api.tensor.types.Shape;

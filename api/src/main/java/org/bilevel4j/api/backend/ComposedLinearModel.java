@@ -1,12 +1,12 @@
 package org.bilevel4j.api.backend;
 
-import org.bilevel4j.api.tensor.LinearModelLoss;
+import org.bilevel4j.api.tensor.types.LinearModelLoss;
 import org.bilevel4j.api.tensor.types.Shape;
 
 /**
  * The default {@link Kernels#linearModelLoss} and {@link Kernels#linearModelHvp}: the same quantities composed of
- * a backend's own matrix–vector, element-wise and reduction kernels (two passes over X per call, where a fused
- * kernel makes one).
+ * a backend's own matrix–vector, element-wise and reduction kernels (the value and gradient read X twice, the
+ * Hessian-vector product three times: X w, X v, Xᵀ; a fused kernel reads it once for each).
  */
 final class ComposedLinearModel {
     private ComposedLinearModel() {

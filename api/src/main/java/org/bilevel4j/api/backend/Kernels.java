@@ -1,7 +1,7 @@
 package org.bilevel4j.api.backend;
 
 import java.util.List;
-import org.bilevel4j.api.tensor.LinearModelLoss;
+import org.bilevel4j.api.tensor.types.LinearModelLoss;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.api.tensor.types.DType;
 import org.bilevel4j.api.tensor.types.Shape;
@@ -157,7 +157,8 @@ public interface Kernels {
      * The loss of a linear model and, if asked, its gradient in w: with a = c ⊙ (X w) + b,
      * value = Σᵢ φ(aᵢ) and gradient = Xᵀ(c ⊙ φ′(a)). A fused implementation reads each row of X once for both
      * (its dot product with w, then its contribution to the gradient while it is in cache); the default composes
-     * the other kernels and reads X twice. Sums may be taken in any fixed order that does not depend on the
+     * the other kernels and reads X twice. {@code Tensor.linearModelLoss} calls this kernel only on backends with
+     * {@link Capability#FUSED_LINEAR_MODEL}, for float64. Sums may be taken in any fixed order that does not depend on the
      * number of threads.
      *
      * @param loss     φ
@@ -176,7 +177,7 @@ public interface Kernels {
     /**
      * The Hessian-vector product of {@link #linearModelLoss}: with a = c ⊙ (X w) + b, Xᵀ(c² ⊙ φ″(a) ⊙ X v). A fused
      * implementation reads each row of X once (its dot products with w and v, then its contribution); the default
-     * composes the other kernels.
+     * composes the other kernels (X w, X v and Xᵀ: three passes).
      *
      * @param loss φ
      * @param x    X, n×d; not modified

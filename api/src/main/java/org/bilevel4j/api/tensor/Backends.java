@@ -229,8 +229,9 @@ public final class Backends {
 
     /**
      * The reference backend: {@link ReferenceKernels}, plain loops over {@code double[]} with float64, float32 and
-     * dense solves, and the linear-model kernels by their composed definition (so that {@link Tensor#linearModelLoss}
-     * records its fused primitives here, and their derivatives are tested). The specification oracle of the kernel contract, for tests; it is not a provider, so resolution
+     * dense solves, and the linear-model kernels by their composed definition (so that
+     * {@code Tensor.linearModelLoss} records its fused primitives here, and their derivatives are tested). The
+     * specification oracle of the kernel contract, for tests; it is not a provider, so resolution
      * never selects it.
      *
      * @return a backend named {@code "reference"}

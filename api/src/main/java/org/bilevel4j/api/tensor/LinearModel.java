@@ -3,6 +3,7 @@ package org.bilevel4j.api.tensor;
 import java.util.Arrays;
 import org.bilevel4j.api.backend.Kernels;
 import org.bilevel4j.api.backend.Storage;
+import org.bilevel4j.api.tensor.types.LinearModelLoss;
 
 /**
  * The fused loss of a linear model, S = Σᵢ φ(aᵢ) with a = c ⊙ (X w) + b, as three primitives whose vector-Jacobian
@@ -42,6 +43,36 @@ final class LinearModel {
         return switch (phi) {
             case LOGISTIC -> a.softplus().sum();
             case SQUARED -> a.square().mul(0.5).sum();
+        };
+    }
+
+    /** φ′(a), element-wise, with recorded operations (differentiable again). */
+    private static Tensor first(LinearModelLoss phi, Tensor a) {
+        return switch (phi) {
+            case LOGISTIC -> a.sigmoid();
+            case SQUARED -> a;
+        };
+    }
+
+    /** φ″(a), element-wise, with recorded operations. */
+    private static Tensor second(LinearModelLoss phi, Tensor a) {
+        return switch (phi) {
+            case LOGISTIC -> {
+                Tensor s = a.sigmoid();
+                yield s.mul(s.affine(-1, 1));
+            }
+            case SQUARED -> a.backend().full(a.shape(), a.dtype(), 1.0);
+        };
+    }
+
+    /** φ‴(a), element-wise, with recorded operations. */
+    private static Tensor third(LinearModelLoss phi, Tensor a) {
+        return switch (phi) {
+            case LOGISTIC -> {
+                Tensor s = a.sigmoid();
+                yield s.mul(s.affine(-1, 1)).mul(s.affine(-2, 1));
+            }
+            case SQUARED -> a.backend().zeros(a.shape(), a.dtype());
         };
     }
 
@@ -114,7 +145,7 @@ final class LinearModel {
             }
             if (need[0] || need[2] || (offset && need[3])) {
                 Parts p = new Parts(in, offset);
-                Tensor r = phi.first(p.a).mul(ct);
+                Tensor r = first(phi, p.a).mul(ct);
                 if (need[0]) {
                     g[0] = Parts.outer(r.mul(p.c), p.w);
                 }
@@ -158,12 +189,13 @@ final class LinearModel {
             if (need[0] || need[2] || (offset && need[3])) {
                 Parts p = new Parts(in, offset);
                 Tensor q = p.x.matmul(ct);
-                Tensor cmq = p.c.mul(phi.second(p.a)).mul(q);
+                Tensor slope = first(phi, p.a);
+                Tensor cmq = p.c.mul(second(phi, p.a)).mul(q);
                 if (need[0]) {
-                    g[0] = Parts.outer(p.c.mul(phi.first(p.a)), ct).add(Parts.outer(cmq.mul(p.c), p.w));
+                    g[0] = Parts.outer(p.c.mul(slope), ct).add(Parts.outer(cmq.mul(p.c), p.w));
                 }
                 if (need[2]) {
-                    g[2] = phi.first(p.a).mul(q).add(cmq.mul(p.z));
+                    g[2] = slope.mul(q).add(cmq.mul(p.z));
                 }
                 if (offset && need[3]) {
                     g[3] = cmq;
@@ -209,20 +241,20 @@ final class LinearModel {
                 Tensor q = p.x.matmul(v);
                 Tensor r = p.x.matmul(ct);
                 Tensor cc = p.c.square();
-                Tensor second = phi.second(p.a);
+                Tensor curvature = second(phi, p.a);
                 // φ‴(a) ⊙ q ⊙ r: along a, the derivative of the curvature weight times the two projections
-                Tensor base = phi.third(p.a).mul(q).mul(r);
+                Tensor base = third(phi, p.a).mul(q).mul(r);
                 Tensor third = cc.mul(p.c).mul(base);
                 if (need[1]) {
                     g[1] = p.x.matmul(third, true, false);
                 }
                 if (need[0]) {
-                    Tensor weight = cc.mul(second);
+                    Tensor weight = cc.mul(curvature);
                     g[0] = Parts.outer(weight.mul(q), ct).add(Parts.outer(weight.mul(r), v))
                             .add(Parts.outer(third, p.w));
                 }
                 if (need[2]) {
-                    g[2] = p.c.mul(second).mul(q).mul(r).mul(2.0).add(cc.mul(base).mul(p.z));
+                    g[2] = p.c.mul(curvature).mul(q).mul(r).mul(2.0).add(cc.mul(base).mul(p.z));
                 }
                 if (offset && need[3]) {
                     g[3] = cc.mul(base);

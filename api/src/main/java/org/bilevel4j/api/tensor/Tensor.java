@@ -13,6 +13,7 @@ import org.bilevel4j.api.error.DTypeMismatchException;
 import org.bilevel4j.api.error.NonFiniteValueException;
 import org.bilevel4j.api.error.ShapeMismatchException;
 import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.LinearModelLoss;
 import org.bilevel4j.api.tensor.types.Shape;
 
 /**
@@ -527,7 +528,7 @@ public final class Tensor {
      * @return the scalar loss
      */
     public Tensor linearModelLoss(LinearModelLoss loss, Tensor w, Tensor scale) {
-        checkLinearModel(loss, w, scale, null);
+        checkLinearModel(loss, w, scale, null, false);
         return fusedLinearModel() ? LinearModel.loss(loss, false, this, w, scale)
                 : LinearModel.composed(loss, this, w, scale, null);
     }
@@ -554,11 +555,7 @@ public final class Tensor {
      * @return the scalar loss
      */
     public Tensor linearModelLoss(LinearModelLoss loss, Tensor w, Tensor scale, Tensor offset) {
-        if (offset == null) {
-            throw new NullPointerException("linearModelLoss: offset: expected a tensor of shape [" + shape.dim(0)
-                    + "], got null; the three-argument form has no offset");
-        }
-        checkLinearModel(loss, w, scale, offset);
+        checkLinearModel(loss, w, scale, offset, true);
         return fusedLinearModel() ? LinearModel.loss(loss, true, this, w, scale, offset)
                 : LinearModel.composed(loss, this, w, scale, offset);
     }
@@ -567,13 +564,17 @@ public final class Tensor {
         return dtype == DType.FLOAT64 && backend.supports(Capability.FUSED_LINEAR_MODEL);
     }
 
-    private void checkLinearModel(LinearModelLoss loss, Tensor w, Tensor scale, Tensor offset) {
+    private void checkLinearModel(LinearModelLoss loss, Tensor w, Tensor scale, Tensor offset, boolean withOffset) {
         if (loss == null) {
             throw new NullPointerException("linearModelLoss: loss: expected LOGISTIC or SQUARED, got null");
         }
         if (rank() != 2) {
             throw new ShapeMismatchException("linearModelLoss: lhs: expected the data matrix X (rank 2), got shape "
                     + shape);
+        }
+        if (w == null || scale == null) {
+            throw new NullPointerException("linearModelLoss: " + (w == null ? "w" : "scale") + ": expected a vector "
+                    + "of shape [" + shape.dim(w == null ? 1 : 0) + "], got null");
         }
         requireCompatible("linearModelLoss", "w", w);
         requireCompatible("linearModelLoss", "scale", scale);
@@ -587,7 +588,11 @@ public final class Tensor {
             throw new ShapeMismatchException("linearModelLoss: scale: expected shape " + samples + " (the rows of X "
                     + shape + "), got " + scale.shape);
         }
-        if (offset != null) {
+        if (withOffset) {
+            if (offset == null) {
+                throw new NullPointerException("linearModelLoss: offset: expected a tensor of shape " + samples
+                        + ", got null; the three-argument form has no offset");
+            }
             requireCompatible("linearModelLoss", "offset", offset);
             if (!offset.shape.equals(samples)) {
                 throw new ShapeMismatchException("linearModelLoss: offset: expected shape " + samples

@@ -7,9 +7,7 @@
  *   <li>{@link org.bilevel4j.api.tensor.Backend}: a resolved backend and the factories that create tensors on it;</li>
  *   <li>{@link org.bilevel4j.api.tensor.Backends}: finds the backend providers of the SPI
  *       ({@link org.bilevel4j.api.backend}) and resolves which to use;</li>
- *   <li>{@link org.bilevel4j.api.tensor.Trace}: one level of reverse-mode differentiation, with no global tape;</li>
- *   <li>{@link org.bilevel4j.api.tensor.LinearModelLoss}: the per-sample function of the fused loss of a linear model,
- *       {@link org.bilevel4j.api.tensor.Tensor#linearModelLoss(LinearModelLoss, Tensor, Tensor, Tensor)}.</li>
+ *   <li>{@link org.bilevel4j.api.tensor.Trace}: one level of reverse-mode differentiation, with no global tape.</li>
  * </ul>
  *
  * <p>Differentiation works per primitive: each primitive knows its value (a kernel call) and its

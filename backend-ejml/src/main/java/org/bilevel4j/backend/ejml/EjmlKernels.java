@@ -9,7 +9,7 @@ import org.bilevel4j.api.backend.Kernels;
 import org.bilevel4j.api.backend.ReduceOp;
 import org.bilevel4j.api.backend.Storage;
 import org.bilevel4j.api.backend.UnaryOp;
-import org.bilevel4j.api.tensor.LinearModelLoss;
+import org.bilevel4j.api.tensor.types.LinearModelLoss;
 import org.bilevel4j.api.tensor.types.DType;
 import org.bilevel4j.api.tensor.types.Shape;
 import org.ejml.data.DMatrixRMaj;

@@ -1,6 +1,6 @@
 package org.bilevel4j.backend.ejml;
 
-import org.bilevel4j.api.tensor.LinearModelLoss;
+import org.bilevel4j.api.tensor.types.LinearModelLoss;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,12 +10,15 @@ import org.slf4j.LoggerFactory;
  * at a time, the row dot products are taken (four independent sums sharing each load of w and v), then the rows,
  * still in the level-1 or level-2 cache, are added into the result with their per-sample factors. The composed
  * computation reads X twice (X w, then Xᵀ of the factors); on a matrix larger than the caches the time of a
- * gradient is the time of reading X, so this halves it.
+ * gradient is the time of reading X, so this halves it. The row kernels are SIMD ({@link SimdLinearModel}) where
+ * the JVM has the Vector API module and the hardware has vectors of at least four doubles, scalar loops otherwise
+ * (or with {@code -Dbilevel4j.ejml.simd=false}); the choice is made once and logged.
  *
  * <p><b>Determinism.</b> Rows are taken in fixed chunks of {@link #CHUNK_ROWS}; within a chunk every sum is in row
  * order, and the chunks' partial sums are added in chunk order at the end. Chunks, not threads, fix the order, so
  * the results are bitwise the same for any number of threads (they differ from the composed kernels' in the last
- * bits: those sum over all rows in one sequence). Each dot product is the textbook sum in column order.
+ * bits: those sum over all rows in one sequence). A scalar dot product is the textbook sum in column order; a SIMD
+ * one is defined in {@link SimdLinearModel}.
  *
  * <p>Thread-safe; arguments are not modified.
  */
@@ -45,6 +48,12 @@ final class FusedLinearModel {
             return false;
         }
         try {
+            int bits = SimdLinearModel.preferredBits();
+            if (bits < 256) {
+                LOG.info("EJML backend: fused linear-model kernels in scalar arithmetic: this machine's vectors have "
+                        + "{} bits, fewer than the 256 of the SIMD kernels", bits);
+                return false;
+            }
             SimdLinearModel.probe();
         } catch (LinkageError | RuntimeException e) {
             LOG.warn("EJML backend: the Vector API is present but failed ({}); fused linear-model kernels in scalar "

@@ -12,14 +12,20 @@ import jdk.incubator.vector.VectorSpecies;
  * vector width: a dot product x·w keeps four partial sums, lane l summing x_j w_j for j ≡ l (mod 4) with fused
  * multiply-adds in the order of j, then adds them as (s₀ + s₁) + (s₂ + s₃) and the remaining d mod 4 terms in
  * order. Adding rows into an accumulator is one fused multiply-add per element and row, rows in order. The
- * Vector API defines each lane's arithmetic exactly (IEEE 754), so these results are the same on any machine and
- * any number of threads; they differ from the scalar kernels' in the last bits.
+ * Vector API defines each lane's arithmetic exactly (IEEE 754), so these results are the same on every machine where
+ * they are selected (hardware vectors of at least 256 bits) and for any number of threads; they differ from the
+ * scalar kernels' in the last bits.
  */
 final class SimdLinearModel {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
     private static final int L = S.length();
 
     private SimdLinearModel() {
+    }
+
+    /** @return the bits of the hardware's preferred vectors (the Vector API emulates wider ones, slowly) */
+    static int preferredBits() {
+        return DoubleVector.SPECIES_PREFERRED.vectorBitSize();
     }
 
     /** Touches the Vector API, so that a JVM without it fails here, where the caller expects it. */

@@ -1,8 +1,10 @@
-package org.bilevel4j.api.tensor;
+package org.bilevel4j.api.tensor.types;
 
 /**
  * The per-sample function φ of a linear model's loss Σᵢ φ(cᵢ·(X w)ᵢ + bᵢ), computed by
- * {@link Tensor#linearModelLoss(LinearModelLoss, Tensor, Tensor, Tensor)} in one pass over X with its derivatives.
+ * {@code Tensor.linearModelLoss} (with its derivatives; in one pass over X per gradient and per Hessian-vector
+ * product on a backend with fused kernels). Here, below both the tensors and the backend SPI, so that both can name
+ * it; the scalar definitions are the reference for backends' kernels and for tests.
  *
  * <p>With labels y ∈ {−1, +1}, the logistic loss of logistic regression is {@link #LOGISTIC} with c = −y and b = 0
  * (φ(cᵢ zᵢ) = ln(1 + e^(−yᵢ zᵢ))); least squares ½‖X w − y‖² is {@link #SQUARED} with c = 1 and b = −y.
@@ -51,37 +53,5 @@ public enum LinearModelLoss {
 
     private static double sigmoid(double a) {
         return a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a));
-    }
-
-    // ---------------------------------------------------------------- as differentiable tensor operations
-
-    /** φ′(a), element-wise, with recorded operations (differentiable again). */
-    Tensor first(Tensor a) {
-        return switch (this) {
-            case LOGISTIC -> a.sigmoid();
-            case SQUARED -> a;
-        };
-    }
-
-    /** φ″(a), element-wise, with recorded operations. */
-    Tensor second(Tensor a) {
-        return switch (this) {
-            case LOGISTIC -> {
-                Tensor s = a.sigmoid();
-                yield s.mul(s.affine(-1, 1));
-            }
-            case SQUARED -> a.backend().full(a.shape(), a.dtype(), 1.0);
-        };
-    }
-
-    /** φ‴(a), element-wise, with recorded operations. */
-    Tensor third(Tensor a) {
-        return switch (this) {
-            case LOGISTIC -> {
-                Tensor s = a.sigmoid();
-                yield s.mul(s.affine(-1, 1)).mul(s.affine(-2, 1));
-            }
-            case SQUARED -> a.backend().zeros(a.shape(), a.dtype());
-        };
     }
 }
