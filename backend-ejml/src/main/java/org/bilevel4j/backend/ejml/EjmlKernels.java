@@ -26,7 +26,9 @@ import org.ejml.dense.row.CommonOps_MT_FDRM;
  * {@link DenseProducts#PARALLEL_ELEMENTS} elements, never forming a transpose, and bitwise equal to the textbook
  * loop whatever the number of threads; so do float64 products with at most {@link #SKINNY} result rows or columns,
  * and, from {@link #GENERAL_MULTIPLY_ADDS} multiply-adds, all other float64 matrix–matrix products (a cache-blocked
- * kernel). Everything element-wise is a plain loop over the row-major arrays, computed in double precision
+ * kernel; with {@link Simd#ENABLED} its blocks are SIMD, each element then the fused multiply-adds in the order of
+ * the inner index). The loss of a linear model and its Hessian-vector product have fused kernels
+ * ({@link FusedLinearModel}). Everything element-wise is a plain loop over the row-major arrays, computed in double precision
  * (float32 values are widened, computed and rounded once).
  *
  * <p>Stateless and thread-safe.
@@ -53,8 +55,9 @@ final class EjmlKernels implements Kernels {
     /**
      * float64 matrix–matrix products with at least this many multiply-adds (and more than {@link #SKINNY} rows and
      * columns in the result) run on {@link DenseProducts#matrixTimes}, blocked for the caches, split over the cores
-     * and bitwise the textbook sums: on a 512 × 512 product it took 0.73–0.84× the time of EJML's multi-threaded
-     * kernel in alternated JMH runs (BENCHMARKS.md); smaller products stay on EJML's kernels.
+     * and bitwise the textbook sums (with {@link Simd#ENABLED}: the fused multiply-add sums of
+     * {@link SimdMatrixProduct}): on a 512 × 512 product the scalar kernel took 0.73–0.84× the time of EJML's
+     * multi-threaded kernel in alternated JMH runs (BENCHMARKS.md); smaller products stay on EJML's kernels.
      */
     static final long GENERAL_MULTIPLY_ADDS = 1L << 18;
 

@@ -1,8 +1,6 @@
 package org.bilevel4j.backend.ejml;
 
 import org.bilevel4j.api.tensor.types.LinearModelLoss;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The fused float64 kernels of a linear model's loss, S = Σᵢ φ(aᵢ) with a = c ⊙ (X w) + b: the value with the
@@ -11,8 +9,7 @@ import org.slf4j.LoggerFactory;
  * still in the level-1 or level-2 cache, are added into the result with their per-sample factors. The composed
  * computation reads X twice (X w, then Xᵀ of the factors); on a matrix larger than the caches the time of a
  * gradient is the time of reading X, so this halves it. The row kernels are SIMD ({@link SimdLinearModel}) where
- * the JVM has the Vector API module and the hardware has vectors of at least four doubles, scalar loops otherwise
- * (or with {@code -Dbilevel4j.ejml.simd=false}); the choice is made once and logged.
+ * {@link Simd#ENABLED}, scalar loops otherwise.
  *
  * <p><b>Determinism.</b> Rows are taken in fixed chunks of {@link #CHUNK_ROWS}; within a chunk every sum is in row
  * order, and the chunks' partial sums are added in chunk order at the end. Chunks, not threads, fix the order, so
@@ -23,46 +20,10 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; arguments are not modified.
  */
 final class FusedLinearModel {
-    /** System property: "false" keeps these kernels scalar even where the Vector API is available. */
-    static final String SIMD_PROPERTY = "bilevel4j.ejml.simd";
-
-    private static final Logger LOG = LoggerFactory.getLogger(FusedLinearModel.class);
-
-    /** Whether the row kernels run on {@link SimdLinearModel}: decided once, when this class is loaded. */
-    static final boolean SIMD = simd();
-
     /** Rows per partial sum: the unit of work given to a thread, and the grain of the deterministic reduction. */
     static final int CHUNK_ROWS = 256;
 
     private FusedLinearModel() {
-    }
-
-    private static boolean simd() {
-        if ("false".equalsIgnoreCase(System.getProperty(SIMD_PROPERTY, "").trim())) {
-            LOG.info("EJML backend: fused linear-model kernels in scalar arithmetic ({}=false)", SIMD_PROPERTY);
-            return false;
-        }
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            LOG.info("EJML backend: fused linear-model kernels in scalar arithmetic; start the JVM with "
-                    + "--add-modules jdk.incubator.vector for the SIMD kernels (about twice as fast on large data)");
-            return false;
-        }
-        try {
-            int bits = SimdLinearModel.preferredBits();
-            if (bits < 256) {
-                LOG.info("EJML backend: fused linear-model kernels in scalar arithmetic: this machine's vectors have "
-                        + "{} bits, fewer than the 256 of the SIMD kernels", bits);
-                return false;
-            }
-            SimdLinearModel.probe();
-        } catch (LinkageError | RuntimeException e) {
-            LOG.warn("EJML backend: the Vector API is present but failed ({}); fused linear-model kernels in scalar "
-                    + "arithmetic", e.toString());
-            return false;
-        }
-        LOG.info("EJML backend: fused linear-model kernels in SIMD arithmetic (jdk.incubator.vector, 4 doubles "
-                + "per vector)");
-        return true;
     }
 
     /**
@@ -211,7 +172,7 @@ final class FusedLinearModel {
 
     /** x[o, o + d) · w. */
     private static double dot(double[] x, int o, double[] w, int d) {
-        if (SIMD) {
+        if (Simd.ENABLED) {
             return SimdLinearModel.dot(x, o, w, d);
         }
         double s = 0;
@@ -223,7 +184,7 @@ final class FusedLinearModel {
 
     /** z[0, 4) = the dot products with w of the four rows at o0, o0 + d, o0 + 2d, o0 + 3d. */
     private static void dot4(double[] x, int o0, int d, double[] w, double[] z) {
-        if (SIMD) {
+        if (Simd.ENABLED) {
             SimdLinearModel.dot4(x, o0, d, w, z);
             return;
         }
@@ -249,7 +210,7 @@ final class FusedLinearModel {
 
     /** z[0, 4) and q[0, 4) = the dot products with w and with v of the four rows at o0, o0 + d, …, read once. */
     private static void dot4x2(double[] x, int o0, int d, double[] w, double[] v, double[] z, double[] q) {
-        if (SIMD) {
+        if (Simd.ENABLED) {
             SimdLinearModel.dot4x2(x, o0, d, w, v, z, q);
             return;
         }
@@ -259,7 +220,7 @@ final class FusedLinearModel {
 
     /** g[o, o + d) += f x[from, from + d). */
     private static void addRow(double[] x, int from, int d, double f, double[] g, int o) {
-        if (SIMD) {
+        if (Simd.ENABLED) {
             SimdLinearModel.addRow(x, from, d, f, g, o);
             return;
         }
@@ -271,7 +232,7 @@ final class FusedLinearModel {
     /** g[o, o + d) += f0 x_r + f1 x_(r+1) + f2 x_(r+2) + f3 x_(r+3), the rows at o0, o0 + d, …, in row order. */
     private static void addRows4(double[] x, int o0, int d, double f0, double f1, double f2, double f3, double[] g,
             int o) {
-        if (SIMD) {
+        if (Simd.ENABLED) {
             SimdLinearModel.addRows4(x, o0, d, f0, f1, f2, f3, g, o);
             return;
         }

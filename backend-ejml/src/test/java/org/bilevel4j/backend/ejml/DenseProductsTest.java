@@ -163,9 +163,10 @@ class DenseProductsTest {
 
     @Test
     void generalProductsAreBitwiseTheTextbookLoopForEverySplit() {
+        // textbook: s += a b in the order of the inner index; with the SIMD kernels, s = fma(a, b, s) in that order
         SplittableRandom r = new SplittableRandom(16);
         // (m, k, n): remainders of the 4-term steps, depths and widths across the cache blocks, empty factors
-        int[][] mkn = {{1, 1, 1}, {3, 5, 7}, {9, 4, 9}, {5, DenseProducts.PRODUCT_DEPTH + 3, 6},
+        int[][] mkn = {{1, 1, 1}, {3, 5, 7}, {9, 4, 9}, {8, 6, 16}, {7, 9, 13}, {5, DenseProducts.PRODUCT_DEPTH + 3, 6},
             {6, 2 * DenseProducts.PRODUCT_DEPTH + 1, DenseProducts.PRODUCT_COLUMNS + 5}, {70, 301, 90}, {0, 3, 4},
             {4, 0, 3}};
         for (int[] d : mkn) {
@@ -179,7 +180,8 @@ class DenseProductsTest {
                 for (int j = 0; j < n; j++) {
                     double s = 0;
                     for (int q = 0; q < k; q++) {
-                        s += a[i * k + q] * b[q * n + j];
+                        // the SIMD kernel's sums are fused multiply-adds, in the same order
+                        s = Simd.ENABLED ? Math.fma(a[i * k + q], b[q * n + j], s) : s + a[i * k + q] * b[q * n + j];
                     }
                     expected[i * n + j] = s;
                 }
@@ -264,7 +266,9 @@ class DenseProductsTest {
                     double[] b = gaussian(r, bs.size());
                     Storage got = ejml.matmul(ejml.fromDoubles(a.clone(), as, dt), ta,
                             ejml.fromDoubles(b.clone(), bs, dt), tb);
-                    Storage want = ref.matmul(ref.fromDoubles(a, as, dt), ta, ref.fromDoubles(b, bs, dt), tb);
+                    Storage want = Simd.ENABLED && takesGeneralKernel(d[0], d[1], d[2], dt)
+                            ? ref.fromDoubles(fusedTextbook(a, ta, b, tb, d[0], d[1], d[2]), Shape.of(d[0], d[2]), dt)
+                            : ref.matmul(ref.fromDoubles(a, as, dt), ta, ref.fromDoubles(b, bs, dt), tb);
                     String what = as + (ta ? "ᵀ" : "") + " x " + bs + (tb ? "ᵀ" : "") + " [" + dt + "]";
                     assertEquals(want.shape(), got.shape(), what + ": shape");
                     assertEquals(dt, got.dtype(), what + ": dtype");
@@ -272,6 +276,32 @@ class DenseProductsTest {
                 }
             }
         }
+    }
+
+    /** Whether {@link EjmlKernels#matmul} sends an m × k by k × n product to {@link DenseProducts#matrixTimes}. */
+    private static boolean takesGeneralKernel(int m, int k, int n, DType dt) {
+        long mnk = (long) m * n * k;
+        boolean vector = (m == 1 || n == 1) && k > 0;
+        boolean skinny = Math.min(m, n) <= EjmlKernels.SKINNY && k > 0 && dt == DType.FLOAT64
+                && mnk >= EjmlKernels.SKINNY_MULTIPLY_ADDS;
+        return !vector && !skinny && dt == DType.FLOAT64 && mnk >= EjmlKernels.GENERAL_MULTIPLY_ADDS;
+    }
+
+    /** op(A) op(B), each element the fused multiply-adds s = fma(op(A)_iq, op(B)_qj, s) in the order of q. */
+    private static double[] fusedTextbook(double[] a, boolean ta, double[] b, boolean tb, int m, int k, int n) {
+        double[] c = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int q = 0; q < k; q++) {
+                    double aq = ta ? a[q * m + i] : a[i * k + q];
+                    double bq = tb ? b[j * k + q] : b[q * n + j];
+                    s = Math.fma(aq, bq, s);
+                }
+                c[i * n + j] = s;
+            }
+        }
+        return c;
     }
 
     private static float[] toFloats(double[] v) {

@@ -132,9 +132,9 @@ class FusedLinearModelTest {
         if (Boolean.getBoolean("bilevel4j.ejml.expectSimd")) { // set by the build's default test run
             assertTrue(module, "expected the JVM to have jdk.incubator.vector (--add-modules)");
         }
-        boolean off = "false".equalsIgnoreCase(System.getProperty(FusedLinearModel.SIMD_PROPERTY, ""));
+        boolean off = "false".equalsIgnoreCase(System.getProperty(Simd.PROPERTY, ""));
         boolean wide = module && SimdLinearModel.preferredBits() >= 256;
-        assertEquals(module && wide && !off, FusedLinearModel.SIMD, "module " + module + ", 256-bit vectors " + wide
+        assertEquals(module && wide && !off, Simd.ENABLED, "module " + module + ", 256-bit vectors " + wide
                 + ", switched off " + off);
     }
 
