@@ -164,7 +164,7 @@ final class LinearModel {
     private static final class Gradient extends Primitive {
         private final LinearModelLoss phi;
         private final boolean offset;
-        /** The loss this is the gradient of, whose forward pass may have computed it already; may be null. */
+        /** The loss this is the gradient of, whose forward pass may have computed it already. */
         private final Loss source;
 
         Gradient(LinearModelLoss phi, boolean offset, Loss source) {
@@ -176,7 +176,7 @@ final class LinearModel {
 
         @Override
         Storage forward(Kernels k, Storage[] in) {
-            Storage kept = source == null ? null : source.keptGradient(in);
+            Storage kept = source.keptGradient(in);
             return kept != null ? kept : k.linearModelLoss(phi, in[0], in[1], in[2], offset(in, offset), true)[1];
         }
 

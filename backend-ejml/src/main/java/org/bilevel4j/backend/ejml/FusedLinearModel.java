@@ -56,12 +56,9 @@ final class FusedLinearModel {
         double[] out = new double[gradient ? 1 + d : 1];
         for (int k = 0; k < chunks; k++) {
             out[0] += values[k];
-            if (gradient) {
-                int o = k * stride;
-                for (int j = 0; j < d; j++) {
-                    out[1 + j] += partial[o + j];
-                }
-            }
+        }
+        if (gradient) {
+            addChunks(partial, chunks, stride, d, out, 1);
         }
         return out;
     }
@@ -93,13 +90,18 @@ final class FusedLinearModel {
             return 0;
         });
         double[] out = new double[d];
+        addChunks(partial, chunks, stride, d, out, 0);
+        return out;
+    }
+
+    /** out[at, at + d) += the chunks' partial sums, in chunk order (the order that makes the result deterministic). */
+    private static void addChunks(double[] partial, int chunks, int stride, int d, double[] out, int at) {
         for (int k = 0; k < chunks; k++) {
             int o = k * stride;
             for (int j = 0; j < d; j++) {
-                out[j] += partial[o + j];
+                out[at + j] += partial[o + j];
             }
         }
-        return out;
     }
 
     private static int parts(int n, int d) {
