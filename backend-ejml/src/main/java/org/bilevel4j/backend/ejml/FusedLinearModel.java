@@ -7,8 +7,8 @@ import org.bilevel4j.api.tensor.types.LinearModelLoss;
  * gradient Xᵀ(c ⊙ φ′(a)), and the Hessian-vector product Xᵀ(c² ⊙ φ″(a) ⊙ X v), each in one pass over X. Four rows
  * at a time, the row dot products are taken (four independent sums sharing each load of w and v), then the rows,
  * still in the level-1 or level-2 cache, are added into the result with their per-sample factors. The composed
- * computation reads X twice (X w, then Xᵀ of the factors); on a matrix larger than the caches the time of a
- * gradient is the time of reading X, so this halves it. The row kernels are SIMD ({@link SimdLinearModel}) where
+ * computation reads X twice (X w, then Xᵀ of the factors), so this saves one of the two reads of a matrix larger
+ * than the caches. The row kernels are SIMD ({@link SimdLinearModel}) where
  * {@link Simd#ENABLED}, scalar loops otherwise.
  *
  * <p><b>Determinism.</b> Rows are taken in fixed chunks of {@link #CHUNK_ROWS}; within a chunk every sum is in row

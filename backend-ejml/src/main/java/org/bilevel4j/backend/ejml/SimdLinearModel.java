@@ -34,6 +34,11 @@ final class SimdLinearModel {
         return dot(a, 0, a, 5);
     }
 
+    /** The four partial sums of a dot product, added as (s₀ + s₁) + (s₂ + s₃). */
+    private static double lanes(DoubleVector v) {
+        return (v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3));
+    }
+
     /** x[o, o + d) · w. */
     static double dot(double[] x, int o, double[] w, int d) {
         int bound = S.loopBound(d);
@@ -42,7 +47,7 @@ final class SimdLinearModel {
         for (; j < bound; j += L) {
             acc = DoubleVector.fromArray(S, x, o + j).fma(DoubleVector.fromArray(S, w, j), acc);
         }
-        double s = (acc.lane(0) + acc.lane(1)) + (acc.lane(2) + acc.lane(3));
+        double s = lanes(acc);
         for (; j < d; j++) {
             s = Math.fma(x[o + j], w[j], s);
         }
@@ -71,10 +76,10 @@ final class SimdLinearModel {
             a2 = DoubleVector.fromArray(S, x, o2 + j).fma(wj, a2);
             a3 = DoubleVector.fromArray(S, x, o3 + j).fma(wj, a3);
         }
-        double s0 = (a0.lane(0) + a0.lane(1)) + (a0.lane(2) + a0.lane(3));
-        double s1 = (a1.lane(0) + a1.lane(1)) + (a1.lane(2) + a1.lane(3));
-        double s2 = (a2.lane(0) + a2.lane(1)) + (a2.lane(2) + a2.lane(3));
-        double s3 = (a3.lane(0) + a3.lane(1)) + (a3.lane(2) + a3.lane(3));
+        double s0 = lanes(a0);
+        double s1 = lanes(a1);
+        double s2 = lanes(a2);
+        double s3 = lanes(a3);
         for (; j < d; j++) {
             double wj = w[j];
             s0 = Math.fma(x[o0 + j], wj, s0);
@@ -125,14 +130,14 @@ final class SimdLinearModel {
             b2 = x2.fma(vj, b2);
             b3 = x3.fma(vj, b3);
         }
-        z[0] = (a0.lane(0) + a0.lane(1)) + (a0.lane(2) + a0.lane(3));
-        z[1] = (a1.lane(0) + a1.lane(1)) + (a1.lane(2) + a1.lane(3));
-        z[2] = (a2.lane(0) + a2.lane(1)) + (a2.lane(2) + a2.lane(3));
-        z[3] = (a3.lane(0) + a3.lane(1)) + (a3.lane(2) + a3.lane(3));
-        q[0] = (b0.lane(0) + b0.lane(1)) + (b0.lane(2) + b0.lane(3));
-        q[1] = (b1.lane(0) + b1.lane(1)) + (b1.lane(2) + b1.lane(3));
-        q[2] = (b2.lane(0) + b2.lane(1)) + (b2.lane(2) + b2.lane(3));
-        q[3] = (b3.lane(0) + b3.lane(1)) + (b3.lane(2) + b3.lane(3));
+        z[0] = lanes(a0);
+        z[1] = lanes(a1);
+        z[2] = lanes(a2);
+        z[3] = lanes(a3);
+        q[0] = lanes(b0);
+        q[1] = lanes(b1);
+        q[2] = lanes(b2);
+        q[3] = lanes(b3);
         for (; j < d; j++) {
             double wj = w[j];
             double vj = v[j];
