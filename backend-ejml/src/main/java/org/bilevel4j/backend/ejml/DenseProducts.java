@@ -1,9 +1,5 @@
 package org.bilevel4j.backend.ejml;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntBinaryOperator;
 
 /**
@@ -20,10 +16,11 @@ import java.util.function.IntBinaryOperator;
  * <p><b>Speed.</b> y = M x processes four rows at a time (four independent sums, sharing each load of x); y = Mᵀ x
  * adds four rows at a time into a block of y that stays in the level-1 cache (a loop the JIT vectorises). Both
  * read M once, so a large product runs at the memory bandwidth, shared by {@link #threads()} threads: the caller
- * and the workers of a small daemon pool. Products under {@link #PARALLEL_ELEMENTS} elements of M run on the
- * caller's thread alone (waking a worker costs tens of microseconds).
+ * and a {@link WorkerTeam} of daemon workers. Products under {@link #PARALLEL_ELEMENTS} elements of M run on the
+ * caller's thread alone (handing out work costs microseconds, and waking a parked worker tens of them).
  *
- * <p>Thread-safe: the pool is shared by all callers; each call writes only its own output array.
+ * <p>Thread-safe: the team is shared by all callers (one product at a time uses it, the others run on their
+ * callers' threads); each call writes only its own output array.
  */
 final class DenseProducts {
     /** Products that read at least this many elements of M are split across threads. */
@@ -39,38 +36,32 @@ final class DenseProducts {
     }
 
     private static final class Pool {
-        static final int THREADS = configuredThreads();
-        static final ForkJoinPool INSTANCE = THREADS > 1 ? newPool(THREADS - 1) : null;
+        static final int THREADS = (int) property(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors(), 1);
+        static final WorkerTeam TEAM = new WorkerTeam(THREADS - 1,
+                1000 * property(WorkerTeam.SPIN_PROPERTY, WorkerTeam.DEFAULT_SPIN_MICROS, 0), "bilevel4j-ejml-");
 
-        private static int configuredThreads() {
-            int available = Runtime.getRuntime().availableProcessors();
-            String p = System.getProperty(THREADS_PROPERTY);
+        /** @return the system property's value, at least {@code min}, or {@code otherwise} when it is not set */
+        private static long property(String name, long otherwise, int min) {
+            String p = System.getProperty(name);
             if (p == null || p.isBlank()) {
-                return available;
+                return otherwise;
             }
             try {
-                int t = Integer.parseInt(p.trim());
-                if (t < 1) {
-                    throw new IllegalArgumentException(THREADS_PROPERTY + ": expected a positive number of threads,"
-                            + " got " + t);
+                long v = Long.parseLong(p.trim());
+                if (v >= min && v <= Integer.MAX_VALUE) {
+                    return v;
                 }
-                return t;
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(THREADS_PROPERTY + ": expected a positive integer, got '" + p
-                        + "'", e);
+                // reported below
             }
+            throw new IllegalArgumentException(name + ": expected an integer from " + min + " to "
+                    + Integer.MAX_VALUE + ", got '" + p + "'");
         }
+    }
 
-        private static ForkJoinPool newPool(int workers) {
-            AtomicInteger count = new AtomicInteger();
-            ForkJoinPool.ForkJoinWorkerThreadFactory factory = pool -> {
-                ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                t.setName("bilevel4j-ejml-" + count.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            };
-            return new ForkJoinPool(workers, factory, null, false);
-        }
+    /** @return how long an idle worker spins before it parks, in nanoseconds */
+    static long spinNanos() {
+        return Pool.TEAM.spinNanos();
     }
 
     /** @return the number of threads a large product uses (the caller's included) */
@@ -87,45 +78,19 @@ final class DenseProducts {
     }
 
     /**
-     * Runs {@code work.applyAsInt(from, to)} over {@code parts} consecutive ranges of [0, n), the first on the
-     * calling thread and the others on the pool, and returns when all are done. Range boundaries are multiples of
-     * {@code align} (except n).
+     * Runs {@code work.applyAsInt(from, to)} over {@code parts} consecutive ranges of [0, n), on the calling thread
+     * and the {@link WorkerTeam}'s (each thread takes the next range not yet taken), and returns when all are done.
+     * Range boundaries are multiples of {@code align} (except n). The first exception of a range is rethrown.
      */
     static void split(int n, int parts, int align, IntBinaryOperator work) {
         int units = (n + align - 1) / align;
-        parts = Math.min(parts, units);
-        if (parts <= 1 || Pool.INSTANCE == null) {
+        int pieces = Math.min(parts, units);
+        if (pieces <= 1) {
             work.applyAsInt(0, n);
             return;
         }
-        @SuppressWarnings("unchecked")
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[parts - 1];
-        for (int p = 1; p < parts; p++) {
-            int from = Math.min(n, (int) ((long) units * p / parts) * align);
-            int to = Math.min(n, (int) ((long) units * (p + 1) / parts) * align);
-            tasks[p - 1] = Pool.INSTANCE.submit(() -> work.applyAsInt(from, to));
-        }
-        Throwable failure = null;
-        try {
-            work.applyAsInt(0, Math.min(n, (int) ((long) units / parts) * align));
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        for (ForkJoinTask<?> t : tasks) {
-            try {
-                t.join();
-            } catch (RuntimeException | Error e) {
-                if (failure == null) {
-                    failure = e;
-                }
-            }
-        }
-        if (failure instanceof RuntimeException re) {
-            throw re;
-        }
-        if (failure instanceof Error err) {
-            throw err;
-        }
+        Pool.TEAM.run(pieces, p -> work.applyAsInt(Math.min(n, (int) ((long) units * p / pieces) * align),
+                Math.min(n, (int) ((long) units * (p + 1) / pieces) * align)));
     }
 
     // ---------------------------------------------------------------- float64

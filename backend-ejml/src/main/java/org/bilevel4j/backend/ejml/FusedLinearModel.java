@@ -104,8 +104,10 @@ final class FusedLinearModel {
         }
     }
 
+    /** @return 1 for a small problem, else every chunk (the threads take them one at a time: a late one takes fewer) */
     private static int parts(int n, int d) {
-        return DenseProducts.parts((long) n * d, (n + CHUNK_ROWS - 1) / CHUNK_ROWS);
+        int chunks = (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
+        return DenseProducts.parts((long) n * d, chunks) > 1 ? chunks : 1;
     }
 
     /**
