@@ -291,12 +291,13 @@ final class DenseProducts {
     static double[] matrixTimes(double[] a, int m, int k, double[] b, int n, int parts) {
         double[] c = new double[m * n];
         split(m, parts, 4, (from, to) -> {
+            double[] packed = Simd.ENABLED ? SimdMatrixProduct.scratch(PRODUCT_DEPTH, PRODUCT_COLUMNS) : null;
             for (int k0 = 0; k0 < k; k0 += PRODUCT_DEPTH) {
                 int k1 = Math.min(k, k0 + PRODUCT_DEPTH);
                 for (int j0 = 0; j0 < n; j0 += PRODUCT_COLUMNS) {
                     int w = Math.min(n, j0 + PRODUCT_COLUMNS) - j0;
                     if (Simd.ENABLED) {
-                        SimdMatrixProduct.addBlock(a, k, b, n, c, from, to, k0, k1, j0, w);
+                        SimdMatrixProduct.addBlock(a, k, b, n, c, from, to, k0, k1, j0, w, packed);
                         continue;
                     }
                     for (int i = from; i < to; i++) {
