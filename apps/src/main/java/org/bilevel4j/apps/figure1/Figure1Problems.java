@@ -14,6 +14,7 @@ import org.bilevel4j.api.problem.OptimizationBilevelProblem;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Tensor;
 import org.bilevel4j.api.tensor.types.DType;
+import org.bilevel4j.api.tensor.types.LinearModelLoss;
 import org.bilevel4j.api.tensor.types.Shape;
 import org.bilevel4j.apps.models.Spectra;
 
@@ -71,11 +72,14 @@ public final class Figure1Problems {
         Tensor y = x.matmul(wStar).add(gaussian(b, Shape.of(SAMPLES), rng).mul(NOISE)).sign();
         Tensor yv = xv.matmul(wStar).add(gaussian(b, Shape.of(SAMPLES), rng).mul(NOISE)).sign();
         Tensor a = x.mul(y.reshape(SAMPLES, 1));
-        Tensor av = xv.mul(yv.reshape(SAMPLES, 1));
         double dataSmoothness = Spectra.largestEigenvalue(x.matmul(x, true, false)) / 4;
-        ScalarObjective inner = ScalarObjective.of((w, l) -> a.matmul(w).neg().softplus().sum()
+        // Σ log(1 + exp(−yᵢ xᵢ·w)), fused: one pass over X per gradient and per Hessian-vector product
+        Tensor minusY = y.neg();
+        Tensor minusYv = yv.neg();
+        ScalarObjective inner = ScalarObjective.of((w, l) -> x.linearModelLoss(LinearModelLoss.LOGISTIC, w, minusY)
                 .add(l.mul(w.square()).sum().mul(0.5)));
-        ScalarObjective outer = ScalarObjective.of((w, l) -> av.matmul(w).neg().softplus().sum());
+        ScalarObjective outer = ScalarObjective.of((w, l) -> xv.linearModelLoss(LinearModelLoss.LOGISTIC, w,
+                minusYv));
         OptimizationBilevelProblem p = BilevelProblem.optimization(outer, inner, Shape.of(FEATURES),
                 Shape.of(FEATURES), l -> new CurvatureBounds(l.min().item(), dataSmoothness + l.max().item()));
         return new SyntheticProblem("LR", p, GradientDescentIteration.optimalStep(),

@@ -8,6 +8,7 @@ import org.bilevel4j.api.problem.BilevelProblem;
 import org.bilevel4j.api.problem.LipschitzConstants;
 import org.bilevel4j.api.tensor.Backend;
 import org.bilevel4j.api.tensor.Tensor;
+import org.bilevel4j.api.tensor.types.LinearModelLoss;
 import org.bilevel4j.api.tensor.types.Shape;
 import org.bilevel4j.testkit.linalg.DenseMatrices;
 
@@ -80,10 +81,13 @@ public final class L2LogisticRegression extends PerCoordinatePenaltyProblem {
         double normXv = DenseMatrices.spectralNorm(xv);
         this.eta1 = normXv * normXv / 4;
         this.boundE = xv.square().sum(1).sqrt().sum().item();
-        Tensor a = xy;
-        Tensor av = xyv;
-        ScalarObjective inner = ScalarObjective.of((w, l) -> a.matmul(w).neg().softplus().sum().add(l.mul(w.square()).sum().mul(0.5)));
-        ScalarObjective outer = ScalarObjective.of((w, l) -> av.matmul(w).neg().softplus().sum());
+        // Σ log(1 + exp(−y_e x_e·w)), fused: one pass over X per gradient and per Hessian-vector product
+        Tensor minusY = y.neg();
+        Tensor minusYv = yv.neg();
+        ScalarObjective inner = ScalarObjective.of((w, l) -> x.linearModelLoss(LinearModelLoss.LOGISTIC, w, minusY)
+                .add(l.mul(w.square()).sum().mul(0.5)));
+        ScalarObjective outer = ScalarObjective.of((w, l) -> xv.linearModelLoss(LinearModelLoss.LOGISTIC, w,
+                minusYv));
         define(BilevelProblem.optimization(outer, inner, Shape.of(p), Shape.of(p), alpha, l -> box));
     }
 
