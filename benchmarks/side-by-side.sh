@@ -83,8 +83,9 @@ for nd in $cases; do
     for t in $steps; do
         prefix="$out/n${n}_d${d}_t${t}_"
         echo "== n=$n d=$d t=k=$t: PyTorch ($threads threads)" >&2
+        rm -f "${prefix}torch_samples_before.txt" "${prefix}torch_samples_after.txt"
         "$PYTHON" "$here/torch/torch_logistic.py" --n "$n" --d "$d" --t "$t" --k "$t" --reps "$reps" --threads "$threads" \
-            --dump "$prefix" > "${prefix}torch.log"
+            --dump "$prefix" --samples "${prefix}torch_samples_before.txt" > "${prefix}torch.log"
         cat "${prefix}torch.log" >&2
         echo "== n=$n d=$d t=k=$t: bilevel4j ($backends)" >&2
         which='SideBySideBenchmark\.'
@@ -107,6 +108,10 @@ for nd in $cases; do
             exit 1
         fi
         grep -F '[side-by-side]' "${prefix}jmh.log" >&2 || true
+        echo "== n=$n d=$d t=k=$t: PyTorch again" >&2
+        "$PYTHON" "$here/torch/torch_logistic.py" --n "$n" --d "$d" --t "$t" --k "$t" --reps "$reps" --threads "$threads" \
+            --samples "${prefix}torch_samples_after.txt" > "${prefix}torch_after.log"
+        cat "${prefix}torch_after.log" >&2
     done
 done
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -114,7 +119,7 @@ load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$root"
 "$PYTHON" - "$out" "$backends" "$cases" "$steps" "$start" "$SECONDS" "$load_start" "$load_end" "$quick" "$threads" \
     "$commit" <<'EOF'
-import json, os, platform, re, subprocess, sys
+import json, os, platform, re, statistics, subprocess, sys
 out, backends, cases, steps, start, secs, load0, load1, quick, threads, commit = sys.argv[1:]
 backends = backends.split(',')
 names = {'ejml': 'EJML', 'ejml-scalar': 'EJML, scalar', 'djl': 'DJL', 'tensorflow': 'TensorFlow'}
@@ -135,13 +140,20 @@ def java_version():
     except Exception:
         return 'unknown'
 import torch
+def samples(path):
+    return {line.split()[0]: [float(v) for v in line.split()[1:]] for line in open(path) if line.strip()}
 rows = []
 agree = []
+drift = []
 for nd in cases.split():
     n, d = nd.split(':')
     for t in steps.split():
         prefix = f'{out}/n{n}_d{d}_t{t}_'
-        torch_ms = dict(line.split() for line in open(prefix + 'torch_times.txt') if line.strip())
+        before = samples(prefix + 'torch_samples_before.txt')
+        after = samples(prefix + 'torch_samples_after.txt')
+        torch_ms = {m: statistics.median(before[m] + after[m]) for m in before}
+        drift.append(f'n = {int(n):,}, d = {int(d):,}, t = k = {t}: ' + '; '.join(
+            f'{m} {ms(statistics.median(before[m]))} → {ms(statistics.median(after[m]))}' for m in before))
         jmh = json.load(open(prefix + 'jmh.json'))
         java = {}
         for r in jmh:
@@ -172,6 +184,10 @@ print('| n | d | t = k | method | PyTorch | ' + ' | '.join(names.get(b, b) for b
 print('|---:|---:|---:|---|---:|' + '---:|' * len(backends))
 for r in rows:
     print(r)
+print()
+print('PyTorch\'s median (ms) before and after the JMH run of each case (the table pools both runs\' timings):')
+for line in drift:
+    print(f'- {line}')
 print()
 print('Agreement with PyTorch (relative error of the hypergradient, checked before timing):')
 for a in agree:

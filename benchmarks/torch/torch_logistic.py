@@ -13,7 +13,10 @@ hypergradients (PREFIXtorch_itd.txt, PREFIXtorch_aid-cg.txt), the inner step (PR
 Set-up (Debian): apt-get install python3-torch libopenblas0-pthread  (without OpenBLAS, Debian's PyTorch falls back
 to the reference BLAS and is several times slower: compare against the fast configuration).
 
+--samples FILE appends every single timing (ms) to FILE, a line per method, so that several runs can be pooled.
+
 Usage: python3 torch_logistic.py [--n 5000] [--d 200] [--t 10] [--k 10] [--reps 7] [--threads 2] [--dump PREFIX]
+                                 [--samples FILE]
 """
 import argparse, time, statistics
 import numpy as np
@@ -28,6 +31,8 @@ p.add_argument('--reps', type=int, default=7)
 p.add_argument('--threads', type=int, default=2)
 p.add_argument('--seed', type=int, default=0)
 p.add_argument('--dump', default=None, help='write X,y,Xv,yv,lam as .npy with this prefix')
+p.add_argument('--samples', default=None,
+               help='append every timing (ms) to this file, a line per method: name t1 t2 ... (to pool several runs)')
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 torch.set_default_dtype(torch.float64)
@@ -99,14 +104,16 @@ def timeit(fn, reps):
     ts = []
     for _ in range(reps):
         s = time.perf_counter(); fn(lam0); ts.append(time.perf_counter() - s)
-    return statistics.median(ts), min(ts), max(ts)
+    return statistics.median(ts), min(ts), max(ts), ts
 
-g_med, _, _ = timeit(plain_grad, a.reps * 5)
+g_med, _, _, g_ts = timeit(plain_grad, a.reps * 5)
 times = [('gradient', g_med)]
+samples = [('gradient', g_ts)]
 for name, fn, units in (('itd', itd, 2 * a.t), ('aid-cg', aid_cg, a.t + 2 * a.k + 2)):
-    med, lo, hi = timeit(fn, a.reps)
+    med, lo, hi, ts = timeit(fn, a.reps)
     h = fn(lam0)
     times.append((name, med))
+    samples.append((name, ts))
     if a.dump:
         np.savetxt(f'{a.dump}torch_{name}.txt', h.numpy())
     print(f'{name} n={a.n} d={a.d} t={a.t} k={a.k}: median {med*1e3:.2f} ms (min {lo*1e3:.2f}, max {hi*1e3:.2f}); '
@@ -117,3 +124,7 @@ if a.dump:
     with open(f'{a.dump}torch_times.txt', 'w') as fh:
         for name, med in times:
             fh.write(f'{name} {med * 1e3:.6f}\n')
+if a.samples:
+    with open(a.samples, 'a') as fh:
+        for name, ts in samples:
+            fh.write(name + ' ' + ' '.join(f'{t * 1e3:.6f}' for t in ts) + '\n')
