@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # bilevel4j against PyTorch on the same CPU, same data, same algorithms (issue 13): for n = 5,000 samples with
 # d in {200, 2000}, a small problem (n = 500, d = 20), and t = k in {10, 100}, runs
-# benchmarks/torch/torch_logistic.py (which writes the data and its hypergradients) and then the JMH benchmark
+# benchmarks/torch/torch_logistic.py (which writes the data and its hypergradients), then the JMH benchmark
 # SideBySideBenchmark on that data for every backend (it fails if a hypergradient differs from PyTorch's by more
-# than 1e-12 relative), and prints a Markdown table: ms per hypergradient (median) and the ratio
-# to PyTorch's time, per backend.
+# than 1e-12 relative), then PyTorch once more, and prints a Markdown table: ms per hypergradient (median) and the
+# ratio to PyTorch's time, per backend. PyTorch's time is the median of its timings before and after the JMH run
+# together, so that a machine whose speed drifts during a case weighs on both sides; the two runs' own medians are
+# listed under the table, with the share of CPU time the hypervisor took while each case ran (steal).
 #
 # Usage: benchmarks/side-by-side.sh [--quick] [--backends ejml,ejml-scalar,djl,tensorflow] [--cases "5000:200 5000:2000 500:20"]
 #                                   [--dims "200 2000"] [--steps "10 100"] [--threads N] [--out DIR] [--no-build]
@@ -84,6 +86,7 @@ for nd in $cases; do
         prefix="$out/n${n}_d${d}_t${t}_"
         echo "== n=$n d=$d t=k=$t: PyTorch ($threads threads)" >&2
         rm -f "${prefix}torch_samples_before.txt" "${prefix}torch_samples_after.txt"
+        grep '^cpu ' /proc/stat > "${prefix}cpu_start.txt" 2>/dev/null || true
         "$PYTHON" "$here/torch/torch_logistic.py" --n "$n" --d "$d" --t "$t" --k "$t" --reps "$reps" --threads "$threads" \
             --dump "$prefix" --samples "${prefix}torch_samples_before.txt" > "${prefix}torch.log"
         cat "${prefix}torch.log" >&2
@@ -112,6 +115,7 @@ for nd in $cases; do
         "$PYTHON" "$here/torch/torch_logistic.py" --n "$n" --d "$d" --t "$t" --k "$t" --reps "$reps" --threads "$threads" \
             --samples "${prefix}torch_samples_after.txt" > "${prefix}torch_after.log"
         cat "${prefix}torch_after.log" >&2
+        grep '^cpu ' /proc/stat > "${prefix}cpu_end.txt" 2>/dev/null || true
     done
 done
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -140,6 +144,15 @@ def java_version():
     except Exception:
         return 'unknown'
 import torch
+def steal(prefix):
+    # the share of this machine's CPU time that the hypervisor gave to others while the case ran (/proc/stat)
+    try:
+        a = [int(v) for v in open(prefix + 'cpu_start.txt').read().split()[1:9]]
+        b = [int(v) for v in open(prefix + 'cpu_end.txt').read().split()[1:9]]
+    except (OSError, ValueError):
+        return ''
+    d = [y - x for x, y in zip(a, b)]
+    return f' (steal {100 * d[7] / max(1, sum(d)):.0f}%)'
 def samples(path):
     return {line.split()[0]: [float(v) for v in line.split()[1:]] for line in open(path) if line.strip()}
 rows = []
@@ -152,7 +165,7 @@ for nd in cases.split():
         before = samples(prefix + 'torch_samples_before.txt')
         after = samples(prefix + 'torch_samples_after.txt')
         torch_ms = {m: statistics.median(before[m] + after[m]) for m in before}
-        drift.append(f'n = {int(n):,}, d = {int(d):,}, t = k = {t}: ' + '; '.join(
+        drift.append(f'n = {int(n):,}, d = {int(d):,}, t = k = {t}{steal(prefix)}: ' + '; '.join(
             f'{m} {ms(statistics.median(before[m]))} → {ms(statistics.median(after[m]))}' for m in before))
         jmh = json.load(open(prefix + 'jmh.json'))
         java = {}
@@ -185,7 +198,8 @@ print('|---:|---:|---:|---|---:|' + '---:|' * len(backends))
 for r in rows:
     print(r)
 print()
-print('PyTorch\'s median (ms) before and after the JMH run of each case (the table pools both runs\' timings):')
+print('PyTorch\'s median (ms) before and after the JMH run of each case (the table pools both runs\' timings), and '
+      'the share of CPU time the hypervisor took while the case ran (steal, /proc/stat; on a virtual machine):')
 for line in drift:
     print(f'- {line}')
 print()
