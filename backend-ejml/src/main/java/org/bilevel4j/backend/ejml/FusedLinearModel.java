@@ -5,15 +5,17 @@ import org.bilevel4j.api.tensor.types.LinearModelLoss;
 /**
  * The fused float64 kernels of a linear model's loss, S = Σᵢ φ(aᵢ) with a = c ⊙ (X w) + b: the value with the
  * gradient Xᵀ(c ⊙ φ′(a)), and the Hessian-vector product Xᵀ(c² ⊙ φ″(a) ⊙ X v), each in one pass over X. Four rows
- * at a time, the row dot products are taken (four independent sums sharing each load of w and v), then the rows,
- * still in the level-1 or level-2 cache, are added into the result with their per-sample factors. The composed
+ * at a time, one from each quarter of a chunk (four streams through memory: the kernels ran 4–11% faster than on four
+ * consecutive rows), the row dot products are taken (four independent sums sharing each load
+ * of w and v), then the rows, still in the level-1 or level-2 cache, are added into the result with their
+ * per-sample factors. The composed
  * computation reads X twice (X w, then Xᵀ of the factors), so this saves one of the two reads of a matrix larger
  * than the caches. The row kernels are SIMD ({@link SimdLinearModel}) where
  * {@link Simd#ENABLED}, scalar loops otherwise.
  *
- * <p><b>Determinism.</b> Rows are taken in fixed chunks of {@link #CHUNK_ROWS}; within a chunk every sum is in row
- * order, and the chunks' partial sums are added in chunk order at the end. Chunks, not threads, fix the order, so
- * the results are bitwise the same for any number of threads (they differ from the composed kernels' in the last
+ * <p><b>Determinism.</b> Rows are taken in fixed chunks of {@link #CHUNK_ROWS}; within a chunk every sum is in a
+ * fixed order (that of {@code lossChunk}), and the chunks' partial sums are added in chunk order at the end. Chunks,
+ * not threads, fix the order, so the results are bitwise the same for any number of threads (they differ from the composed kernels' in the last
  * bits: those sum over all rows in one sequence). A scalar dot product is the textbook sum in column order; a SIMD
  * one is defined in {@link SimdLinearModel}.
  *
@@ -118,19 +120,25 @@ final class FusedLinearModel {
         return (d + 7) / 8 * 8 + 8;
     }
 
-    /** Rows [r0, r1): returns Σ φ(aᵢ) and, if {@code g} is not null, adds Σ cᵢ φ′(aᵢ) xᵢ to g[o, o + d). */
+    /**
+     * Rows [r0, r1): returns Σ φ(aᵢ) and, if {@code g} is not null, adds Σ cᵢ φ′(aᵢ) xᵢ to g[o, o + d). Rows are
+     * taken four at a time, one from each quarter of the range (r, r + h, r + 2h, r + 3h with h = ⌊(r1 − r0)/4⌋),
+     * then the (r1 − r0) mod 4 last rows one by one: four streams through memory instead of one, which
+     * the hardware reads faster than one stream when X does not fit the caches.
+     */
     private static double lossChunk(LinearModelLoss loss, double[] x, int d, double[] w, double[] c, double[] b,
             int r0, int r1, double[] g, int o) {
         double[] z = new double[4];
         double value = 0;
-        int r = r0;
-        for (; r + 4 <= r1; r += 4) {
+        int h = (r1 - r0) / 4;
+        int s = h * d;
+        for (int r = r0; r < r0 + h; r++) {
             int o0 = r * d;
-            dot4(x, o0, d, w, z);
+            dot4(x, o0, s, d, w, z);
             double a0 = argument(c, b, r, z[0]);
-            double a1 = argument(c, b, r + 1, z[1]);
-            double a2 = argument(c, b, r + 2, z[2]);
-            double a3 = argument(c, b, r + 3, z[3]);
+            double a1 = argument(c, b, r + h, z[1]);
+            double a2 = argument(c, b, r + 2 * h, z[2]);
+            double a3 = argument(c, b, r + 3 * h, z[3]);
             // φ and φ′ share their exponential
             double e0 = exponential(loss, a0);
             double e1 = exponential(loss, a1);
@@ -138,11 +146,11 @@ final class FusedLinearModel {
             double e3 = exponential(loss, a3);
             value = value + phi(loss, a0, e0) + phi(loss, a1, e1) + phi(loss, a2, e2) + phi(loss, a3, e3);
             if (g != null) {
-                addRows4(x, o0, d, c[r] * first(loss, a0, e0), c[r + 1] * first(loss, a1, e1),
-                        c[r + 2] * first(loss, a2, e2), c[r + 3] * first(loss, a3, e3), g, o);
+                addRows4(x, o0, s, d, c[r] * first(loss, a0, e0), c[r + h] * first(loss, a1, e1),
+                        c[r + 2 * h] * first(loss, a2, e2), c[r + 3 * h] * first(loss, a3, e3), g, o);
             }
         }
-        for (; r < r1; r++) {
+        for (int r = r0 + 4 * h; r < r1; r++) {
             int o0 = r * d;
             double a = argument(c, b, r, dot(x, o0, w, d));
             double e = exponential(loss, a);
@@ -154,19 +162,21 @@ final class FusedLinearModel {
         return value;
     }
 
-    /** Rows [r0, r1): adds Σ cᵢ² φ″(aᵢ) (xᵢ·v) xᵢ to g[o, o + d). */
+    /** Rows [r0, r1), in the order of {@link #lossChunk}: adds Σ cᵢ² φ″(aᵢ) (xᵢ·v) xᵢ to g[o, o + d). */
     private static void hvpChunk(LinearModelLoss loss, double[] x, int d, double[] w, double[] c, double[] b,
             double[] v, int r0, int r1, double[] g, int o) {
         double[] z = new double[4];
         double[] q = new double[4];
-        int r = r0;
-        for (; r + 4 <= r1; r += 4) {
+        int h = (r1 - r0) / 4;
+        int s = h * d;
+        for (int r = r0; r < r0 + h; r++) {
             int o0 = r * d;
-            dot4x2(x, o0, d, w, v, z, q);
-            addRows4(x, o0, d, curvature(loss, c, b, r, z[0]) * q[0], curvature(loss, c, b, r + 1, z[1]) * q[1],
-                    curvature(loss, c, b, r + 2, z[2]) * q[2], curvature(loss, c, b, r + 3, z[3]) * q[3], g, o);
+            dot4x2(x, o0, s, d, w, v, z, q);
+            addRows4(x, o0, s, d, curvature(loss, c, b, r, z[0]) * q[0],
+                    curvature(loss, c, b, r + h, z[1]) * q[1], curvature(loss, c, b, r + 2 * h, z[2]) * q[2],
+                    curvature(loss, c, b, r + 3 * h, z[3]) * q[3], g, o);
         }
-        for (; r < r1; r++) {
+        for (int r = r0 + 4 * h; r < r1; r++) {
             int o0 = r * d;
             addRow(x, o0, d, curvature(loss, c, b, r, dot(x, o0, w, d)) * dot(x, o0, v, d), g, o);
         }
@@ -186,15 +196,15 @@ final class FusedLinearModel {
         return s;
     }
 
-    /** z[0, 4) = the dot products with w of the four rows at o0, o0 + d, o0 + 2d, o0 + 3d. */
-    private static void dot4(double[] x, int o0, int d, double[] w, double[] z) {
+    /** z[0, 4) = the dot products with w of the four rows at o0, o0 + s, o0 + 2s, o0 + 3s (s: a multiple of d). */
+    private static void dot4(double[] x, int o0, int s, int d, double[] w, double[] z) {
         if (Simd.ENABLED) {
-            SimdLinearModel.dot4(x, o0, d, w, z);
+            SimdLinearModel.dot4(x, o0, s, d, w, z);
             return;
         }
-        int o1 = o0 + d;
-        int o2 = o1 + d;
-        int o3 = o2 + d;
+        int o1 = o0 + s;
+        int o2 = o1 + s;
+        int o3 = o2 + s;
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
@@ -212,14 +222,14 @@ final class FusedLinearModel {
         z[3] = s3;
     }
 
-    /** z[0, 4) and q[0, 4) = the dot products with w and with v of the four rows at o0, o0 + d, …, read once. */
-    private static void dot4x2(double[] x, int o0, int d, double[] w, double[] v, double[] z, double[] q) {
+    /** z[0, 4) and q[0, 4) = the dot products with w and with v of the four rows at o0, o0 + s, …, read once. */
+    private static void dot4x2(double[] x, int o0, int s, int d, double[] w, double[] v, double[] z, double[] q) {
         if (Simd.ENABLED) {
-            SimdLinearModel.dot4x2(x, o0, d, w, v, z, q);
+            SimdLinearModel.dot4x2(x, o0, s, d, w, v, z, q);
             return;
         }
-        dot4(x, o0, d, w, z);
-        dot4(x, o0, d, v, q); // the four rows are in cache now
+        dot4(x, o0, s, d, w, z);
+        dot4(x, o0, s, d, v, q); // the four rows are in cache now
     }
 
     /** g[o, o + d) += f x[from, from + d). */
@@ -233,16 +243,16 @@ final class FusedLinearModel {
         }
     }
 
-    /** g[o, o + d) += f0 x_r + f1 x_(r+1) + f2 x_(r+2) + f3 x_(r+3), the rows at o0, o0 + d, …, in row order. */
-    private static void addRows4(double[] x, int o0, int d, double f0, double f1, double f2, double f3, double[] g,
-            int o) {
+    /** g[o, o + d) += f0 x_r + f1 x_(r+1) + f2 x_(r+2) + f3 x_(r+3), the rows at o0, o0 + s, …, in that order. */
+    private static void addRows4(double[] x, int o0, int s, int d, double f0, double f1, double f2, double f3,
+            double[] g, int o) {
         if (Simd.ENABLED) {
-            SimdLinearModel.addRows4(x, o0, d, f0, f1, f2, f3, g, o);
+            SimdLinearModel.addRows4(x, o0, s, d, f0, f1, f2, f3, g, o);
             return;
         }
-        int o1 = o0 + d;
-        int o2 = o1 + d;
-        int o3 = o2 + d;
+        int o1 = o0 + s;
+        int o2 = o1 + s;
+        int o3 = o2 + s;
         for (int j = 0; j < d; j++) {
             g[o + j] = (((g[o + j] + x[o0 + j] * f0) + x[o1 + j] * f1) + x[o2 + j] * f2) + x[o3 + j] * f3;
         }

@@ -55,19 +55,19 @@ final class SimdLinearModel {
     }
 
     /**
-     * The dot products of the four rows at o0, o0 + d, o0 + 2d, o0 + 3d with w, each as {@link #dot} computes it.
+     * The dot products of the four rows at o0, o0 + s, o0 + 2s, o0 + 3s with w, each as {@link #dot} computes it.
      *
      * @param z receives the four dot products in z[0, 4)
      */
-    static void dot4(double[] x, int o0, int d, double[] w, double[] z) {
+    static void dot4(double[] x, int o0, int s, int d, double[] w, double[] z) {
         int bound = S.loopBound(d);
         DoubleVector a0 = DoubleVector.zero(S);
         DoubleVector a1 = DoubleVector.zero(S);
         DoubleVector a2 = DoubleVector.zero(S);
         DoubleVector a3 = DoubleVector.zero(S);
-        int o1 = o0 + d;
-        int o2 = o1 + d;
-        int o3 = o2 + d;
+        int o1 = o0 + s;
+        int o2 = o1 + s;
+        int o3 = o2 + s;
         int j = 0;
         for (; j < bound; j += L) {
             DoubleVector wj = DoubleVector.fromArray(S, w, j);
@@ -94,13 +94,13 @@ final class SimdLinearModel {
     }
 
     /**
-     * The dot products with w and with v of the four rows at o0, o0 + d, o0 + 2d, o0 + 3d, each as {@link #dot}
+     * The dot products with w and with v of the four rows at o0, o0 + s, o0 + 2s, o0 + 3s, each as {@link #dot}
      * computes it, reading the rows once for both.
      *
      * @param z receives the four dot products with w
      * @param q receives the four dot products with v
      */
-    static void dot4x2(double[] x, int o0, int d, double[] w, double[] v, double[] z, double[] q) {
+    static void dot4x2(double[] x, int o0, int s, int d, double[] w, double[] v, double[] z, double[] q) {
         int bound = S.loopBound(d);
         DoubleVector a0 = DoubleVector.zero(S);
         DoubleVector a1 = DoubleVector.zero(S);
@@ -110,9 +110,9 @@ final class SimdLinearModel {
         DoubleVector b1 = DoubleVector.zero(S);
         DoubleVector b2 = DoubleVector.zero(S);
         DoubleVector b3 = DoubleVector.zero(S);
-        int o1 = o0 + d;
-        int o2 = o1 + d;
-        int o3 = o2 + d;
+        int o1 = o0 + s;
+        int o2 = o1 + s;
+        int o3 = o2 + s;
         int j = 0;
         for (; j < bound; j += L) {
             DoubleVector wj = DoubleVector.fromArray(S, w, j);
@@ -165,16 +165,17 @@ final class SimdLinearModel {
         }
     }
 
-    /** g[o, o + d) += f0 x_r + f1 x_(r+1) + f2 x_(r+2) + f3 x_(r+3) for the rows at o0, o0 + d, …, rows in order. */
-    static void addRows4(double[] x, int o0, int d, double f0, double f1, double f2, double f3, double[] g, int o) {
+    /** g[o, o + d) += f0 x_r + f1 x_(r+1) + f2 x_(r+2) + f3 x_(r+3) for the rows at o0, o0 + s, …, rows in order. */
+    static void addRows4(double[] x, int o0, int s, int d, double f0, double f1, double f2, double f3, double[] g,
+            int o) {
         int bound = S.loopBound(d);
         DoubleVector v0 = DoubleVector.broadcast(S, f0);
         DoubleVector v1 = DoubleVector.broadcast(S, f1);
         DoubleVector v2 = DoubleVector.broadcast(S, f2);
         DoubleVector v3 = DoubleVector.broadcast(S, f3);
-        int o1 = o0 + d;
-        int o2 = o1 + d;
-        int o3 = o2 + d;
+        int o1 = o0 + s;
+        int o2 = o1 + s;
+        int o3 = o2 + s;
         int j = 0;
         for (; j < bound; j += L) {
             DoubleVector acc = DoubleVector.fromArray(S, g, o + j);
