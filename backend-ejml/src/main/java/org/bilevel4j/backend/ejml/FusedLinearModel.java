@@ -5,11 +5,11 @@ import org.bilevel4j.api.tensor.types.LinearModelLoss;
 /**
  * The fused float64 kernels of a linear model's loss, S = Σᵢ φ(aᵢ) with a = c ⊙ (X w) + b: the value with the gradient
  * Xᵀ(c ⊙ φ′(a)), and the Hessian-vector product Xᵀ(c² ⊙ φ″(a) ⊙ X v), each in one pass over X. Four rows at a time, one
- * from each quarter of a chunk (four streams through memory: the kernels ran 4–11% faster than on four consecutive
- * rows), the row dot products are taken (four independent sums sharing each load of w and v), then the rows, still in
- * the level-1 or level-2 cache, are added into the result with their per-sample factors. The composed computation reads
- * X twice (X w, then Xᵀ of the factors), so this saves one of the two reads of a matrix larger than the caches. The row
- * kernels are SIMD ({@link SimdLinearModel}) where {@link Simd#ENABLED}, scalar loops otherwise.
+ * from each quarter of a chunk (four streams through memory: the kernels ran 4–11% faster at the median than on four
+ * consecutive rows), the row dot products are taken (four independent sums sharing each load of w and v), then the
+ * rows, still in the level-1 or level-2 cache, are added into the result with their per-sample factors. The composed
+ * computation reads X twice (X w, then Xᵀ of the factors), so this saves one of the two reads of a matrix larger than
+ * the caches. The row kernels are SIMD ({@link SimdLinearModel}) where {@link Simd#ENABLED}, scalar loops otherwise.
  *
  * <p><b>Determinism.</b> Rows are taken in fixed chunks of {@link #CHUNK_ROWS}; within a chunk every sum is in a fixed
  * order (that of {@code lossChunk}), and the chunks' partial sums are added in chunk order at the end. Chunks, not
