@@ -60,7 +60,8 @@ public final class EjmlBackendProvider implements BackendProvider {
     public Kernels create() {
         LOG.info("EJML backend: matrix-vector products of {} elements and more on {} threads ({} to change; idle"
                 + " workers spin {} µs before they park, {} to change), float64 matrix-matrix products of {}"
-                + " multiply-adds and more on the backend's blocked kernel (same threads, {} arithmetic), float32 ones of {} and more on EJML's multi-threaded kernels",
+                + " multiply-adds and more on the backend's blocked kernel (same threads, {} arithmetic), float32 ones"
+                + " of {} and more on EJML's multi-threaded kernels",
                 DenseProducts.PARALLEL_ELEMENTS, DenseProducts.threads(), DenseProducts.THREADS_PROPERTY,
                 DenseProducts.spinNanos() / 1000, WorkerTeam.SPIN_PROPERTY,
                 EjmlKernels.GENERAL_MULTIPLY_ADDS, Simd.ENABLED ? "SIMD" : "scalar", EjmlKernels.PARALLEL_FLOPS);

@@ -25,7 +25,7 @@ import java.util.function.IntConsumer;
  * its pieces on its caller's thread. Thread-safe.
  */
 final class WorkerTeam {
-    /** System property: how long an idle worker spins before it parks, in microseconds (default 200; 0 parks at once). */
+    /** System property: how long an idle worker spins before it parks, in µs (default 200; 0 parks at once). */
     static final String SPIN_PROPERTY = "bilevel4j.ejml.spinMicros";
 
     static final long DEFAULT_SPIN_MICROS = 200;
