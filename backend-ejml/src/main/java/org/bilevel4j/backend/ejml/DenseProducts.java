@@ -290,8 +290,10 @@ final class DenseProducts {
      */
     static double[] matrixTimes(double[] a, int m, int k, double[] b, int n, int parts) {
         double[] c = new double[m * n];
-        split(m, parts, 4, (from, to) -> {
-            double[] packed = Simd.ENABLED ? SimdMatrixProduct.scratch(PRODUCT_DEPTH, PRODUCT_COLUMNS) : null;
+        // ranges of rows in multiples of six, the row block of the SIMD kernel: only the last one has leftover rows
+        split(m, parts, 6, (from, to) -> {
+            double[] packed = Simd.ENABLED
+                    ? SimdMatrixProduct.scratch(Math.min(PRODUCT_DEPTH, k), Math.min(PRODUCT_COLUMNS, n)) : null;
             for (int k0 = 0; k0 < k; k0 += PRODUCT_DEPTH) {
                 int k1 = Math.min(k, k0 + PRODUCT_DEPTH);
                 for (int j0 = 0; j0 < n; j0 += PRODUCT_COLUMNS) {

@@ -7,15 +7,16 @@ import jdk.incubator.vector.VectorSpecies;
  * The float64 matrix product C = A B of {@link DenseProducts#matrixTimes} in SIMD arithmetic (the JDK's incubating
  * Vector API; loaded only when {@link Simd#ENABLED}), on the machine's widest vectors: L = 8 doubles with AVX-512, 4
  * with AVX2. A block of B (the rows of a range of q, the columns of a range of j) is first copied into panels of 2L
- * columns, each panel's rows one after the other; then a block of six rows and 2L columns of C is kept in twelve
- * vector registers while the terms A_iq B_qj of the panel are added to it, each with one fused multiply-add: per q,
- * two contiguous loads of the panel, six broadcasts of A and twelve multiply-adds of L doubles. Leftover rows take
- * blocks of four and of one row, leftover columns (fewer than 2L) are read from B itself.
+ * columns, each panel's rows one after the other; then a block of six rows and 2L columns of C is kept in twelve vector
+ * registers while the terms A_iq B_qj of the panel are added to it, each with one fused multiply-add: per q, two
+ * contiguous loads of the panel, six broadcasts of A and twelve multiply-adds of L doubles. Leftover rows (fewer than
+ * six: {@link DenseProducts#matrixTimes} splits rows between threads in multiples of six) take one row at a time,
+ * leftover columns (fewer than 2L) are read from B itself.
  *
- * <p>Every element of C, whatever its position (the edges too) and whatever L, is the sequence of fused
- * multiply-adds C_ij = fma(A_i,k−1, B_k−1,j, … fma(A_i1, B_1j, fma(A_i0, B_0j, 0)) …) in the order of q: bitwise the
- * loop {@code for q: s = Math.fma(a[i][q], b[q][j], s)}, on every machine and for any split of the rows between
- * threads (vectors run across j, never across q).
+ * <p>Every element of C, whatever its position (the edges too) and whatever L, is the sequence of fused multiply-adds
+ * C_ij = fma(A_i,k−1, B_k−1,j, … fma(A_i1, B_1j, fma(A_i0, B_0j, 0)) …) in the order of q: bitwise the loop {@code for
+ * q: s = Math.fma(a[i][q], b[q][j], s)}, on every machine and for any split of the rows between threads (vectors run
+ * across j, never across q).
  */
 final class SimdMatrixProduct {
     /** The widest vectors (at least four doubles where {@link Simd#ENABLED}): the result does not depend on it. */
@@ -52,11 +53,6 @@ final class SimdMatrixProduct {
         for (; i + 6 <= i1; i += 6) {
             for (int p = 0; p < panels; p++) {
                 block6(a, k, packed, p * depth * 2 * L, c, n, i, k0, k1, j0 + p * 2 * L);
-            }
-        }
-        for (; i + 4 <= i1; i += 4) {
-            for (int p = 0; p < panels; p++) {
-                block4(a, k, packed, p * depth * 2 * L, c, n, i, k0, k1, j0 + p * 2 * L);
             }
         }
         for (; i < i1; i++) {
@@ -126,46 +122,6 @@ final class SimdMatrixProduct {
         s41.intoArray(c, c0 + 4 * n + L);
         s50.intoArray(c, c0 + 5 * n);
         s51.intoArray(c, c0 + 5 * n + L);
-    }
-
-    /** Rows i..i+3 of one packed panel: eight accumulators. */
-    private static void block4(double[] a, int k, double[] pb, int pb0, double[] c, int n, int i, int k0, int k1,
-            int j) {
-        int c0 = i * n + j;
-        DoubleVector s00 = DoubleVector.fromArray(S, c, c0);
-        DoubleVector s01 = DoubleVector.fromArray(S, c, c0 + L);
-        DoubleVector s10 = DoubleVector.fromArray(S, c, c0 + n);
-        DoubleVector s11 = DoubleVector.fromArray(S, c, c0 + n + L);
-        DoubleVector s20 = DoubleVector.fromArray(S, c, c0 + 2 * n);
-        DoubleVector s21 = DoubleVector.fromArray(S, c, c0 + 2 * n + L);
-        DoubleVector s30 = DoubleVector.fromArray(S, c, c0 + 3 * n);
-        DoubleVector s31 = DoubleVector.fromArray(S, c, c0 + 3 * n + L);
-        int a0 = i * k;
-        int o = pb0;
-        for (int q = k0; q < k1; q++, o += 2 * L) {
-            DoubleVector b0 = DoubleVector.fromArray(S, pb, o);
-            DoubleVector b1 = DoubleVector.fromArray(S, pb, o + L);
-            DoubleVector x = DoubleVector.broadcast(S, a[a0 + q]);
-            s00 = x.fma(b0, s00);
-            s01 = x.fma(b1, s01);
-            x = DoubleVector.broadcast(S, a[a0 + k + q]);
-            s10 = x.fma(b0, s10);
-            s11 = x.fma(b1, s11);
-            x = DoubleVector.broadcast(S, a[a0 + 2 * k + q]);
-            s20 = x.fma(b0, s20);
-            s21 = x.fma(b1, s21);
-            x = DoubleVector.broadcast(S, a[a0 + 3 * k + q]);
-            s30 = x.fma(b0, s30);
-            s31 = x.fma(b1, s31);
-        }
-        s00.intoArray(c, c0);
-        s01.intoArray(c, c0 + L);
-        s10.intoArray(c, c0 + n);
-        s11.intoArray(c, c0 + n + L);
-        s20.intoArray(c, c0 + 2 * n);
-        s21.intoArray(c, c0 + 2 * n + L);
-        s30.intoArray(c, c0 + 3 * n);
-        s31.intoArray(c, c0 + 3 * n + L);
     }
 
     /** Row i of one packed panel: two accumulators. */

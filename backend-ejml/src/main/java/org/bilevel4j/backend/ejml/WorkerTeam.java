@@ -125,7 +125,6 @@ final class WorkerTeam {
             if (job != null && job.seq != last) {
                 last = job.seq;
                 job.runPieces();
-                job = null;
                 idleSince = System.nanoTime();
             } else if (System.nanoTime() - idleSince < spinNanos) {
                 Thread.onSpinWait();
